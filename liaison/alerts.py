@@ -1,0 +1,183 @@
+"""The deadline-alert engine: apps register checks; a scan raises each finding once and clears what has cleared."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from liaison.events import event_record
+from liaison.models import Alert, AlertRecipient
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One condition that needs someone to act; `key` identifies it within its check."""
+
+    key: str
+    title: str
+    recipient_ids: frozenset[int]
+    detail: str = ""
+    url: str = ""
+    district_id: int | None = None
+    local_authority_id: int | None = None
+
+
+CheckFunction = Callable[[datetime.date], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    function: CheckFunction
+
+
+_checks: dict[str, Check] = {}
+
+
+def register_check(code: str, label: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a deadline check; apps call this from modules imported in their AppConfig.ready()."""
+
+    def decorator(function: CheckFunction) -> CheckFunction:
+        _checks[code] = Check(code=code, label=label, function=function)
+        return function
+
+    return decorator
+
+
+def registered_checks() -> list[Check]:
+    return sorted(_checks.values(), key=lambda check: check.code)
+
+
+@dataclass
+class ScanResult:
+    raised: int = 0
+    cleared: int = 0
+    still_open: int = 0
+    emails: int = 0
+    by_check: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def scan_deadlines(*, today: datetime.date | None = None, codes: Iterable[str] | None = None) -> ScanResult:
+    """Run every registered check (or those named) and bring the alerts table in line with what they find."""
+    today = today or timezone.localdate()
+    result = ScanResult()
+    wanted = set(codes) if codes is not None else None
+    for check in registered_checks():
+        if wanted is not None and check.code not in wanted:
+            continue
+        findings = {finding.key: finding for finding in check.function(today)}
+        counts = _apply_findings(check, findings)
+        result.by_check[check.code] = counts
+        result.raised += counts["raised"]
+        result.cleared += counts["cleared"]
+        result.still_open += counts["open"]
+        result.emails += counts["emails"]
+    return result
+
+
+def _apply_findings(check: Check, findings: dict[str, Finding]) -> dict[str, int]:
+    now = timezone.now()
+    counts = {"raised": 0, "cleared": 0, "open": 0, "emails": 0}
+    open_alerts = {alert.key: alert for alert in Alert.objects.open().filter(check_code=check.code)}
+
+    for key, alert in open_alerts.items():
+        if key not in findings:
+            with transaction.atomic():
+                cleared = Alert.objects.filter(pk=alert.pk, cleared_at__isnull=True).update(cleared_at=now)
+                if cleared:
+                    counts["cleared"] += 1
+                    event_record(
+                        kind="alert.cleared",
+                        summary=f"Cleared: {alert.title}",
+                        subject=alert,
+                        district=alert.district,
+                        local_authority=alert.local_authority,
+                        data={"check": check.code, "key": key},
+                    )
+
+    for key, finding in findings.items():
+        alert = open_alerts.get(key)
+        if alert is None:
+            alert, created = _raise(check, finding, now)
+            counts["raised" if created else "open"] += 1
+        else:
+            counts["open"] += 1
+            Alert.objects.filter(pk=alert.pk).update(
+                last_seen_at=now, title=finding.title, detail=finding.detail, url=finding.url
+            )
+        counts["emails"] += _notify(alert, finding)
+    return counts
+
+
+def _raise(check: Check, finding: Finding, now: datetime.datetime) -> tuple[Alert, bool]:
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                check_code=check.code,
+                key=finding.key,
+                title=finding.title,
+                detail=finding.detail,
+                url=finding.url,
+                district_id=finding.district_id,
+                local_authority_id=finding.local_authority_id,
+                raised_at=now,
+                last_seen_at=now,
+            )
+            event_record(
+                kind="alert.raised",
+                summary=f"Raised: {finding.title}",
+                subject=alert,
+                district=alert.district,
+                local_authority=alert.local_authority,
+                data={"check": check.code, "key": finding.key},
+            )
+        return alert, True
+    except IntegrityError:
+        # A concurrent scan raised the same alert first; the partial unique index keeps one.
+        return Alert.objects.open().get(check_code=check.code, key=finding.key), False
+
+
+def _notify(alert: Alert, finding: Finding) -> int:
+    """Add anyone newly responsible and email each recipient once, whatever the number of scans."""
+    AlertRecipient.objects.bulk_create(
+        [AlertRecipient(alert=alert, user_id=user_id) for user_id in finding.recipient_ids],
+        ignore_conflicts=True,
+    )
+    sent = 0
+    pending = AlertRecipient.objects.filter(alert=alert, notified_at__isnull=True).select_related("user")
+    for delivery in pending:
+        with transaction.atomic():
+            # Claim the delivery first so that two scans running together cannot both send it.
+            claimed = AlertRecipient.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(
+                notified_at=timezone.now()
+            )
+            if not claimed or not delivery.user.email:
+                continue
+            send_mail(
+                subject=f"Liaison: {alert.title}",
+                message=_email_body(alert, delivery.user),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[delivery.user.email],
+            )
+            sent += 1
+    return sent
+
+
+def _email_body(alert: Alert, user) -> str:
+    link = f"{settings.SITE_URL}{alert.url}" if alert.url else settings.SITE_URL
+    name = user.get_full_name() or user.username
+    return (
+        f"Dear {name},\n\n{alert.title}\n\n{alert.detail}\n\n"
+        f"You are named as someone who must act on this. See it in Liaison: {link}\n\n"
+        "You will not be emailed again about this unless it clears and happens again.\n"
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LiaisonConfig(AppConfig):
+    name = "liaison"
+    verbose_name = "Liaison network"
+
+    def ready(self) -> None:
+        # The core's own deadline checks register themselves like every feature app's.
+        from liaison import checks  # noqa: F401

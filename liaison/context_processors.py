@@ -1,0 +1,12 @@
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The service navigation, with the current section marked."""
+    path = request.path
+    items = [
+        ("Home", "/", path == "/"),
+        ("Districts", "/districts/", path.startswith("/districts/")),
+        ("Contacts", "/contacts/", path.startswith("/contacts/")),
+    ]
+    return {"service_navigation": items}

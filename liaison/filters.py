@@ -1,0 +1,103 @@
+"""Search and filters of the contacts directory (the same filters drive the CSV export)."""
+
+from __future__ import annotations
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout
+from django.db.models import Q
+from django.utils import timezone
+
+from liaison.models import ContactRole, District, LocalAuthority, Side
+from liaison.selectors import confirmation_cutoff
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", help_text="Name, email, job title or organisation")
+    side = django_filters.ChoiceFilter(
+        label="Organisation type", choices=Side.choices, method="by_side", empty_label="Any"
+    )
+    role = django_filters.ModelChoiceFilter(queryset=ContactRole.objects.all(), empty_label="Any role")
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.none(),
+        method="by_district",
+        empty_label="Any district",
+        to_field_name="code",
+    )
+    local_authority = django_filters.ModelChoiceFilter(
+        label="Local Authority",
+        queryset=LocalAuthority.objects.none(),
+        empty_label="Any authority",
+        to_field_name="gss_code",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[("active", "In post"), ("ended", "Left the role"), ("all", "Everyone")],
+        method="by_status",
+        empty_label=None,
+        initial="active",
+    )
+    confirmation = django_filters.ChoiceFilter(
+        label="Confirmation",
+        choices=[("overdue", "Not confirmed in 6 months"), ("current", "Confirmed in the last 6 months")],
+        method="by_confirmation",
+        empty_label="Any",
+    )
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("status"):
+            data["status"] = "active"
+        super().__init__(data, *args, **kwargs)
+        self.filters["district"].queryset = District.objects.visible_to(user)
+        self.filters["local_authority"].queryset = LocalAuthority.objects.visible_to(user)
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            helper = FormHelper()
+            helper.form_method = "get"
+            helper.form_tag = False
+            helper.layout = Layout(
+                Field.text("q", field_width=Fluid.FULL),
+                Field.select("side"),
+                Field.select("role"),
+                Field.select("district"),
+                Field.select("local_authority"),
+                Field.select("status"),
+                Field.select("confirmation"),
+                Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+            )
+            form.helper = helper
+        return form
+
+    def search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=term)
+                | Q(email__icontains=term)
+                | Q(job_title__icontains=term)
+                | Q(local_authority__name__icontains=term)
+                | Q(district__name__icontains=term)
+                | Q(office__name__icontains=term)
+            )
+        return queryset
+
+    def by_side(self, queryset, name, value):
+        return queryset.filter(role__side=value)
+
+    def by_district(self, queryset, name, value):
+        return queryset.filter(Q(district=value) | Q(local_authority__districts=value)).distinct()
+
+    def by_status(self, queryset, name, value):
+        if value == "active":
+            return queryset.active()
+        if value == "ended":
+            return queryset.filter(active_to__lt=timezone.localdate())
+        return queryset
+
+    def by_confirmation(self, queryset, name, value):
+        cutoff = confirmation_cutoff(timezone.localdate())
+        stale = queryset.unconfirmed_since(cutoff)
+        return stale if value == "overdue" else queryset.exclude(pk__in=stale.values("pk"))

@@ -1,0 +1,466 @@
+"""The liaison network (regions, districts, LAs, contacts by role), role assignments, events and alerts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from liaison.querysets import (
+    AlertQuerySet,
+    ContactQuerySet,
+    DistrictQuerySet,
+    EventQuerySet,
+    LocalAuthorityQuerySet,
+    OfficeQuerySet,
+    RegionQuerySet,
+)
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "ENG", "England"
+    WALES = "WLS", "Wales"
+    SCOTLAND = "SCT", "Scotland"
+    NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
+
+class Side(models.TextChoices):
+    JCP = "jcp", "Jobcentre Plus"
+    LA = "la", "Local Authority"
+
+
+class Region(models.Model):
+    """A JCP region or country (Scotland and Wales are managed as countries)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    nation = models.CharField(max_length=3, choices=Nation.choices)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    code = models.SlugField(max_length=60, unique=True, help_text="Used in the address of the district page.")
+    name = models.CharField(max_length=120, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="districts")
+    managed_by_region = models.BooleanField(
+        "relationship managed by the Country/Region ERM",
+        default=False,
+        help_text="Escalation skips the District ERM level (guidelines, Appendix 2).",
+    )
+
+    objects = DistrictQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("district-detail", args=[self.code])
+
+
+gss_code_validator = RegexValidator(
+    r"^[ENSW]\d{8}$", "Enter a GSS code: a letter E, N, S or W followed by 8 digits, like E08000003."
+)
+
+
+class LocalAuthority(models.Model):
+    gss_code = models.CharField("GSS code", max_length=9, unique=True, validators=[gss_code_validator])
+    name = models.CharField(max_length=120)
+    nation = models.CharField(
+        max_length=3,
+        choices=Nation.choices,
+        help_text="Decides which bank holidays count as non-working days.",
+    )
+    districts = models.ManyToManyField(District, related_name="local_authorities")
+
+    objects = LocalAuthorityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[districts])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("authority-detail", args=[self.gss_code])
+
+
+class Office(models.Model):
+    """A JCP unit in a district's network: district office, Jobcentre, BDC, contact centre, FIS team."""
+
+    class Kind(models.TextChoices):
+        DISTRICT_OFFICE = "district-office", "District office"
+        JOBCENTRE = "jobcentre", "Jobcentre"
+        BENEFIT_DELIVERY_CENTRE = "bdc", "Benefit Delivery Centre"
+        CONTACT_CENTRE = "contact-centre", "Contact Centre"
+        FRAUD_INVESTIGATION = "fis", "Fraud Investigation Service"
+        CUSTOMER_COMPLIANCE = "compliance", "Customer Compliance"
+
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="offices")
+
+    objects = OfficeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="office_name_unique_in_district")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactRole(models.Model):
+    """A role in the network (guidelines' contacts table; PA 3.1.2 on the LA side)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    side = models.CharField(max_length=3, choices=Side.choices)
+    required_in_district = models.BooleanField(
+        default=False, help_text="Every district must have an active contact in this role."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["side", "order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IssueCategory(models.Model):
+    """Routes a kind of issue to the JCP contact role that deals with it (guidelines' table)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160, unique=True)
+    example = models.TextField(help_text="The example issue from the guidelines.")
+    role = models.ForeignKey(ContactRole, on_delete=models.PROTECT, related_name="categories")
+    alternative_role = models.ForeignKey(
+        ContactRole, on_delete=models.PROTECT, related_name="alternative_categories", null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "issue categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()-]{7,20}$", "Enter a phone number, like 0161 496 0123 or +44 161 496 0123."
+)
+
+
+class Contact(models.Model):
+    """A named person in the network. Never deleted: leaving the role sets `active_to`."""
+
+    name = models.CharField("full name", max_length=120)
+    job_title = models.CharField(max_length=160, blank=True)
+    role = models.ForeignKey(ContactRole, on_delete=models.PROTECT, related_name="contacts")
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        null=True,
+        blank=True,
+        help_text="For Jobcentre Plus contacts: the district network they belong to.",
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True)
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True
+    )
+    phone = models.CharField(max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField(blank=True)
+    secure_email = models.BooleanField(
+        "email address is secure", default=False, help_text="A government secure address (e.g. GSi or GCSx)."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    last_confirmed = models.DateField("date last confirmed", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    active_from = models.DateField(default=datetime.date.today)
+    active_to = models.DateField(null=True, blank=True, help_text="The last day in this role.")
+
+    objects = ContactQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(district__isnull=False) & Q(local_authority__isnull=True))
+                | (Q(district__isnull=True) & Q(local_authority__isnull=False) & Q(office__isnull=True)),
+                name="contact_belongs_to_a_district_or_an_authority",
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="contact_active_to_after_active_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["last_confirmed"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contact-detail", args=[self.pk])
+
+    @property
+    def side(self) -> str:
+        return Side.JCP if self.district_id else Side.LA
+
+    @property
+    def organisation(self) -> str:
+        if self.local_authority_id:
+            return str(self.local_authority)
+        return str(self.office) if self.office_id else f"Jobcentre Plus {self.district}"
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.active_from <= on and (self.active_to is None or self.active_to >= on)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.role_id:
+            if self.role.side == Side.JCP and not self.district_id:
+                errors["district"] = "A Jobcentre Plus role needs the district network the contact belongs to."
+            if self.role.side == Side.LA and not self.local_authority_id:
+                errors["local_authority"] = "A Local Authority role needs the authority the contact works for."
+        if self.office_id and self.district_id and self.office.district_id != self.district_id:
+            errors["office"] = "Choose an office in the contact's district."
+        if self.active_to and self.active_from and self.active_to < self.active_from:
+            errors["active_to"] = "The last day in the role must be on or after the first day."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Role(models.TextChoices):
+    """The roles a user can hold; each is also a Django group of the same label."""
+
+    ERM = "erm", "District External Relations Manager"
+    DISTRICT_MANAGER = "district-manager", "District Manager"
+    LA_BENEFITS_MANAGER = "la-benefits-manager", "LA Benefits Manager"
+    LA_FRAUD_MANAGER = "la-fraud-manager", "LA Fraud Manager"
+    MONITORING_OFFICER = "monitoring-officer", "Monitoring officer"
+    REGIONAL_ERM = "regional-erm", "Country/Regional ERM"
+    ODN = "odn", "ODN / COO Gateway"
+    GPT = "gpt", "Governmental Partnerships Team"
+    ADMIN = "admin", "System administrator"
+
+
+DISTRICT_ROLES = {Role.ERM, Role.DISTRICT_MANAGER, Role.MONITORING_OFFICER}
+AUTHORITY_ROLES = {Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER}
+REGION_ROLES = {Role.REGIONAL_ERM}
+NATIONAL_ROLES = {Role.ODN, Role.GPT, Role.ADMIN}
+
+
+class RoleAssignment(models.Model):
+    """A user holding a role, tied to the district, region or LA it covers (national roles: none)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=sorted(r.value for r in DISTRICT_ROLES),
+                        district__isnull=False,
+                        region__isnull=True,
+                        local_authority__isnull=True,
+                    )
+                    | Q(
+                        role__in=sorted(r.value for r in AUTHORITY_ROLES),
+                        district__isnull=True,
+                        region__isnull=True,
+                        local_authority__isnull=False,
+                    )
+                    | Q(
+                        role__in=sorted(r.value for r in REGION_ROLES),
+                        district__isnull=True,
+                        region__isnull=False,
+                        local_authority__isnull=True,
+                    )
+                    | Q(
+                        role__in=sorted(r.value for r in NATIONAL_ROLES),
+                        district__isnull=True,
+                        region__isnull=True,
+                        local_authority__isnull=True,
+                    )
+                ),
+                name="role_assignment_scope_matches_role",
+            ),
+            # One constraint per kind of scope: NULLs never compare equal in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["user", "role", "district"],
+                condition=Q(district__isnull=False),
+                name="role_assignment_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="role_assignment_unique_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "local_authority"],
+                condition=Q(local_authority__isnull=False),
+                name="role_assignment_unique_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(district__isnull=True, region__isnull=True, local_authority__isnull=True),
+                name="role_assignment_unique_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.district or self.region or self.local_authority or "national"
+        return f"{self.get_role_display()} ({where})"
+
+    def clean(self) -> None:
+        scope = {
+            "district": self.district_id,
+            "region": self.region_id,
+            "local_authority": self.local_authority_id,
+        }
+        needed = (
+            "district"
+            if self.role in DISTRICT_ROLES
+            else "local_authority"
+            if self.role in AUTHORITY_ROLES
+            else "region"
+            if self.role in REGION_ROLES
+            else None
+        )
+        errors = {}
+        for field, value in scope.items():
+            if field == needed and not value:
+                errors[field] = f"A {self.get_role_display()} must be tied to a {field.replace('_', ' ')}."
+            elif field != needed and value:
+                errors[field] = f"A {self.get_role_display()} is not tied to a {field.replace('_', ' ')}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class Event(models.Model):
+    """A domain event (contact confirmed, alert raised, ...). Rows are only ever added."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=60, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    summary = models.CharField(max_length=300)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Events are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Events are append-only and cannot be deleted.")
+
+
+class Alert(models.Model):
+    """A deadline breach found by a scan: raised once, cleared when its condition clears."""
+
+    check_code = models.CharField(max_length=60)
+    key = models.CharField(max_length=200, help_text="Identifies the condition within its check.")
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, through="AlertRecipient", related_name="alerts")
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_code", "key"],
+                condition=Q(cleared_at__isnull=True),
+                name="one_open_alert_per_condition",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None
+
+
+class AlertRecipient(models.Model):
+    """Who must act on an alert, and when they were emailed (once)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "user"], name="alert_recipient_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alert} → {self.user}"

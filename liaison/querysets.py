@@ -1,0 +1,127 @@
+"""Querysets of the core models; `visible_to(user)` is the one way any page, export or API reads them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from liaison.scoping import scope_for
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RegionQuerySet:
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(Q(id__in=scope.region_ids) | Q(districts__id__in=scope.visible_district_ids)).distinct()
+
+
+class DistrictQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DistrictQuerySet:
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(id__in=scope.visible_district_ids)
+
+    def editable_by(self, user) -> DistrictQuerySet:
+        return self.filter(id__in=scope_for(user).editable_district_ids)
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LocalAuthorityQuerySet:
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        in_districts = self.model.districts.through.objects.filter(district_id__in=scope.district_ids).values(
+            "localauthority_id"
+        )
+        return self.filter(Q(id__in=scope.authority_ids) | Q(id__in=in_districts))
+
+    def editable_by(self, user) -> LocalAuthorityQuerySet:
+        return self.filter(id__in=scope_for(user).editable_authority_ids)
+
+
+class OfficeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OfficeQuerySet:
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(district_id__in=scope.visible_district_ids)
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ContactQuerySet:
+        """JCP contacts of the user's districts (or their LA's districts) and contacts of the LAs they cover."""
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        la_model = self.model._meta.get_field("local_authority").related_model
+        in_districts = la_model.districts.through.objects.filter(district_id__in=scope.district_ids).values(
+            "localauthority_id"
+        )
+        return self.filter(
+            Q(district_id__in=scope.visible_district_ids)
+            | Q(local_authority_id__in=scope.authority_ids)
+            | Q(local_authority_id__in=in_districts)
+        )
+
+    def editable_by(self, user) -> ContactQuerySet:
+        scope = scope_for(user)
+        return self.filter(
+            Q(district_id__in=scope.editable_district_ids) | Q(local_authority_id__in=scope.editable_authority_ids)
+        )
+
+    def active(self, on: datetime.date | None = None) -> ContactQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(Q(active_to__isnull=True) | Q(active_to__gte=on), active_from__lte=on)
+
+    def in_district_network(self, district) -> ContactQuerySet:
+        """JCP contacts of the district and contacts of every LA that sits in it."""
+        return self.filter(Q(district=district) | Q(local_authority__districts=district)).distinct()
+
+    def unconfirmed_since(self, cutoff: datetime.date) -> ContactQuerySet:
+        return self.filter(Q(last_confirmed__isnull=True) | Q(last_confirmed__lt=cutoff))
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Events are append-only and cannot be changed.")
+
+    def delete(self):
+        raise TypeError("Events are append-only and cannot be deleted.")
+
+    def visible_to(self, user) -> EventQuerySet:
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(
+            Q(district_id__in=scope.visible_district_ids)
+            | Q(local_authority_id__in=scope.authority_ids)
+            | Q(local_authority__districts__id__in=scope.district_ids)
+        ).distinct()
+
+
+class AlertQuerySet(models.QuerySet):
+    def open(self) -> AlertQuerySet:
+        return self.filter(cleared_at__isnull=True)
+
+    def for_user(self, user) -> AlertQuerySet:
+        """Alerts naming this user as someone who must act."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(deliveries__user=user)
+
+    def visible_to(self, user) -> AlertQuerySet:
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(deliveries__user=user)
+            | Q(district_id__in=scope.visible_district_ids)
+            | Q(local_authority_id__in=scope.authority_ids)
+        ).distinct()

@@ -1,0 +1,110 @@
+"""What a user may see and change, worked out once per request from their role assignments.
+
+Every page, export and API reads through the `visible_to(user)` querysets, which use this scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+
+
+@dataclass(frozen=True)
+class Scope:
+    national: bool = False
+    roles: frozenset[str] = frozenset()
+    # Districts the user works in (their own, or every district of their region).
+    district_ids: frozenset[int] = frozenset()
+    region_ids: frozenset[int] = frozenset()
+    # LAs the user works for (LA managers).
+    authority_ids: frozenset[int] = frozenset()
+    # Districts the user's LAs sit in: their JCP networks are visible, the other LAs in them are not.
+    authority_district_ids: frozenset[int] = frozenset()
+    # Networks the user may edit.
+    editable_district_ids: frozenset[int] = frozenset()
+    editable_authority_ids: frozenset[int] = frozenset()
+    admin: bool = False
+    assignments: tuple = field(default_factory=tuple)
+
+    @property
+    def visible_district_ids(self) -> frozenset[int]:
+        return self.district_ids | self.authority_district_ids
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+EMPTY = Scope()
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return EMPTY
+    cached = getattr(user, "_liaison_scope", None)
+    if cached is not None:
+        return cached
+    scope = _build_scope(user)
+    user._liaison_scope = scope
+    return scope
+
+
+def _build_scope(user) -> Scope:
+    from liaison.models import (
+        AUTHORITY_ROLES,
+        DISTRICT_ROLES,
+        NATIONAL_ROLES,
+        REGION_ROLES,
+        District,
+        LocalAuthority,
+        Role,
+        RoleAssignment,
+    )
+
+    assignments = tuple(RoleAssignment.objects.filter(user=user))
+    roles = frozenset(a.role for a in assignments)
+    admin = user.is_superuser or Role.ADMIN in roles
+    national = admin or bool(roles & {r.value for r in NATIONAL_ROLES})
+
+    region_ids = frozenset(a.region_id for a in assignments if a.role in REGION_ROLES)
+    own_district_ids = {a.district_id for a in assignments if a.role in DISTRICT_ROLES}
+    region_district_ids = (
+        set(District.objects.filter(region_id__in=region_ids).values_list("id", flat=True)) if region_ids else set()
+    )
+    district_ids = frozenset(own_district_ids | region_district_ids)
+    authority_ids = frozenset(a.local_authority_id for a in assignments if a.role in AUTHORITY_ROLES)
+    authority_district_ids = (
+        frozenset(
+            LocalAuthority.districts.through.objects.filter(localauthority_id__in=authority_ids).values_list(
+                "district_id", flat=True
+            )
+        )
+        if authority_ids
+        else frozenset()
+    )
+
+    editable_district_ids = {a.district_id for a in assignments if a.role == Role.ERM} | region_district_ids
+    editable_authority_ids = set(authority_ids)
+    if editable_district_ids:
+        editable_authority_ids |= set(
+            LocalAuthority.districts.through.objects.filter(district_id__in=editable_district_ids).values_list(
+                "localauthority_id", flat=True
+            )
+        )
+    if admin:
+        editable_district_ids = set(District.objects.values_list("id", flat=True))
+        editable_authority_ids = set(LocalAuthority.objects.values_list("id", flat=True))
+
+    return Scope(
+        national=national,
+        roles=roles,
+        district_ids=district_ids,
+        region_ids=region_ids,
+        authority_ids=authority_ids,
+        authority_district_ids=authority_district_ids,
+        editable_district_ids=frozenset(editable_district_ids),
+        editable_authority_ids=frozenset(editable_authority_ids),
+        admin=admin,
+        assignments=assignments,
+    )

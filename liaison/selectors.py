@@ -1,0 +1,104 @@
+"""Reads of the liaison network; each returns a queryset or plain data, scoped where a user is given."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from liaison.models import Contact, ContactRole, District, LocalAuthority, Role, RoleAssignment, Side
+
+
+def confirmation_cutoff(today: datetime.date) -> datetime.date:
+    """Contacts last confirmed before this date are overdue for confirmation."""
+    return today - relativedelta(months=settings.LIAISON_CONTACT_CONFIRMATION_MONTHS)
+
+
+def contact_list(*, user) -> QuerySet[Contact]:
+    return Contact.objects.visible_to(user).select_related(
+        "role", "district", "office", "local_authority", "district__region"
+    )
+
+
+def district_list(*, user) -> QuerySet[District]:
+    return (
+        District.objects.visible_to(user)
+        .select_related("region")
+        .annotate(authority_count=Count("local_authorities", distinct=True))
+    )
+
+
+def district_network(*, user, district: District, today: datetime.date) -> dict:
+    """Everything the district page shows: its LAs and its contacts by role, all within the user's scope."""
+    contacts = list(
+        contact_list(user=user)
+        .active(today)
+        .filter(Q(district=district) | Q(local_authority__districts=district))
+        .distinct()
+        .order_by("role__order", "name")
+    )
+    authorities = list(LocalAuthority.objects.visible_to(user).filter(districts=district).prefetch_related("districts"))
+    jcp_roles = list(ContactRole.objects.filter(side=Side.JCP))
+    jcp_by_role: dict[int, list[Contact]] = defaultdict(list)
+    la_contacts: dict[int, list[Contact]] = defaultdict(list)
+    for contact in contacts:
+        if contact.district_id == district.id:
+            jcp_by_role[contact.role_id].append(contact)
+        elif contact.local_authority_id:
+            la_contacts[contact.local_authority_id].append(contact)
+    cutoff = confirmation_cutoff(today)
+    return {
+        "authorities": [(authority, la_contacts.get(authority.id, [])) for authority in authorities],
+        "jcp_roles": [(role, jcp_by_role.get(role.id, [])) for role in jcp_roles],
+        "missing_roles": [role for role in jcp_roles if role.required_in_district and not jcp_by_role.get(role.id)],
+        "contacts": contacts,
+        "unconfirmed": [c for c in contacts if c.last_confirmed is None or c.last_confirmed < cutoff],
+        "cutoff": cutoff,
+    }
+
+
+def authority_network(*, user, authority: LocalAuthority, today: datetime.date) -> dict:
+    contacts = list(
+        contact_list(user=user)
+        .active(today)
+        .filter(Q(local_authority=authority) | Q(district__local_authorities=authority))
+        .distinct()
+        .order_by("role__side", "role__order", "name")
+    )
+    return {
+        "la_contacts": [c for c in contacts if c.local_authority_id == authority.id],
+        "jcp_contacts": [c for c in contacts if c.district_id],
+        "districts": list(District.objects.visible_to(user).filter(local_authorities=authority)),
+        "cutoff": confirmation_cutoff(today),
+    }
+
+
+def district_with_authorities(*, user) -> QuerySet[District]:
+    return District.objects.visible_to(user).prefetch_related(
+        Prefetch("local_authorities", queryset=LocalAuthority.objects.visible_to(user))
+    )
+
+
+def responsible_for_districts(district_ids) -> dict[int, set[int]]:
+    """Users who must act on a district's network: its ERMs, or the regional ERMs where the region manages it."""
+    districts = {
+        d.id: d for d in District.objects.filter(id__in=district_ids).only("id", "region_id", "managed_by_region")
+    }
+    erms: dict[int, set[int]] = defaultdict(set)
+    for district_id, user_id in RoleAssignment.objects.filter(
+        role=Role.ERM, district_id__in=districts, user__is_active=True
+    ).values_list("district_id", "user_id"):
+        erms[district_id].add(user_id)
+    regional: dict[int, set[int]] = defaultdict(set)
+    for region_id, user_id in RoleAssignment.objects.filter(
+        role=Role.REGIONAL_ERM, region_id__in={d.region_id for d in districts.values()}, user__is_active=True
+    ).values_list("region_id", "user_id"):
+        regional[region_id].add(user_id)
+    responsible = {}
+    for district_id, district in districts.items():
+        people = set() if district.managed_by_region else set(erms.get(district_id, ()))
+        responsible[district_id] = people or set(regional.get(district.region_id, ()))
+    return responsible

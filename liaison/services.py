@@ -1,0 +1,166 @@
+"""Every write to the liaison network: keyword-only, atomic, permission-checked, recorded as an event."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.events import event_record
+from liaison.models import Contact, District, LocalAuthority, Role, RoleAssignment
+
+CONTACT_FIELDS = (
+    "name",
+    "job_title",
+    "role",
+    "district",
+    "office",
+    "local_authority",
+    "phone",
+    "email",
+    "secure_email",
+    "active_from",
+    "active_to",
+)
+
+
+def _check_can_edit(actor, contact: Contact) -> None:
+    if contact.district_id:
+        if not District.objects.editable_by(actor).filter(pk=contact.district_id).exists():
+            raise PermissionDenied("You can only change the network of your own district.")
+    elif not LocalAuthority.objects.editable_by(actor).filter(pk=contact.local_authority_id).exists():
+        raise PermissionDenied("You can only change contacts of authorities you work with.")
+
+
+def _organisation(contact: Contact) -> dict:
+    if contact.district_id:
+        return {"district": contact.district, "local_authority": None}
+    return {"district": None, "local_authority": contact.local_authority}
+
+
+@transaction.atomic
+def contact_create(*, actor, data: dict) -> Contact:
+    contact = Contact(**{field: data[field] for field in CONTACT_FIELDS if field in data})
+    contact.full_clean()
+    _check_can_edit(actor, contact)
+    contact.last_confirmed = timezone.localdate()
+    contact.confirmed_by = actor
+    contact.save()
+    event_record(
+        kind="contact.created",
+        summary=f"{contact.name} added as {contact.role} ({contact.organisation})",
+        actor=actor,
+        subject=contact,
+        **_organisation(contact),
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor, contact: Contact, data: dict) -> Contact:
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _check_can_edit(actor, contact)
+    changed = [field for field in CONTACT_FIELDS if field in data and getattr(contact, field) != data[field]]
+    for field in changed:
+        setattr(contact, field, data[field])
+    contact.full_clean()
+    _check_can_edit(actor, contact)
+    if not changed:
+        return contact
+    # Editing an entry is confirming it: the editor has just checked it.
+    contact.last_confirmed = timezone.localdate()
+    contact.confirmed_by = actor
+    contact.save()
+    event_record(
+        kind="contact.updated",
+        summary=f"{contact.name} updated ({', '.join(f.replace('_', ' ') for f in changed)})",
+        actor=actor,
+        subject=contact,
+        data={"fields": changed},
+        **_organisation(contact),
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_end(*, actor, contact: Contact, last_day: datetime.date) -> Contact:
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _check_can_edit(actor, contact)
+    if contact.active_to is not None and contact.active_to <= last_day:
+        raise ValidationError({"last_day": f"{contact.name} already left this role on {contact.active_to:%-d %B %Y}."})
+    if last_day < contact.active_from:
+        raise ValidationError(
+            {"last_day": f"The last day must be on or after {contact.active_from:%-d %B %Y}, the first day."}
+        )
+    contact.active_to = last_day
+    contact.save(update_fields=["active_to"])
+    event_record(
+        kind="contact.ended",
+        summary=f"{contact.name} leaves the role of {contact.role} on {last_day:%-d %B %Y}",
+        actor=actor,
+        subject=contact,
+        **_organisation(contact),
+    )
+    return contact
+
+
+@transaction.atomic
+def contacts_confirm(
+    *,
+    actor,
+    contacts: Iterable[Contact],
+    district: District | None = None,
+    today: datetime.date | None = None,
+) -> int:
+    """Stamp the chosen contacts as confirmed current today; only contacts the actor may edit."""
+    today = today or timezone.localdate()
+    ids = [contact.pk for contact in contacts]
+    editable = Contact.objects.editable_by(actor).filter(pk__in=ids)
+    if editable.count() != len(set(ids)):
+        raise PermissionDenied("You can only confirm contacts in your own network.")
+    rows = list(editable.select_for_update())
+    for contact in rows:
+        contact.last_confirmed = today
+        contact.confirmed_by = actor
+    Contact.objects.bulk_update(rows, ["last_confirmed", "confirmed_by"])
+    # bulk_update skips django-simple-history's signals; write the history rows in bulk too.
+    Contact.history.bulk_history_create(
+        rows, update=True, default_user=actor, default_change_reason="Confirmed current"
+    )
+    if rows:
+        event_record(
+            kind="contacts.confirmed",
+            summary=f"{len(rows)} contact{'s' if len(rows) != 1 else ''} confirmed current"
+            + (f" in {district}" if district else ""),
+            actor=actor,
+            district=district,
+            data={"contact_ids": [c.pk for c in rows], "date": today.isoformat()},
+        )
+    return len(rows)
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    user,
+    role: str,
+    district: District | None = None,
+    region=None,
+    local_authority: LocalAuthority | None = None,
+) -> RoleAssignment:
+    """Give a user a role (idempotent) and keep their Django group in step with it."""
+    assignment = RoleAssignment(user=user, role=role, district=district, region=region, local_authority=local_authority)
+    assignment.full_clean(validate_unique=False, validate_constraints=False)
+    assignment, _ = RoleAssignment.objects.get_or_create(
+        user=user, role=role, district=district, region=region, local_authority=local_authority
+    )
+    group, _ = Group.objects.get_or_create(name=Role(role).label)
+    user.groups.add(group)
+    if role == Role.ADMIN and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return assignment

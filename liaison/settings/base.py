@@ -1,0 +1,196 @@
+"""Settings shared by every environment; the only module that reads the process environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Everything taken from the environment, in one place. The per-purpose modules decide what to do with it.
+ENV_SECRET_KEY = os.environ.get("SECRET_KEY", "")
+ENV_DEBUG = _flag("DEBUG", True)
+ENV_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+ENV_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+ENV_ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+ENV_CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
+ENV_EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
+ENV_EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+ENV_EMAIL_USER = os.environ.get("EMAIL_HOST_USER", "")
+ENV_EMAIL_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+ENV_EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", False)
+ENV_DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "liaison@localhost")
+ENV_DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "liaison")
+ENV_REQUIRE_SERVICES = _flag("REQUIRE_SERVICES", False)
+ENV_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+DEBUG = ENV_DEBUG
+SECRET_KEY = ENV_SECRET_KEY or "insecure-development-key-only-for-local-use"
+ALLOWED_HOSTS = ENV_ALLOWED_HOSTS
+CSRF_TRUSTED_ORIGINS = ENV_CSRF_TRUSTED_ORIGINS
+SITE_URL = ENV_SITE_URL.rstrip("/")
+DEMO_PASSWORD = ENV_DEMO_PASSWORD
+REQUIRE_SERVICES = ENV_REQUIRE_SERVICES
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "django_filters",
+    "simple_history",
+    "django_celery_beat",
+    "csp",
+    "liaison",
+    "boards",
+    "escalation",
+    "monitoring",
+    "agreements",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "liaison.urls"
+WSGI_APPLICATION = "liaison.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "liaison.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        ENV_DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    BASE_DIR / "build" / "static",
+    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+# GOV.UK Frontend needs no inline script: the page starts it from a module file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+EMAIL_HOST = ENV_EMAIL_URL_HOST or "localhost"
+EMAIL_PORT = ENV_EMAIL_PORT
+EMAIL_HOST_USER = ENV_EMAIL_USER
+EMAIL_HOST_PASSWORD = ENV_EMAIL_PASSWORD
+EMAIL_USE_TLS = ENV_EMAIL_USE_TLS
+DEFAULT_FROM_EMAIL = ENV_DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if ENV_EMAIL_URL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+# Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
+CELERY_BROKER_URL = ENV_BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not ENV_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "scan-deadlines-daily": {
+        "task": "liaison.tasks.scan_deadlines",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+}
+
+# Reference values the rules depend on (DESIGN.md "Deadline breaches").
+LIAISON_CONTACT_CONFIRMATION_MONTHS = 6
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Demo users and data may be loaded everywhere except production.
+LIAISON_ALLOW_DEMO_DATA = True

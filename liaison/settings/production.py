@@ -1,0 +1,29 @@
+"""Production: every secret from the environment, HTTPS only; refuses to start without SECRET_KEY."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from liaison.settings.base import *  # noqa: F403
+from liaison.settings.base import ENV_BROKER_URL, ENV_DATABASE_URL, ENV_SECRET_KEY
+
+if not ENV_SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+if not ENV_DATABASE_URL:
+    raise ImproperlyConfigured("DATABASE_URL must be set in the environment for production.")
+
+DEBUG = False
+SECRET_KEY = ENV_SECRET_KEY
+CELERY_BROKER_URL = ENV_BROKER_URL or "redis://127.0.0.1:6379/0"
+CELERY_TASK_ALWAYS_EAGER = False
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+LIAISON_ALLOW_DEMO_DATA = False

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from liaison import views
+from liaison.forms import SignInForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("contacts/", views.contact_directory, name="contact-list"),
+    path("contacts/export.csv", views.contact_export, name="contact-export"),
+    path("contacts/new/", views.contact_create, name="contact-create"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
+    path("contacts/<int:pk>/end/", views.contact_end, name="contact-end"),
+    path("districts/", views.district_list, name="district-list"),
+    path("districts/<slug:code>/", views.district_detail, name="district-detail"),
+    path("districts/<slug:code>/confirm/", views.district_confirm, name="district-confirm"),
+    path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "liaison.views.handler403"
+handler404 = "liaison.views.handler404"
+handler500 = "liaison.views.handler500"

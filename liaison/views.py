@@ -1,0 +1,310 @@
+"""Pages of the liaison network. Views stay thin: they read through selectors and write through services."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from liaison import selectors, services
+from liaison.celery import app as celery_app
+from liaison.filters import ContactFilter
+from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm
+from liaison.models import Alert, Contact, District, Event, LocalAuthority
+from liaison.scoping import scope_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    alerts = (
+        Alert.objects.open().for_user(request.user).select_related("district", "local_authority").order_by("raised_at")
+    )
+    return render(
+        request,
+        "liaison/home.html",
+        {
+            "alerts": alerts,
+            "districts": selectors.district_list(user=request.user)[:20],
+            "scope": scope_for(request.user),
+        },
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the database and the broker, each ok or an error."""
+    state = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        state["database"] = {"status": "ok", "vendor": connection.vendor}
+    except Exception as error:  # a health check reports every failure instead of raising it
+        state["database"] = {"status": "error", "error": str(error)}
+    if celery_app.conf.task_always_eager:
+        state["broker"] = {"status": "ok", "mode": "in-process"}
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            state["broker"] = {"status": "ok", "mode": "redis"}
+        except Exception as error:  # same: report, do not raise
+            state["broker"] = {"status": "error", "error": str(error)}
+    healthy = all(part["status"] == "ok" for part in state.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
+
+
+@login_required
+def contact_directory(request: HttpRequest) -> HttpResponse:
+    contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user), user=request.user)
+    page = Paginator(contact_filter.qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "liaison/contact_list.html",
+        {
+            "filter": contact_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "cutoff": selectors.confirmation_cutoff(timezone.localdate()),
+            "can_add": bool(
+                scope_for(request.user).editable_district_ids or scope_for(request.user).editable_authority_ids
+            ),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "Name",
+    "Job title",
+    "Role",
+    "Organisation type",
+    "Organisation",
+    "District",
+    "Local Authority",
+    "GSS code",
+    "Phone",
+    "Email",
+    "Secure email",
+    "Last confirmed",
+    "In post from",
+    "In post until",
+]
+
+
+def _csv_safe(value) -> str:
+    """Stop spreadsheet programs reading a cell as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def contact_export(request: HttpRequest) -> StreamingHttpResponse:
+    contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user), user=request.user)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for c in contact_filter.qs.order_by("name", "pk").iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    _csv_safe(v)
+                    for v in (
+                        c.name,
+                        c.job_title,
+                        c.role.name,
+                        c.role.get_side_display(),
+                        c.organisation,
+                        c.district.name if c.district_id else "",
+                        c.local_authority.name if c.local_authority_id else "",
+                        c.local_authority.gss_code if c.local_authority_id else "",
+                        c.phone,
+                        c.email,
+                        "yes" if c.secure_email else "no",
+                        c.last_confirmed.isoformat() if c.last_confirmed else "",
+                        c.active_from.isoformat(),
+                        c.active_to.isoformat() if c.active_to else "",
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contacts-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(selectors.contact_list(user=request.user), pk=pk)
+    history = contact.history.select_related("history_user", "role").order_by("-history_date", "-history_id")[:50]
+    return render(
+        request,
+        "liaison/contact_detail.html",
+        {
+            "contact": contact,
+            "history": history,
+            "can_edit": Contact.objects.editable_by(request.user).filter(pk=contact.pk).exists(),
+            "cutoff": selectors.confirmation_cutoff(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.editable_district_ids or scope.editable_authority_ids):
+        raise PermissionDenied("Only the ERM of a district, or an LA manager for their LA, can add contacts.")
+    initial = {}
+    if district := request.GET.get("district"):
+        found = District.objects.editable_by(request.user).filter(code=district).first()
+        if found:
+            initial["organisation"] = f"district:{found.pk}"
+    if authority := request.GET.get("authority"):
+        found = LocalAuthority.objects.editable_by(request.user).filter(gss_code=authority).first()
+        if found:
+            initial["organisation"] = f"la:{found.pk}"
+    form = ContactForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(actor=request.user, data=form.service_data())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{contact.name} has been added.")
+            return redirect(contact)
+    return render(request, "liaison/contact_form.html", {"form": form, "title": "Add a contact"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(selectors.contact_list(user=request.user), pk=pk)
+    if not Contact.objects.editable_by(request.user).filter(pk=contact.pk).exists():
+        raise PermissionDenied("You can only change contacts in your own network.")
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(actor=request.user, contact=contact, data=form.service_data())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{contact.name}'s details have been saved.")
+            return redirect(contact)
+    return render(
+        request,
+        "liaison/contact_form.html",
+        {"form": form, "title": f"Change {contact.name}", "contact": contact},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_end(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(selectors.contact_list(user=request.user), pk=pk)
+    if not Contact.objects.editable_by(request.user).filter(pk=contact.pk).exists():
+        raise PermissionDenied("You can only change contacts in your own network.")
+    form = ContactEndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_end(actor=request.user, contact=contact, last_day=form.cleaned_data["last_day"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{contact.name} has been recorded as leaving the role.")
+            return redirect(contact)
+    return render(request, "liaison/contact_end.html", {"form": form, "contact": contact})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def district_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "liaison/district_list.html", {"districts": selectors.district_list(user=request.user)})
+
+
+@login_required
+def district_detail(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District.objects.visible_to(request.user).select_related("region"), code=code)
+    today = timezone.localdate()
+    network = selectors.district_network(user=request.user, district=district, today=today)
+    events = Event.objects.visible_to(request.user).filter(district=district).select_related("actor")[:10]
+    return render(
+        request,
+        "liaison/district_detail.html",
+        {
+            "district": district,
+            "events": events,
+            "can_edit": District.objects.editable_by(request.user).filter(pk=district.pk).exists(),
+            **network,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District.objects.visible_to(request.user), code=code)
+    if not District.objects.editable_by(request.user).filter(pk=district.pk).exists():
+        raise PermissionDenied("Only the district's ERM can confirm its contacts.")
+    contacts = (
+        Contact.objects.editable_by(request.user)
+        .active()
+        .in_district_network(district)
+        .select_related("role", "district", "office", "local_authority")
+        .order_by("role__side", "role__order", "name")
+    )
+    form = ConfirmContactsForm(request.POST if request.method == "POST" else None, contacts=contacts)
+    if request.method == "POST" and form.is_valid():
+        count = services.contacts_confirm(actor=request.user, contacts=form.cleaned_data["contacts"], district=district)
+        messages.success(request, f"{count} contact{'s' if count != 1 else ''} confirmed as current today.")
+        return redirect(district)
+    return render(request, "liaison/district_confirm.html", {"district": district, "form": form})
+
+
+@login_required
+def authority_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
+    authority = get_object_or_404(LocalAuthority.objects.visible_to(request.user), gss_code=gss_code)
+    network = selectors.authority_network(user=request.user, authority=authority, today=timezone.localdate())
+    return render(
+        request,
+        "liaison/authority_detail.html",
+        {
+            "authority": authority,
+            "can_edit": LocalAuthority.objects.editable_by(request.user).filter(pk=authority.pk).exists(),
+            **network,
+        },
+    )
+
+
+def handler403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception) if exception else ""}, status=403)
+
+
+def handler404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

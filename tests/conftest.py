@@ -1,0 +1,81 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from liaison.celery import app as celery_app
+from liaison.models import Role
+from tests.factories import (
+    DistrictFactory,
+    LocalAuthorityFactory,
+    RegionFactory,
+    user_with_role,
+)
+
+# pytest-playwright runs an event loop on the main thread; Django's ORM calls from tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run in-process in tests, unless a test starts a real worker (see test_celery_worker)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def require_services():
+    """Whether a missing PostgreSQL/Redis must fail the test (CI) rather than skip it (a bare laptop)."""
+    return settings.REQUIRE_SERVICES
+
+
+class World:
+    """Two regions, three districts, LAs (one straddling two districts) and a user per role."""
+
+    def __init__(self):
+        self.north = RegionFactory(code="north", name="North")
+        self.south = RegionFactory(code="south", name="South")
+        self.d1 = DistrictFactory(code="d1", name="District One", region=self.north)
+        self.d2 = DistrictFactory(code="d2", name="District Two", region=self.north)
+        self.d3 = DistrictFactory(code="d3", name="District Three", region=self.south)
+        self.la1 = LocalAuthorityFactory(gss_code="E08000101", name="Authority One", districts=[self.d1])
+        self.la12 = LocalAuthorityFactory(gss_code="E08000112", name="Authority Straddle", districts=[self.d1, self.d2])
+        self.la2 = LocalAuthorityFactory(gss_code="E08000102", name="Authority Two", districts=[self.d2])
+        self.la3 = LocalAuthorityFactory(gss_code="E08000103", name="Authority Three", districts=[self.d3])
+        self.users = {
+            "erm": user_with_role(Role.ERM, district=self.d1, username="w-erm"),
+            "district-manager": user_with_role(Role.DISTRICT_MANAGER, district=self.d1, username="w-dm"),
+            "monitor": user_with_role(Role.MONITORING_OFFICER, district=self.d1, username="w-monitor"),
+            "la-manager": user_with_role(Role.LA_BENEFITS_MANAGER, local_authority=self.la1, username="w-la"),
+            "la-fraud": user_with_role(Role.LA_FRAUD_MANAGER, local_authority=self.la1, username="w-la-fraud"),
+            "regional-erm": user_with_role(Role.REGIONAL_ERM, region=self.north, username="w-rerm"),
+            "odn": user_with_role(Role.ODN, username="w-odn"),
+            "gpt": user_with_role(Role.GPT, username="w-gpt"),
+            "admin": user_with_role(Role.ADMIN, username="w-admin"),
+        }
+
+
+@pytest.fixture
+def world(db):
+    return World()

@@ -1,0 +1,194 @@
+"""Deadline scans: each condition raises one alert and one email per person, and clears when it clears."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from liaison import services
+from liaison.alerts import scan_deadlines
+from liaison.models import Alert, AppendOnlyError, ContactRole, Event, Role
+from liaison.tasks import scan_deadlines as scan_task
+from tests.factories import ContactFactory, LAContactFactory, user_with_role
+
+TODAY = datetime.date(2026, 11, 22)
+REQUIRED = [
+    "district-performance-manager",
+    "contact-centre-manager",
+    "benefit-processing-manager",
+    "fraud-investigation-service",
+    "customer-compliance-manager",
+    "nominated-officer",
+]
+
+
+def complete_network(district, confirmed=TODAY):
+    for code in REQUIRED:
+        ContactFactory(district=district, role=ContactRole.objects.get(code=code), last_confirmed=confirmed)
+
+
+@pytest.fixture
+def quiet_world(world):
+    """Every district of the world complete and freshly confirmed, so a test adds only what it studies."""
+    for district in (world.d1, world.d2, world.d3):
+        complete_network(district)
+    return world
+
+
+@pytest.mark.django_db
+def test_a_clean_network_raises_nothing(quiet_world):
+    result = scan_deadlines(today=TODAY)
+    assert result.raised == 0
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unconfirmed_contacts_raise_one_alert_and_one_email_however_often_scanned(quiet_world):
+    stale = ContactFactory(district=quiet_world.d1, last_confirmed=TODAY - datetime.timedelta(days=200))
+    LAContactFactory(local_authority=quiet_world.la1, last_confirmed=None)
+
+    first = scan_deadlines(today=TODAY)
+    second = scan_deadlines(today=TODAY)
+    call_command("scan_deadlines", "--date", TODAY.isoformat())
+
+    alerts = Alert.objects.filter(check_code="contacts-unconfirmed")
+    assert alerts.count() == 1
+    alert = alerts.get()
+    assert alert.title.startswith("2 contacts in District One not confirmed")
+    assert set(alert.recipients.all()) == {quiet_world.users["erm"]}
+    assert (first.raised, second.raised, second.still_open) == (1, 0, 1)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [quiet_world.users["erm"].email]
+    assert "District One" in mail.outbox[0].subject
+    assert Event.objects.filter(kind="alert.raised").count() == 1
+
+    # Confirming the contacts clears the alert on the next scan, once.
+    services.contacts_confirm(
+        actor=quiet_world.users["erm"],
+        contacts=list(alerts.get().district.contacts.all()) + list(quiet_world.la1.contacts.all()),
+        today=TODAY,
+    )
+    # the stale JCP contact is confirmed; the LA one too
+    stale.refresh_from_db()
+    assert stale.last_confirmed == TODAY
+    cleared = scan_deadlines(today=TODAY)
+    assert cleared.cleared == 1
+    assert scan_deadlines(today=TODAY).cleared == 0
+    alert.refresh_from_db()
+    assert alert.cleared_at is not None
+    assert Alert.objects.open().count() == 0
+    assert len(mail.outbox) == 1
+
+    # The condition coming back is a new breach: a new alert and a new email.
+    ContactFactory(district=quiet_world.d1, last_confirmed=None)
+    assert scan_deadlines(today=TODAY).raised == 1
+    assert Alert.objects.filter(check_code="contacts-unconfirmed").count() == 2
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_an_la_straddling_two_districts_alerts_both_districts(quiet_world):
+    erm2 = user_with_role(Role.ERM, district=quiet_world.d2, username="erm-two")
+    LAContactFactory(local_authority=quiet_world.la12, last_confirmed=None)
+    scan_deadlines(today=TODAY)
+    keys = set(Alert.objects.open().values_list("key", flat=True))
+    assert keys == {"district:d1", "district:d2"}
+    assert set(Alert.objects.get(key="district:d2").recipients.all()) == {erm2}
+
+
+@pytest.mark.django_db
+def test_a_missing_required_role_is_flagged_per_role_and_clears_when_filled(quiet_world):
+    nominated = quiet_world.d3.contacts.get(role__code="nominated-officer")
+    services.contact_end(
+        actor=quiet_world.users["admin"], contact=nominated, last_day=TODAY - datetime.timedelta(days=1)
+    )
+
+    scan_deadlines(today=TODAY)
+    alert = Alert.objects.open().get(check_code="required-role-missing")
+    assert alert.key == "district:d3:role:nominated-officer"
+    assert alert.title == "District Three has no Nominated Officer (NINOs)"
+    assert alert.url == reverse("district-detail", args=["d3"])
+    # Nobody holds the ERM role for District Three: nobody to email, but it is still on the national record.
+    assert alert.recipients.count() == 0
+
+    ContactFactory(district=quiet_world.d3, role=ContactRole.objects.get(code="nominated-officer"))
+    assert scan_deadlines(today=TODAY).cleared == 1
+
+
+@pytest.mark.django_db
+def test_the_region_acts_for_districts_it_manages(quiet_world):
+    quiet_world.d1.managed_by_region = True
+    quiet_world.d1.save()
+    ContactFactory(district=quiet_world.d1, last_confirmed=None)
+    scan_deadlines(today=TODAY)
+    alert = Alert.objects.open().get(check_code="contacts-unconfirmed")
+    assert set(alert.recipients.all()) == {quiet_world.users["regional-erm"]}
+
+
+@pytest.mark.django_db
+def test_someone_newly_responsible_is_added_and_emailed_once(quiet_world):
+    ContactFactory(district=quiet_world.d1, last_confirmed=None)
+    scan_deadlines(today=TODAY)
+    newcomer = user_with_role(Role.ERM, district=quiet_world.d1, username="second-erm")
+    scan_deadlines(today=TODAY)
+    scan_deadlines(today=TODAY)
+    alert = Alert.objects.open().get()
+    assert set(alert.recipients.all()) == {quiet_world.users["erm"], newcomer}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([quiet_world.users["erm"].email, newcomer.email])
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_open_alert_for_one_condition(quiet_world):
+    Alert.objects.create(check_code="x", key="k", title="t")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(check_code="x", key="k", title="t")
+
+
+@pytest.mark.django_db
+def test_the_daily_task_runs_the_scan(quiet_world):
+    ContactFactory(district=quiet_world.d2, last_confirmed=None)
+    result = scan_task.delay().get()
+    assert result["raised"] == 1
+    assert Alert.objects.open().get().district == quiet_world.d2
+
+
+@pytest.mark.django_db
+def test_the_dashboard_lists_my_open_alerts_only(quiet_world, client):
+    ContactFactory(district=quiet_world.d1, last_confirmed=None)
+    ContactFactory(district=quiet_world.d3, last_confirmed=None)
+    scan_deadlines(today=TODAY)
+    client.force_login(quiet_world.users["erm"])
+    page = client.get("/").content.decode()
+    assert "1 contact in District One not confirmed" in page
+    assert "District Three" not in page
+    client.force_login(quiet_world.users["gpt"])
+    assert "Nothing needs your attention" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_events_are_append_only(quiet_world):
+    ContactFactory(district=quiet_world.d1, last_confirmed=None)
+    scan_deadlines(today=TODAY)
+    event = Event.objects.first()
+    event.summary = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(TypeError):
+        Event.objects.all().delete()
+    with pytest.raises(TypeError):
+        Event.objects.update(summary="x")
+
+
+@pytest.mark.django_db
+def test_scan_command_rejects_unknown_checks_and_bad_dates(quiet_world):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown check"):
+        call_command("scan_deadlines", "--check", "no-such-check")
+    with pytest.raises(CommandError, match="--date"):
+        call_command("scan_deadlines", "--date", "22/11/2026")
