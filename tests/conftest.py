@@ -5,6 +5,7 @@ from django.conf import settings
 
 from liaison.celery import app as celery_app
 from liaison.models import Role
+from liaison.reference import seed_reference_data
 from tests.factories import (
     DistrictFactory,
     LocalAuthorityFactory,
@@ -77,5 +78,11 @@ class World:
 
 
 @pytest.fixture
-def world(db):
+def reference_data(db):
+    """Transactional tests flush the rows the migrations seeded; put them back."""
+    seed_reference_data()
+
+
+@pytest.fixture
+def world(reference_data):
     return World()

@@ -1,0 +1,102 @@
+"""A deadline scan run by a real Celery worker through the real Redis broker."""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from liaison.celery import app as celery_app
+from liaison.models import Alert
+from liaison.tasks import scan_deadlines
+from tests.factories import ContactFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_BROKER = "redis://127.0.0.1:6379/15"
+
+
+def _broker_url() -> str:
+    return os.environ.get("CELERY_BROKER_URL") or DEFAULT_BROKER
+
+
+def _database_url() -> str:
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    auth = params["USER"] + (f":{params['PASSWORD']}" if params.get("PASSWORD") else "")
+    return f"postgres://{auth}@{host}:{port}/{params['NAME']}"
+
+
+@pytest.fixture
+def redis_broker():
+    url = _broker_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        if settings.REQUIRE_SERVICES:
+            pytest.fail(f"Redis is required (REQUIRE_SERVICES=1) but {url} is unreachable: {error}")
+        pytest.skip(f"no Redis at {url}; CI runs this with REQUIRE_SERVICES=1")
+    return url
+
+
+@pytest.fixture
+def worker(redis_broker, tmp_path):
+    queue = f"liaison-test-{uuid.uuid4().hex[:8]}"
+    pidfile = tmp_path / "worker.pid"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "liaison.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": redis_broker,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed when the worker stops
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "liaison", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", queue, f"--pidfile={pidfile}", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    celery_app.conf.broker_url = redis_broker
+    celery_app.conf.task_always_eager = False
+    celery_app._pool = None
+    try:
+        yield queue, process, tmp_path / "worker.log"
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+        celery_app._pool = None
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_scan_task_runs_in_a_real_worker(world, worker):
+    queue, process, log_path = worker
+    ContactFactory(district=world.d1, last_confirmed=datetime.date(2020, 1, 1))
+
+    scan_deadlines.apply_async(queue=queue)
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not Alert.objects.filter(check_code="contacts-unconfirmed").exists():
+        assert process.poll() is None, log_path.read_text()
+        time.sleep(0.5)
+    alert = Alert.objects.filter(check_code="contacts-unconfirmed").first()
+    assert alert is not None, "the worker never ran the task:\n" + log_path.read_text()
+    assert alert.district == world.d1
+    assert list(alert.recipients.all()) == [world.users["erm"]]
+    assert "Task liaison.tasks.scan_deadlines[" in log_path.read_text()

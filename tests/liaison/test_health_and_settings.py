@@ -1,0 +1,123 @@
+"""Health endpoint, production settings and the demo data command."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from liaison.celery import app as celery_app
+from liaison.models import Contact, District, LocalAuthority, Role, RoleAssignment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_in_process_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == {"status": "ok", "vendor": connection.vendor}
+    assert body["broker"] == {"status": "ok", "mode": "in-process"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unreachable_broker(client, settings):
+    celery_app.conf.task_always_eager = False
+    # The write URL, because Celery lets a CELERY_BROKER_URL in the environment win over broker_url.
+    previous = celery_app.conf.broker_write_url
+    celery_app.conf.broker_write_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        celery_app.conf.broker_write_url = previous
+    assert response.status_code == 503
+    assert response.json()["broker"]["status"] == "error"
+    assert response.json()["database"]["status"] == "ok"
+
+
+def _run_manage(*args, env_overrides):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-0123456789-abcdefghij",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/liaison",
+    "ALLOWED_HOSTS": "liaison.example.gov.uk",
+}
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = _run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_is_chosen_by_the_settings_module_too():
+    env = {**PRODUCTION_ENV, "DEBUG": "", "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "liaison.settings.production"}
+    result = _run_manage("check", env_overrides=env)
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_data_is_complete_and_idempotent():
+    call_command("load_demo", "--no-scan")
+    counts = (District.objects.count(), LocalAuthority.objects.count(), Contact.objects.count())
+    call_command("load_demo")
+    assert (District.objects.count(), LocalAuthority.objects.count(), Contact.objects.count()) == counts
+    nations = set(LocalAuthority.objects.values_list("nation", flat=True))
+    assert nations == {"ENG", "WLS", "SCT"}
+    assert LocalAuthority.objects.filter(districts__isnull=False).count() > LocalAuthority.objects.count()
+    for username, role in [
+        ("erm", Role.ERM),
+        ("district-manager", Role.DISTRICT_MANAGER),
+        ("la-manager", Role.LA_BENEFITS_MANAGER),
+        ("monitor", Role.MONITORING_OFFICER),
+        ("regional-erm", Role.REGIONAL_ERM),
+        ("odn", Role.ODN),
+        ("gpt", Role.GPT),
+        ("admin", Role.ADMIN),
+    ]:
+        assignment = RoleAssignment.objects.get(user__username=username, role=role)
+        assert assignment.user.check_password(settings.DEMO_PASSWORD)
+    assert RoleAssignment.objects.filter(user__username="erm").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_data_is_refused_in_production(settings):
+    settings.LIAISON_ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("load_demo")
+    assert not District.objects.exists()
+
+
+@pytest.mark.django_db
+def test_ci_runs_on_the_real_services():
+    """In CI (REQUIRE_SERVICES=1) the suite must really be on PostgreSQL with a Redis broker configured."""
+    if not settings.REQUIRE_SERVICES:
+        assert connection.vendor in {"sqlite", "postgresql"}
+        return
+    assert connection.vendor == "postgresql"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
