@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
@@ -9,6 +12,26 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from liaison.models import Contact, ContactRole, District, LocalAuthority, Office, Side
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year), with messages a person can act on."""
+
+    def __init__(self, *, example: str = "27 3 2007", error_messages: dict | None = None, **kwargs):
+        self.example = example
+        super().__init__(**kwargs)
+        self.error_messages.update(error_messages or {})
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise forms.ValidationError("The year must include 4 numbers")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"Enter a real date, for example {self.example}") from None
 
 
 class SignInForm(AuthenticationForm):
@@ -36,20 +59,22 @@ class ContactForm(forms.ModelForm):
         },
     )
 
+    active_from = GovukDateField(
+        label="First day in this role",
+        help_text="For example, 1 4 2008",
+        example="1 4 2008",
+        error_messages={"required": "Enter the first day in this role"},
+    )
+
     class Meta:
         model = Contact
         fields = ["name", "job_title", "role", "office", "phone", "email", "secure_email", "active_from"]
-        labels = {"active_from": "First day in this role"}
-        help_texts = {
-            "office": "Optional: the Jobcentre Plus office or unit, in the same district.",
-            "active_from": "For example, 1 4 2008. Use the format YYYY-MM-DD.",
-        }
+        help_texts = {"office": "Optional: the Jobcentre Plus office or unit, in the same district."}
         error_messages = {
             "name": {"required": "Enter the contact's full name"},
             "role": {"required": "Choose the contact's role"},
             "email": {"invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
         }
-        widgets = {"active_from": forms.DateInput(attrs={"type": "text", "inputmode": "numeric"})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +116,7 @@ class ContactForm(forms.ModelForm):
                 legend="Contact details",
                 legend_size=Size.MEDIUM,
             ),
-            Field.text("active_from", field_width=Fixed.TEN),
+            Field("active_from"),
             Button("submit", "Save contact"),
         )
 
@@ -152,14 +177,11 @@ class ContactForm(forms.ModelForm):
 
 
 class ContactEndForm(forms.Form):
-    last_day = forms.DateField(
+    last_day = GovukDateField(
         label="Last day in this role",
-        help_text="For example, 31 3 2027. Use the format YYYY-MM-DD.",
-        error_messages={
-            "required": "Enter the last day in this role",
-            "invalid": "Enter a real date, like 2027-03-31",
-        },
-        widget=forms.DateInput(attrs={"type": "text", "inputmode": "numeric"}),
+        help_text="For example, 31 3 2027",
+        example="31 3 2027",
+        error_messages={"required": "Enter the last day in this role"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -168,7 +190,7 @@ class ContactEndForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("last_day", field_width=Fixed.TEN),
+            Field("last_day"),
             Button("submit", "End this contact", css_class="govuk-button--warning"),
         )
 

@@ -16,6 +16,10 @@ def role_id(code):
     return ContactRole.objects.get(code=code).pk
 
 
+def date_fields(name, day):
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
 def contact_form(world, **overrides):
     data = {
         "name": "Rosa Mendes",
@@ -26,7 +30,9 @@ def contact_form(world, **overrides):
         "phone": "0161 496 0999",
         "email": "rosa.mendes@jcp.example.gov.uk",
         "secure_email": "on",
-        "active_from": "2026-04-01",
+        "active_from_0": "1",
+        "active_from_1": "4",
+        "active_from_2": "2026",
     }
     data.update(overrides)
     return data
@@ -59,7 +65,9 @@ def test_erm_adds_a_contact_and_it_is_recorded(world, client):
         ),
         ({"role": "__hb__"}, "works for a Local Authority"),
         ({"organisation": "district:999999"}, "Choose an organisation from the list"),
-        ({"active_from": "31/02/2026"}, "Enter a valid date"),
+        ({"active_from_0": "31", "active_from_1": "2"}, "Enter a real date, for example 1 4 2008"),
+        ({"active_from_2": "26"}, "The year must include 4 numbers"),
+        ({"active_from_0": "", "active_from_1": "", "active_from_2": ""}, "Enter the first day in this role"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_the_typed_values_kept(world, client, overrides, message):
@@ -133,7 +141,7 @@ def test_ending_a_contact_keeps_the_entry(world, client):
     contact = ContactFactory(district=world.d1)
     client.force_login(world.users["erm"])
     last_day = timezone.localdate() - datetime.timedelta(days=1)
-    response = client.post(reverse("contact-end", args=[contact.pk]), {"last_day": last_day.isoformat()}, follow=True)
+    response = client.post(reverse("contact-end", args=[contact.pk]), date_fields("last_day", last_day), follow=True)
     assert "has been recorded as leaving the role" in response.content.decode()
     contact.refresh_from_db()
     assert contact.active_to == last_day
@@ -151,7 +159,9 @@ def test_ending_a_contact_keeps_the_entry(world, client):
 def test_ending_before_the_first_day_is_refused(world, client):
     contact = ContactFactory(district=world.d1, active_from=datetime.date(2020, 1, 1))
     client.force_login(world.users["erm"])
-    response = client.post(reverse("contact-end", args=[contact.pk]), {"last_day": "2019-12-31"})
+    response = client.post(
+        reverse("contact-end", args=[contact.pk]), date_fields("last_day", datetime.date(2019, 12, 31))
+    )
     assert "on or after 1 January 2020" in response.content.decode()
     contact.refresh_from_db()
     assert contact.active_to is None
