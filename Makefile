@@ -66,7 +66,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 check-migrations: install
-	DJANGO_SETTINGS_MODULE=liaison.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=liaison.settings.test DATABASE_URL=sqlite://:memory: $(MANAGE) makemigrations --check --dry-run
 
 test: install chromium lint check-migrations
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest

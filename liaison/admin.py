@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from liaison.models import (
@@ -13,6 +15,7 @@ from liaison.models import (
     Region,
     RoleAssignment,
 )
+from liaison.services import user_groups_sync
 
 
 @admin.register(Region)
@@ -91,3 +94,23 @@ class AlertAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+    fields = ["role", "district", "region", "local_authority"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class LiaisonUserAdmin(UserAdmin):
+    """Users with their roles; each role's scope is checked by the model and its group kept in step."""
+
+    inlines = [RoleAssignmentInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_groups_sync(user=form.instance)

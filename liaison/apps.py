@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,4 @@ class LiaisonConfig(AppConfig):
 
     def ready(self) -> None:
         # The core's own deadline checks register themselves like every feature app's.
-        from liaison import checks  # noqa: F401
+        import_module("liaison.checks")

@@ -12,6 +12,7 @@ import itertools
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from liaison.models import Contact, ContactRole, District, LocalAuthority, Office, Region, Role
@@ -109,6 +110,18 @@ DEMO_USERS = [
     ("la-manager-salford", "Paul", "Whitaker", Role.LA_BENEFITS_MANAGER, "authority", "E08000006"),
     ("la-fraud-manchester", "Nadia", "Hussain", Role.LA_FRAUD_MANAGER, "authority", "E08000003"),
 ]
+
+# Contacts who are also demo users: (district code or GSS code, contact role) -> username.
+DEMO_PEOPLE = {
+    ("greater-manchester-central", "district-erm"): "erm",
+    ("greater-manchester-central", "district-manager"): "district-manager",
+    ("E08000003", "housing-benefit-manager"): "la-manager",
+    ("E08000003", "fraud-manager"): "la-fraud-manchester",
+    ("E08000006", "housing-benefit-manager"): "la-manager-salford",
+    ("west-yorkshire", "district-erm"): "erm-west-yorkshire",
+    ("south-london", "district-erm"): "erm-south-london",
+}
+_USER_NAMES = {username: (first, last) for username, first, last, *_ in DEMO_USERS}
 
 FIRST_NAMES = [
     "Alison",
@@ -231,7 +244,20 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
 
     created["contacts"] += _load_contacts(districts, authorities, offices, today)
     created["users"] += _load_users(districts, regions, authorities, password)
+    _link_people()
     return created
+
+
+def _link_people() -> None:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_PEOPLE.values())}
+    for (scope, role_code), username in DEMO_PEOPLE.items():
+        first, last = _USER_NAMES[username]
+        Contact.objects.filter(
+            Q(district__code=scope) | Q(local_authority__gss_code=scope),
+            role__code=role_code,
+            name=f"{first} {last}",
+            user__isnull=True,
+        ).update(user=users[username])
 
 
 def _load_contacts(districts, authorities, offices, today) -> int:
@@ -249,6 +275,8 @@ def _load_contacts(districts, authorities, offices, today) -> int:
             if role.code in MISSING_ROLES.get(code, set()):
                 continue
             first, last = next(names)
+            if (code, role.code) in DEMO_PEOPLE:
+                first, last = _USER_NAMES[DEMO_PEOPLE[(code, role.code)]]
             name = f"{first} {last}"
             seed += 37
             if (name, role.code, code, None) in existing:
@@ -272,6 +300,8 @@ def _load_contacts(districts, authorities, offices, today) -> int:
         domain = authority.name.lower().replace(" ", "") + ".example.gov.uk"
         for role_code in ("housing-benefit-manager", "fraud-manager", "nominated-contact"):
             first, last = next(names)
+            if (gss, role_code) in DEMO_PEOPLE:
+                first, last = _USER_NAMES[DEMO_PEOPLE[(gss, role_code)]]
             name = f"{first} {last}"
             seed += 41
             if (name, role_code, None, gss) in existing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -158,9 +158,24 @@ def role_assign(
     assignment, _ = RoleAssignment.objects.get_or_create(
         user=user, role=role, district=district, region=region, local_authority=local_authority
     )
-    group, _ = Group.objects.get_or_create(name=Role(role).label)
-    user.groups.add(group)
-    if role == Role.ADMIN and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    user_groups_sync(user=user)
     return assignment
+
+
+@transaction.atomic
+def user_groups_sync(*, user) -> None:
+    """Make the user's role groups (and admin access) match their role assignments; other groups stay."""
+    roles = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    role_labels = {Role(value).label for value in Role.values}
+    wanted = {Role(value).label for value in roles}
+    for label in wanted:
+        Group.objects.get_or_create(name=label)
+    user.groups.remove(*user.groups.filter(name__in=role_labels - wanted))
+    user.groups.add(*Group.objects.filter(name__in=wanted))
+    if Role.ADMIN in roles:
+        # System administrators manage users, roles and reference data in the admin site.
+        Group.objects.get(name=Role.ADMIN.label).permissions.set(Permission.objects.all())
+    should_be_staff = Role.ADMIN in roles or user.is_superuser
+    if user.is_staff != should_be_staff:
+        user.is_staff = should_be_staff
+        user.save(update_fields=["is_staff"])

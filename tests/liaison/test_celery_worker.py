@@ -49,6 +49,12 @@ def redis_broker():
     return url
 
 
+def _reset_connections():
+    """Drop pooled connections, which eager tests opened on the in-memory transport, so the broker URL applies."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(redis_broker, tmp_path):
     queue = f"liaison-test-{uuid.uuid4().hex[:8]}"
@@ -60,27 +66,27 @@ def worker(redis_broker, tmp_path):
         "CELERY_BROKER_URL": redis_broker,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed when the worker stops
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "liaison", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queue, f"--pidfile={pidfile}", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    celery_app.conf.broker_url = redis_broker
-    celery_app.conf.task_always_eager = False
-    celery_app._pool = None
-    try:
-        yield queue, process, tmp_path / "worker.log"
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
-        celery_app._pool = None
-        process.send_signal(signal.SIGTERM)
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "liaison", "worker", "--pool=solo", "--concurrency=1",
+             "-Q", queue, f"--pidfile={pidfile}", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+        celery_app.conf.broker_url = redis_broker
+        celery_app.conf.task_always_eager = False
+        _reset_connections()
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            yield queue, process, log_path
+        finally:
+            celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+            _reset_connections()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.mark.services

@@ -31,12 +31,11 @@ def test_healthz_reports_database_and_in_process_broker(client):
 def test_healthz_reports_an_unreachable_broker(client, settings):
     celery_app.conf.task_always_eager = False
     # The write URL, because Celery lets a CELERY_BROKER_URL in the environment win over broker_url.
-    previous = celery_app.conf.broker_write_url
     celery_app.conf.broker_write_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         response = client.get("/healthz")
     finally:
-        celery_app.conf.broker_write_url = previous
+        celery_app.conf.broker_write_url = None  # back to following the broker URL
     assert response.status_code == 503
     assert response.json()["broker"]["status"] == "error"
     assert response.json()["database"]["status"] == "ok"

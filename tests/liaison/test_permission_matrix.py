@@ -115,9 +115,12 @@ def test_edit_pages_match_the_matrix(role, world, network, client):
     editable = _expected(EDITABLE[role], "c_", network)
     visible = _expected(VISIBLE[role][2], "c_", network)
     for key in (k for k in network if k.startswith("c_")):
-        response = client.get(reverse("contact-edit", args=[network[key].pk]))
         expected = 200 if key in editable else 403 if key in visible else 404
-        assert response.status_code == expected, key
+        for name in ("contact-edit", "contact-end"):
+            response = client.get(reverse(name, args=[network[key].pk]))
+            assert response.status_code == expected, (name, key)
+    may_add = role in {"erm", "la-manager", "la-fraud", "regional-erm", "admin"}
+    assert client.get(reverse("contact-create")).status_code == (200 if may_add else 403)
     for key in ("d1", "d2", "d3"):
         response = client.get(reverse("district-confirm", args=[network[key].code]))
         may_edit = role in {"erm", "regional-erm", "admin"} and (
