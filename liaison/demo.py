@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +19,21 @@ from django.utils import timezone
 from liaison.models import Contact, ContactRole, District, LocalAuthority, Office, Region, Role
 from liaison.reference import seed_reference_data
 from liaison.services import role_assign
+
+DemoLoader = Callable[[datetime.date], dict[str, int]]
+_loaders: list[tuple[int, str, DemoLoader]] = []
+
+
+def register_demo_loader(order: int, name: str) -> Callable[[DemoLoader], DemoLoader]:
+    """Feature apps add their demo data after the core's (lower order first), from their AppConfig.ready."""
+
+    def decorator(loader: DemoLoader) -> DemoLoader:
+        if not any(existing == name for _, existing, _ in _loaders):
+            _loaders.append((order, name, loader))
+        return loader
+
+    return decorator
+
 
 # (code, name, nation)
 REGIONS = [
@@ -245,6 +261,9 @@ def load_demo(*, password: str | None = None, today: datetime.date | None = None
     created["contacts"] += _load_contacts(districts, authorities, offices, today)
     created["users"] += _load_users(districts, regions, authorities, password)
     _link_people()
+    for _, _, loader in sorted(_loaders, key=lambda item: (item[0], item[1])):
+        for kind, count in loader(today).items():
+            created[kind] = created.get(kind, 0) + count
     return created
 
 
