@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from liaison import views
 from liaison.forms import SignInForm
@@ -8,6 +10,9 @@ from liaison.forms import SignInForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}govuk/assets/images/favicon.ico", permanent=True)
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
