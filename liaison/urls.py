@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from liaison import views
 from liaison.forms import SignInForm
@@ -28,6 +28,7 @@ urlpatterns = [
     path("districts/<slug:code>/", views.district_detail, name="district-detail"),
     path("districts/<slug:code>/confirm/", views.district_confirm, name="district-confirm"),
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
+    path("", include("escalation.urls")),
     path("admin/", admin.site.urls),
 ]
 
