@@ -237,9 +237,10 @@ class EscalateForm(_ActionForm):
         required=False,
     )
 
-    def __init__(self, *args, issue, next_level: str, **kwargs):
+    def __init__(self, *args, issue, next_level: str | None, **kwargs):
         super().__init__(*args, issue=issue, **kwargs)
-        self.button = f"Escalate to {Level(next_level).label}"
+        if next_level:
+            self.button = f"Escalate to {Level(next_level).label}"
         if next_level == Level.LA_MANAGER:
             self.fields["la_manager_role"].initial = issue.la_manager_role or Role.LA_BENEFITS_MANAGER
             fields = [Field.textarea("reason"), Field.radios("la_manager_role", legend_size=Size.SMALL)]
