@@ -1,6 +1,13 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
 class EscalationConfig(AppConfig):
     name = "escalation"
     verbose_name = "Escalation"
+
+    def ready(self) -> None:
+        # The core never imports this app: the checks and the demo loader register themselves with it.
+        import_module("escalation.checks")
+        import_module("escalation.demo")

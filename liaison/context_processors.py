@@ -8,5 +8,6 @@ def navigation(request: HttpRequest) -> dict:
         ("Home", "/", path == "/"),
         ("Districts", "/districts/", path.startswith("/districts/")),
         ("Contacts", "/contacts/", path.startswith("/contacts/")),
+        ("Issues", "/issues/", path.startswith("/issues/")),
     ]
     return {"service_navigation": items}

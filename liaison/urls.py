@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from liaison import views
@@ -33,6 +33,7 @@ urlpatterns = [
     path("districts/<slug:code>/", views.district_detail, name="district-detail"),
     path("districts/<slug:code>/confirm/", views.district_confirm, name="district-confirm"),
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
+    path("", include("escalation.urls")),
     path("admin/", admin.site.urls),
 ]
 

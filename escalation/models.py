@@ -1,0 +1,229 @@
+"""Issues on the escalation route (guidelines' Appendix 2, PA 4.0), their append-only timeline and level targets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from liaison.models import AppendOnlyError, Contact, District, IssueCategory, LocalAuthority, Role
+from liaison.scoping import scope_for
+
+
+class Level(models.TextChoices):
+    OPERATIONAL = "operational", "Operational contact"
+    DISTRICT_ERM = "district-erm", "District ERM"
+    REGIONAL_ERM = "regional-erm", "Country/Regional ERM"
+    ODN = "odn", "ODN / COO Gateway"
+    GPT = "gpt", "Governmental Partnerships Team"
+    LA_MANAGER = "la-manager", "LA Benefits or Fraud Manager"
+
+
+class Direction(models.TextChoices):
+    TO_JCP = "to-jcp", "A partner raises it with Jobcentre Plus"
+    TO_LA = "to-la", "Jobcentre Plus raises it with the Local Authority"
+
+
+class Source(models.TextChoices):
+    DAY_TO_DAY = "day-to-day", "Day-to-day contact"
+    JOINT_BOARD = "joint-board", "A Joint Board meeting"
+    LEGACY_JRB = "legacy-jrb", "Legacy Joint Resolution Board item"
+    LEGACY_JOB = "legacy-job", "Legacy Joint Operational Board item"
+
+
+class Status(models.TextChoices):
+    REFERRED = "referred", "Referred to the operational contact"
+    NEW = "new", "New"
+    IN_PROGRESS = "in-progress", "In progress"
+    ESCALATED = "escalated", "Escalated"
+    REOPENED = "reopened", "Reopened"
+    RESOLVED = "resolved", "Resolved: outcome to communicate"
+    CLOSED = "closed", "Outcome communicated"
+
+
+OPEN_STATUSES = [Status.REFERRED, Status.NEW, Status.IN_PROGRESS, Status.ESCALATED, Status.REOPENED]
+LA_MANAGER_ROLES = [
+    (Role.LA_BENEFITS_MANAGER.value, Role.LA_BENEFITS_MANAGER.label),
+    (Role.LA_FRAUD_MANAGER.value, Role.LA_FRAUD_MANAGER.label),
+]
+
+
+class LevelTarget(models.Model):
+    """Working days an issue may stay at a level before it is flagged as stalled (configurable)."""
+
+    COMMUNICATION = "communication"
+    STAGES = [*Level.choices, (COMMUNICATION, "Communicating a resolved issue's outcome")]
+
+    stage = models.CharField(max_length=20, choices=STAGES, unique=True)
+    working_days = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["stage"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.working_days} working days"
+
+
+class IssueQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IssueQuerySet:
+        """District roles: their districts; LA managers: their LAs; regional ERM: their region; national: all."""
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(district_id__in=scope.district_ids)
+            | Q(local_authority_id__in=scope.authority_ids)
+            | Q(other_authorities__id__in=scope.authority_ids)
+            | Q(operational_contact__user=user)
+        ).distinct()
+
+    def open(self) -> IssueQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Issue(models.Model):
+    """An issue raised by a partner with JCP, or by JCP with an LA, and where it stands on its route."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    category = models.ForeignKey(IssueCategory, on_delete=models.PROTECT, related_name="issues")
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.TO_JCP)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="issues")
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="issues",
+        verbose_name="Local Authority",
+        help_text="Its nation's bank holidays decide the working days of the level targets.",
+    )
+    other_authorities = models.ManyToManyField(LocalAuthority, related_name="shared_issues", blank=True)
+    originator = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="originated_issues")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.DAY_TO_DAY)
+    attempts_made = models.BooleanField(
+        "attempts made at the lowest operational level",
+        default=False,
+        help_text="Set when logged so, or once an attempt is recorded at the operational level.",
+    )
+    attempts_detail = models.TextField(blank=True)
+    operational_contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="operational_issues", null=True, blank=True
+    )
+    la_manager_role = models.CharField(max_length=30, choices=LA_MANAGER_ROLES, blank=True)
+    national_directorate = models.CharField(max_length=160, blank=True)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    level_since = models.DateTimeField(default=timezone.now, help_text="When the issue reached its current level.")
+    outcome = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    working_days_to_resolution = models.PositiveIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Every transition bumps it; a form carries the version its user saw, so a stale submission is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = IssueQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "level"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction=Direction.TO_JCP, level__in=[lv.value for lv in Level if lv != Level.LA_MANAGER])
+                | Q(direction=Direction.TO_LA, level__in=[Level.OPERATIONAL.value, Level.LA_MANAGER.value]),
+                name="issue_level_on_its_direction_route",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.RESOLVED.value, Status.CLOSED.value])
+                | (Q(resolved_at__isnull=False) & ~Q(outcome="")),
+                name="issue_resolved_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.CLOSED.value, closed_at__isnull=False)
+                | (~Q(status=Status.CLOSED.value) & Q(closed_at__isnull=True)),
+                name="issue_closed_when_communicated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(level=Level.LA_MANAGER.value) | ~Q(la_manager_role=""),
+                name="issue_la_level_names_the_manager",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issue-detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"ISS-{self.pk:05d}" if self.pk else "ISS-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def level_label(self) -> str:
+        if self.level == Level.LA_MANAGER and self.la_manager_role:
+            return f"LA {Role(self.la_manager_role).label.removeprefix('LA ')}"
+        return self.get_level_display()
+
+
+class StepKind(models.TextChoices):
+    LOGGED = "logged", "Logged"
+    REFERRED = "referred", "Referred to the operational contact"
+    UPDATE = "update", "Update"
+    ESCALATED = "escalated", "Escalated"
+    RESOLVED = "resolved", "Resolved"
+    COMMUNICATED = "communicated", "Outcome communicated"
+    REOPENED = "reopened", "Reopened"
+
+
+class IssueStepQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The issue timeline is append-only.")
+
+    def delete(self):
+        raise TypeError("The issue timeline is append-only.")
+
+
+class IssueStep(models.Model):
+    """One entry of an issue's timeline: who did what, when, why, and from which level to which."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField(max_length=20, choices=StepKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_level = models.CharField(max_length=20, choices=Level.choices, blank=True)
+    to_level = models.CharField(max_length=20, choices=Level.choices, blank=True)
+    text = models.TextField(blank=True)
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    directorate = models.CharField(max_length=160, blank=True)
+    # For communications: [{"name": ..., "email": ...}] exactly as sent.
+    recipients = models.JSONField(default=list, blank=True)
+
+    objects = IssueStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.issue.reference} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Timeline steps are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Timeline steps are append-only and cannot be deleted.")

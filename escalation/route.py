@@ -1,0 +1,239 @@
+"""The escalation route and every guard on it: which level follows which, who holds a level, what is legal when.
+
+Routes (guidelines' Appendix 2; PA 4.2 and 4.3):
+
+- A partner raises it with JCP: operational contact → District ERM (skipped where the district's relationship is
+  managed by the Country/Region ERM) → Country/Regional ERM → ODN / COO Gateway → Governmental Partnerships Team.
+- JCP raises it with an LA (PA 4.3): the LA's operational contact → the LA Benefits Manager or Fraud Manager, the
+  top of that route (what they cannot settle goes to the Joint Board, outside this route).
+
+Who holds a level:
+
+- operational contact: the contact's linked user if they have one, and the ERM who manages the relationship (the
+  District ERM, or the Country/Regional ERM where the region manages it). The ERM acts on the contact's behalf and
+  records what the contact said or did, because most operational contacts never sign in to Liaison;
+- District ERM: users holding the ERM role for the district;
+- Country/Regional ERM: the Regional ERM role for the district's region;
+- ODN / COO Gateway and GPT: users holding those national roles;
+- LA level: the LA Benefits Manager or LA Fraud Manager (the one the issue names) of the issue's lead LA.
+
+System administrators see every issue but hold no level: acting on an issue is for the people on its route.
+An issue cannot leave the operational level for the ERM until an attempt there is on record (Appendix 2's first
+question); an issue logged with attempts already made starts at the first level after it. Outstanding JRB items
+from the transition go straight to the GPT (guidelines, "Moving on").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from escalation.models import OPEN_STATUSES, Direction, Issue, Level, Source, Status
+from liaison.models import DISTRICT_ROLES, District, LocalAuthority, Role, RoleAssignment
+from liaison.scoping import scope_for
+
+ROUTES: dict[str, list[str]] = {
+    Direction.TO_JCP: [Level.OPERATIONAL, Level.DISTRICT_ERM, Level.REGIONAL_ERM, Level.ODN, Level.GPT],
+    Direction.TO_LA: [Level.OPERATIONAL, Level.LA_MANAGER],
+}
+
+UPDATE, ESCALATE, RESOLVE, COMMUNICATE, REOPEN = "update", "escalate", "resolve", "communicate", "reopen"
+
+
+class Refused(Exception):
+    """An action the route does not allow now; the message says why, in words for the person who tried."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleIssue(Refused):
+    """Someone else acted on the issue since the user loaded it."""
+
+
+def route_for(direction: str, district: District) -> list[str]:
+    levels = list(ROUTES[direction])
+    if direction == Direction.TO_JCP and district.managed_by_region:
+        levels.remove(Level.DISTRICT_ERM)
+    return levels
+
+
+def first_level(*, direction: str, district: District, attempts_made: bool, source: str) -> tuple[str, str]:
+    """The level and status a newly logged issue starts at."""
+    if direction == Direction.TO_JCP and source == Source.LEGACY_JRB:
+        return Level.GPT, Status.NEW
+    if not attempts_made:
+        return Level.OPERATIONAL, Status.REFERRED
+    return route_for(direction, district)[1], Status.NEW
+
+
+def next_level(issue: Issue) -> str | None:
+    levels = route_for(issue.direction, issue.district)
+    position = levels.index(issue.level)
+    return levels[position + 1] if position + 1 < len(levels) else None
+
+
+def held_by_q(user) -> Q:
+    """Issues whose current level this user holds (whatever their status)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    scope = scope_for(user)
+    q = Q(level=Level.OPERATIONAL, operational_contact__user=user)
+    for assignment in scope.assignments:
+        if assignment.role == Role.ERM:
+            q |= Q(level=Level.DISTRICT_ERM, district_id=assignment.district_id) | Q(
+                level=Level.OPERATIONAL, district_id=assignment.district_id, district__managed_by_region=False
+            )
+        elif assignment.role == Role.REGIONAL_ERM:
+            q |= Q(level=Level.REGIONAL_ERM, district__region_id=assignment.region_id) | Q(
+                level=Level.OPERATIONAL, district__region_id=assignment.region_id, district__managed_by_region=True
+            )
+        elif assignment.role == Role.ODN:
+            q |= Q(level=Level.ODN)
+        elif assignment.role == Role.GPT:
+            q |= Q(level=Level.GPT)
+        elif assignment.role in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER):
+            q |= Q(level=Level.LA_MANAGER, local_authority_id=assignment.local_authority_id) & Q(
+                la_manager_role=assignment.role
+            )
+    return q
+
+
+def holds_level(user, issue: Issue) -> bool:
+    return Issue.objects.filter(pk=issue.pk).filter(held_by_q(user)).exists()
+
+
+def can_log(user, *, direction: str, district: District, local_authority: LocalAuthority | None = None) -> bool:
+    """ERMs and LA managers raise issues with JCP; JCP district staff and Regional ERMs raise them with LAs."""
+    scope = scope_for(user)
+    if scope.national:
+        return True
+    district_staff = {a.district_id for a in scope.assignments if a.role in DISTRICT_ROLES}
+    erms = {a.district_id for a in scope.assignments if a.role == Role.ERM}
+    regional = district.region_id in scope.region_ids
+    if direction == Direction.TO_JCP:
+        own_la = local_authority is not None and local_authority.pk in scope.authority_ids
+        return district.pk in erms or regional or own_la
+    return district.pk in district_staff or regional
+
+
+def may_log_anything(user) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.national
+        or bool(scope.region_ids or scope.authority_ids)
+        or any(a.role in DISTRICT_ROLES for a in scope.assignments)
+    )
+
+
+def allowed_actions(user, issue: Issue, *, holds: bool | None = None) -> set[str]:
+    """What this user may do to the issue as it stands; the page offers exactly these forms."""
+    if holds is None:
+        holds = holds_level(user, issue)
+    actions: set[str] = set()
+    if issue.status in OPEN_STATUSES and holds:
+        actions |= {UPDATE, RESOLVE}
+        if next_level(issue) is not None:
+            actions.add(ESCALATE)
+    elif issue.status == Status.RESOLVED and (holds or issue.resolved_by_id == user.pk):
+        actions.add(COMMUNICATE)
+    elif issue.status == Status.CLOSED and (
+        holds
+        or issue.created_by_id == user.pk
+        or can_log(user, direction=issue.direction, district=issue.district, local_authority=issue.local_authority)
+    ):
+        actions.add(REOPEN)
+    return actions
+
+
+def check(user, issue: Issue, action: str, *, version: int | None) -> None:
+    """Raise PermissionDenied, StaleIssue or Refused unless the user may take this action now."""
+    if not Issue.objects.visible_to(user).filter(pk=issue.pk).exists():
+        raise PermissionDenied("This issue is outside the districts and authorities you work with.")
+    if version is not None and version != issue.version:
+        raise StaleIssue(
+            f"Someone else changed {issue.reference} while you were looking at it. It is now "
+            f"“{issue.get_status_display()}” at {issue.level_label}. Your text is below: check the timeline, "
+            "then submit again if it still applies."
+        )
+    if action in (UPDATE, RESOLVE, ESCALATE) and issue.status not in OPEN_STATUSES:
+        raise Refused(f"{issue.reference} is {issue.get_status_display().lower()}: it is no longer open.")
+    if action == COMMUNICATE and issue.status != Status.RESOLVED:
+        raise Refused(
+            f"{issue.reference} is {issue.get_status_display().lower()}: only a resolved issue's outcome is "
+            "communicated."
+        )
+    if action == REOPEN and issue.status != Status.CLOSED:
+        raise Refused(f"{issue.reference} is not closed: only a closed issue can be reopened.")
+    holds = holds_level(user, issue)
+    if (
+        action in (UPDATE, RESOLVE, ESCALATE, COMMUNICATE)
+        and not holds
+        and not (action == COMMUNICATE and issue.resolved_by_id == user.pk)
+    ):
+        raise PermissionDenied(f"Only the holder of the issue's current level ({issue.level_label}) can do this.")
+    if action == REOPEN and REOPEN not in allowed_actions(user, issue, holds=holds):
+        raise PermissionDenied("Only the people on this issue's route, or who raised it, can reopen it.")
+    if action == ESCALATE and next_level(issue) is None:
+        raise Refused(
+            f"{issue.level_label} is the top of this route: resolve the issue here"
+            + (" or take it to the Joint Board." if issue.direction == Direction.TO_LA else ".")
+        )
+    if action == ESCALATE and issue.level == Level.OPERATIONAL and not issue.attempts_made:
+        raise Refused(
+            "Record what was tried at the operational level first: an issue goes to the ERM only once the "
+            "operational contact has attempted to resolve it."
+        )
+
+
+@dataclass
+class HolderIndex:
+    """Who holds each level, loaded once so that a scan over many issues makes a fixed number of queries."""
+
+    erm: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    regional: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    national: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    authority: dict[tuple[int, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def load(cls) -> HolderIndex:
+        index = cls()
+        rows = RoleAssignment.objects.filter(
+            user__is_active=True,
+            role__in=[Role.ERM, Role.REGIONAL_ERM, Role.ODN, Role.GPT, Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER],
+        ).values_list("role", "user_id", "district_id", "region_id", "local_authority_id")
+        for role, user_id, district_id, region_id, authority_id in rows:
+            if role == Role.ERM:
+                index.erm[district_id].add(user_id)
+            elif role == Role.REGIONAL_ERM:
+                index.regional[region_id].add(user_id)
+            elif role in (Role.ODN, Role.GPT):
+                index.national[role].add(user_id)
+            else:
+                index.authority[(authority_id, role)].add(user_id)
+        return index
+
+    def holders(self, issue: Issue, level: str | None = None) -> set[int]:
+        """User ids holding `level` (default: the issue's current level) for this issue."""
+        level = level or issue.level
+        district = issue.district
+        if level == Level.OPERATIONAL:
+            people = set()
+            contact = issue.operational_contact
+            if contact is not None and contact.user_id:
+                people.add(contact.user_id)
+            manager = self.regional[district.region_id] if district.managed_by_region else self.erm[district.pk]
+            return people | manager
+        if level == Level.DISTRICT_ERM:
+            return set(self.erm[district.pk])
+        if level == Level.REGIONAL_ERM:
+            return set(self.regional[district.region_id])
+        if level == Level.ODN:
+            return set(self.national[Role.ODN])
+        if level == Level.GPT:
+            return set(self.national[Role.GPT])
+        return set(self.authority[(issue.local_authority_id, issue.la_manager_role)])

@@ -1,0 +1,111 @@
+"""Reads of issues; each returns a queryset or plain data, scoped to the user who asks."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, LevelTarget, Status
+from escalation.route import held_by_q
+from liaison import calendar
+from liaison.models import Contact, District, IssueCategory, LocalAuthority
+
+DEFAULT_TARGETS = {
+    Level.OPERATIONAL: 5,
+    Level.DISTRICT_ERM: 10,
+    Level.REGIONAL_ERM: 15,
+    Level.ODN: 20,
+    Level.GPT: 20,
+    Level.LA_MANAGER: 10,
+    LevelTarget.COMMUNICATION: 2,
+}
+# The LA's own operational contacts, in the order JCP should try them (PA 3.1.2 nominated contact first).
+LA_OPERATIONAL_ROLES = ["nominated-contact", "housing-benefit-manager"]
+
+
+def issue_list(*, user) -> QuerySet[Issue]:
+    return Issue.objects.visible_to(user).select_related(
+        "category", "district", "local_authority", "originator", "operational_contact"
+    )
+
+
+def my_queue(*, user) -> QuerySet[Issue]:
+    """Issues at a level the user holds that still need something from them (open, or outcome to communicate)."""
+    return issue_list(user=user).filter(held_by_q(user)).exclude(status=Status.CLOSED).order_by("level_since", "pk")
+
+
+def raised_by(*, user) -> QuerySet[Issue]:
+    return issue_list(user=user).filter(created_by=user).exclude(status=Status.CLOSED).order_by("-created_at", "-pk")
+
+
+def timeline(*, issue: Issue) -> QuerySet[IssueStep]:
+    return issue.steps.select_related("actor", "contact").order_by("at", "pk")
+
+
+def level_targets() -> dict[str, int]:
+    targets = dict(DEFAULT_TARGETS)
+    targets.update(dict(LevelTarget.objects.values_list("stage", "working_days")))
+    return targets
+
+
+def level_due(issue: Issue, targets: dict[str, int]) -> datetime.date:
+    """The last working day the issue may stay at its level, on its LA's nation's calendar."""
+    start = timezone.localdate(issue.level_since)
+    return calendar.add_working_days(start, targets[issue.level], issue.local_authority.nation)
+
+
+def propose_contact(
+    *, category: IssueCategory, district: District, direction: str, local_authority: LocalAuthority | None
+) -> Contact | None:
+    """The operational contact the routing table proposes: the category's role in the district's network."""
+    active = Contact.objects.active().select_related("role")
+    if direction == Direction.TO_LA:
+        if local_authority is None:
+            return None
+        for code in LA_OPERATIONAL_ROLES:
+            found = active.filter(local_authority=local_authority, role__code=code).order_by("name", "pk").first()
+            if found:
+                return found
+        return None
+    for role_id in (category.role_id, category.alternative_role_id):
+        if role_id is None:
+            continue
+        found = active.filter(district=district, role_id=role_id).order_by("name", "pk").first()
+        if found:
+            return found
+    return None
+
+
+def national_statistics() -> dict:
+    """Open issues by level, median working days to resolution (in the database) and the oldest open issues."""
+    open_issues = Issue.objects.filter(status__in=OPEN_STATUSES)
+    counts = dict(open_issues.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+    by_level = [(label, counts.get(value, 0)) for value, label in Level.choices]
+    resolved = Issue.objects.filter(working_days_to_resolution__isnull=False)
+    # Portable median: the database sorts and picks the middle row(s); no percentile function is needed.
+    total = resolved.count()
+    median = None
+    if total:
+        ordered = resolved.order_by("working_days_to_resolution").values_list("working_days_to_resolution", flat=True)
+        middle = list(ordered[(total - 1) // 2 : total // 2 + 1])
+        median = sum(middle) / len(middle)
+    oldest = open_issues.select_related("district", "local_authority", "category").order_by("created_at", "pk")[:10]
+    return {
+        "by_level": by_level,
+        "open_total": sum(counts.values()),
+        "resolved_total": total,
+        "median_working_days": median,
+        "oldest": oldest,
+    }
+
+
+def national_queue() -> QuerySet[Issue]:
+    """Every open issue that needs national input or sits with the ODN / COO Gateway."""
+    return (
+        Issue.objects.filter(Q(level=Level.GPT) | Q(level=Level.ODN))
+        .exclude(status=Status.CLOSED)
+        .select_related("category", "district", "local_authority")
+        .order_by("level_since", "pk")
+    )

@@ -1,0 +1,372 @@
+"""Every write to an issue: keyword-only, atomic, guarded by `escalation.route`, recorded on the timeline.
+
+Actions on an existing issue lock its row and compare the version the user saw, so that of two people acting at
+once one wins and the other is told, with nothing half-applied. `at` lets the demo data and legacy imports
+carry their real dates; pages never pass it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from escalation import route
+from escalation.models import Direction, Issue, IssueStep, Level, Source, Status, StepKind
+from escalation.selectors import propose_contact
+from liaison import calendar
+from liaison.events import event_record
+from liaison.models import Contact, District, IssueCategory, LocalAuthority, Role
+
+
+def _required(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+def _in_network(contact: Contact, district: District, authorities: Iterable[LocalAuthority]) -> bool:
+    return contact.district_id == district.pk or contact.local_authority_id in {a.pk for a in authorities}
+
+
+def _record(issue: Issue, *, kind: str, actor, at: datetime.datetime, summary: str, **step) -> IssueStep:
+    entry = IssueStep.objects.create(issue=issue, kind=kind, actor=actor, at=at, **step)
+    event_record(
+        kind=f"issue.{kind}",
+        summary=f"{issue.reference} {summary}",
+        actor=actor,
+        subject=issue,
+        district=issue.district,
+        local_authority=issue.local_authority,
+        data={"step": entry.pk, "from": step.get("from_level", ""), "to": step.get("to_level", "")},
+    )
+    return entry
+
+
+def _locked(issue: Issue) -> Issue:
+    return Issue.objects.select_for_update().select_related("district", "local_authority").get(pk=issue.pk)
+
+
+def _save(issue: Issue, reason: str, actor) -> None:
+    issue.version += 1
+    issue._change_reason = reason
+    issue._history_user = actor
+    issue.save()
+
+
+@transaction.atomic
+def issue_log(
+    *,
+    actor,
+    title: str,
+    description: str,
+    category: IssueCategory,
+    direction: str,
+    district: District,
+    local_authority: LocalAuthority,
+    originator: Contact,
+    source: str = Source.DAY_TO_DAY,
+    attempts_made: bool,
+    attempts_detail: str = "",
+    other_authorities: Iterable[LocalAuthority] = (),
+    operational_contact: Contact | None = None,
+    la_manager_role: str = "",
+    at: datetime.datetime | None = None,
+) -> Issue:
+    """Log an issue and put it at its first level: referred to the operational contact unless already tried there."""
+    at = at or timezone.now()
+    if not route.can_log(actor, direction=direction, district=district, local_authority=local_authority):
+        raise PermissionDenied("You can only log issues for the districts and authorities you work with.")
+    other_authorities = [a for a in other_authorities if a.pk != local_authority.pk]
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = "Enter a short title for the issue"
+    if not (description or "").strip():
+        errors["description"] = "Describe the issue"
+    district_authorities = set(district.local_authorities.values_list("pk", flat=True))
+    if local_authority.pk not in district_authorities:
+        errors["local_authority"] = f"{local_authority} is not in {district}: choose one of its authorities"
+    if any(a.pk not in district_authorities for a in other_authorities):
+        errors["other_authorities"] = f"Choose only authorities in {district}"
+    if not _in_network(originator, district, [local_authority, *other_authorities]):
+        errors["originator"] = f"Choose someone in the {district} network or at {local_authority}"
+    if attempts_made and not (attempts_detail or "").strip():
+        errors["attempts_detail"] = "Say what was tried at the lowest operational level"
+    if direction == Direction.TO_LA:
+        la_manager_role = la_manager_role or Role.LA_BENEFITS_MANAGER
+        if la_manager_role not in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER):
+            errors["la_manager_role"] = "Choose the LA Benefits Manager or the LA Fraud Manager"
+    else:
+        la_manager_role = ""
+    if operational_contact is None:
+        operational_contact = propose_contact(
+            category=category, district=district, direction=direction, local_authority=local_authority
+        )
+    elif not operational_contact.is_active() or not _in_network(operational_contact, district, [local_authority]):
+        errors["operational_contact"] = "Choose a current contact in the district's network or at the authority"
+    if direction == Direction.TO_LA and operational_contact and operational_contact.local_authority_id is None:
+        errors["operational_contact"] = "Jobcentre Plus raises it with the authority: choose one of its contacts"
+    level, status = route.first_level(
+        direction=direction, district=district, attempts_made=attempts_made, source=source
+    )
+    if level == Level.OPERATIONAL and operational_contact is None and "operational_contact" not in errors:
+        errors["operational_contact"] = (
+            f"{district} has no current {category.role}, the role the routing table names for “{category}”: "
+            "choose the operational contact, or add them to the network first"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    issue = Issue(
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        direction=direction,
+        district=district,
+        local_authority=local_authority,
+        originator=originator,
+        source=source,
+        attempts_made=attempts_made,
+        attempts_detail=(attempts_detail or "").strip() if attempts_made else "",
+        operational_contact=operational_contact,
+        la_manager_role=la_manager_role,
+        level=level,
+        status=status,
+        level_since=at,
+        created_at=at,
+        created_by=actor,
+    )
+    issue._change_reason = "Logged"
+    issue._history_user = actor
+    issue.save()
+    issue.other_authorities.set(other_authorities)
+    _record(
+        issue,
+        kind=StepKind.LOGGED,
+        actor=actor,
+        at=at,
+        summary=f"logged: {issue.title}",
+        text=issue.attempts_detail and f"Attempts already made: {issue.attempts_detail}",
+        to_level=level,
+        contact=originator,
+    )
+    if level == Level.OPERATIONAL:
+        _record(
+            issue,
+            kind=StepKind.REFERRED,
+            actor=actor,
+            at=at,
+            summary=f"referred to {operational_contact.name}",
+            text=f"Referred to {operational_contact} for resolution at the lowest operational level.",
+            to_level=level,
+            contact=operational_contact,
+        )
+    return issue
+
+
+@transaction.atomic
+def issue_update_record(
+    *,
+    actor,
+    issue: Issue,
+    version: int | None,
+    text: str,
+    directorate: str = "",
+    at: datetime.datetime | None = None,
+) -> Issue:
+    """Record progress at the current level; at the operational level it is the attempt the ERM needs."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.UPDATE, version=version)
+    text = _required(text, "text", "Enter the update")
+    directorate = (directorate or "").strip()
+    if directorate and issue.level != Level.ODN:
+        raise ValidationError({"directorate": "Only the ODN / COO Gateway routes an issue to a national directorate"})
+    if issue.level == Level.OPERATIONAL:
+        issue.attempts_made = True
+    if directorate:
+        issue.national_directorate = directorate
+    issue.status = Status.IN_PROGRESS
+    _save(issue, "Update recorded", actor)
+    _record(
+        issue,
+        kind=StepKind.UPDATE,
+        actor=actor,
+        at=at,
+        summary=f"update at {issue.level_label}",
+        text=text,
+        from_level=issue.level,
+        directorate=directorate,
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_escalate(
+    *,
+    actor,
+    issue: Issue,
+    version: int | None,
+    reason: str,
+    la_manager_role: str = "",
+    at: datetime.datetime | None = None,
+) -> Issue:
+    """Send the issue to the next level of its route, with the reason it could not be resolved here."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.ESCALATE, version=version)
+    reason = _required(reason, "reason", "Say why it cannot be resolved at this level")
+    target = route.next_level(issue)
+    if target == Level.LA_MANAGER and la_manager_role:
+        if la_manager_role not in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER):
+            raise ValidationError({"la_manager_role": "Choose the LA Benefits Manager or the LA Fraud Manager"})
+        issue.la_manager_role = la_manager_role
+    source_level = issue.level
+    source_label = issue.level_label
+    issue.level = target
+    issue.level_since = at
+    issue.status = Status.ESCALATED
+    _save(issue, f"Escalated to {issue.get_level_display()}", actor)
+    _record(
+        issue,
+        kind=StepKind.ESCALATED,
+        actor=actor,
+        at=at,
+        summary=f"escalated from {source_label} to {issue.level_label}",
+        text=reason,
+        from_level=source_level,
+        to_level=target,
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_resolve(
+    *, actor, issue: Issue, version: int | None, outcome: str, at: datetime.datetime | None = None
+) -> Issue:
+    """Record the outcome; the issue stays with this level until the outcome is communicated."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.RESOLVE, version=version)
+    outcome = _required(outcome, "outcome", "Enter the outcome")
+    issue.outcome = outcome
+    issue.status = Status.RESOLVED
+    issue.resolved_at = at
+    issue.resolved_by = actor
+    issue.working_days_to_resolution = calendar.working_days_between(
+        timezone.localdate(issue.created_at), timezone.localdate(at), issue.local_authority.nation
+    )
+    _save(issue, "Resolved", actor)
+    _record(
+        issue,
+        kind=StepKind.RESOLVED,
+        actor=actor,
+        at=at,
+        summary=f"resolved at {issue.level_label}",
+        text=outcome,
+        from_level=issue.level,
+    )
+    return issue
+
+
+def communication_candidates(issue: Issue) -> Contact:
+    """Contacts the outcome can go to besides the originator: the district's and the issue's LAs' networks."""
+    authorities = [issue.local_authority_id, *issue.other_authorities.values_list("pk", flat=True)]
+    return (
+        Contact.objects.active()
+        .filter(Q(district_id=issue.district_id) | Q(local_authority_id__in=authorities))
+        .exclude(pk=issue.originator_id)
+        .select_related("role", "district", "local_authority", "office")
+        .order_by("role__side", "role__order", "name")
+    )
+
+
+@transaction.atomic
+def issue_communicate_outcome(
+    *,
+    actor,
+    issue: Issue,
+    version: int | None,
+    contacts: Iterable[Contact] = (),
+    message: str = "",
+    at: datetime.datetime | None = None,
+) -> Issue:
+    """Email the outcome to the originator and the chosen contacts, record who and when, and close the issue."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.COMMUNICATE, version=version)
+    allowed = set(communication_candidates(issue).values_list("pk", flat=True))
+    chosen = [c for c in contacts if c.pk != issue.originator_id]
+    if any(c.pk not in allowed for c in chosen):
+        raise ValidationError({"contacts": "Choose contacts from the issue's district and authorities"})
+    people = [issue.originator, *chosen]
+    emails = sorted({p.email for p in people if p.email})
+    if not emails:
+        raise ValidationError(
+            {"contacts": f"{issue.originator.name} has no email address: add one, or choose another contact"}
+        )
+    note = (message or "").strip()
+    body = (
+        f"{issue.reference}: {issue.title}\n\nOutcome ({issue.level_label}):\n{issue.outcome}\n\n"
+        + (f"{note}\n\n" if note else "")
+        + f"Communicated by {actor.get_full_name() or actor.username} on {timezone.localtime(at):%-d %B %Y}.\n"
+        + f"See the issue in Liaison: {settings.SITE_URL}{issue.get_absolute_url()}\n"
+    )
+    # Sent inside the transaction: if the mail server refuses, nothing is recorded and the issue stays resolved.
+    send_mail(
+        subject=f"Outcome of {issue.reference}: {issue.title}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=emails,
+    )
+    recipients = [{"name": p.name, "email": p.email, "contact": p.pk} for p in people]
+    issue.status = Status.CLOSED
+    issue.closed_at = at
+    _save(issue, "Outcome communicated", actor)
+    _record(
+        issue,
+        kind=StepKind.COMMUNICATED,
+        actor=actor,
+        at=at,
+        summary=f"outcome communicated to {', '.join(p.name for p in people)}",
+        text=note,
+        from_level=issue.level,
+        recipients=recipients,
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_reopen(
+    *, actor, issue: Issue, version: int | None, reason: str, at: datetime.datetime | None = None
+) -> Issue:
+    """Reopen a closed issue at the level that resolved it; the earlier outcome stays on the timeline."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.REOPEN, version=version)
+    reason = _required(reason, "reason", "Say why the issue is being reopened")
+    issue.status = Status.REOPENED
+    issue.level_since = at
+    issue.closed_at = None
+    issue.resolved_at = None
+    issue.resolved_by = None
+    issue.working_days_to_resolution = None
+    issue.outcome = ""
+    _save(issue, "Reopened", actor)
+    _record(
+        issue,
+        kind=StepKind.REOPENED,
+        actor=actor,
+        at=at,
+        summary=f"reopened at {issue.level_label}",
+        text=reason,
+        to_level=issue.level,
+    )
+    return issue

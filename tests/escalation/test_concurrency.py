@@ -1,0 +1,82 @@
+"""Two people act on the same issue at once: one wins, the other is told, and nothing is half-applied."""
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+from escalation import services
+from escalation.models import Issue, Level, StepKind
+from escalation.route import StaleIssue
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        if settings.REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES is set but the database is not PostgreSQL")
+        pytest.skip("Row locks need PostgreSQL; set DATABASE_URL to run this test")
+
+
+def race(*actions):
+    """Run each action in its own thread and database connection, all released at the same moment."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(i, action):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = action()
+        except Exception as error:  # the outcome of each racer is what the test inspects
+            outcomes[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_escalate_and_resolve_at_once_one_wins(postgres_only, route):
+    issue = route.issue(attempts_made=True, attempts_detail="Calls")
+    erm = route.users["erm"]
+    seen = issue.version
+
+    outcomes = race(
+        lambda: services.issue_escalate(actor=erm, issue=issue, version=seen, reason="Needs the region"),
+        lambda: services.issue_resolve(actor=erm, issue=issue, version=seen, outcome="Sorted locally"),
+    )
+
+    winners = [o for o in outcomes if isinstance(o, Issue)]
+    losers = [o for o in outcomes if isinstance(o, StaleIssue)]
+    assert len(winners) == 1 and len(losers) == 1, outcomes
+    issue.refresh_from_db()
+    assert issue.version == seen + 1
+    kinds = list(issue.steps.values_list("kind", flat=True))
+    assert kinds.count(StepKind.ESCALATED) + kinds.count(StepKind.RESOLVED) == 1
+    if kinds[-1] == StepKind.ESCALATED:
+        assert (issue.level, issue.outcome) == (Level.REGIONAL_ERM, "")
+    else:
+        assert issue.level == Level.DISTRICT_ERM and issue.outcome == "Sorted locally"
+
+
+def test_two_escalations_at_once_move_the_issue_one_level(postgres_only, route):
+    issue = route.issue(attempts_made=True, attempts_detail="Calls")
+    erm = route.users["erm"]
+    seen = issue.version
+    outcomes = race(
+        *[
+            (lambda n=n: services.issue_escalate(actor=erm, issue=issue, version=seen, reason=f"Reason {n}"))
+            for n in range(2)
+        ]
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["Issue", "StaleIssue"], outcomes
+    issue.refresh_from_db()
+    assert issue.level == Level.REGIONAL_ERM
+    assert issue.steps.filter(kind=StepKind.ESCALATED).count() == 1

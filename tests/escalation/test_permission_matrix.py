@@ -1,0 +1,119 @@
+"""Every role against every issue: who sees it (pages, list, CSV, queue) and who may act on it."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from escalation import services
+from escalation.models import Direction, Issue
+from escalation.route import allowed_actions
+from liaison.models import Role
+from tests.factories import user_with_role
+
+ALL = "all"
+
+# role -> issues it may see, by the keys of `issues` below.
+VISIBLE = {
+    "erm": {"i_d1", "i_la12", "i_to_la"},
+    "district-manager": {"i_d1", "i_la12", "i_to_la"},
+    "monitor": {"i_d1", "i_la12", "i_to_la"},
+    "la-manager": {"i_d1", "i_to_la"},
+    "la-fraud": {"i_d1", "i_to_la"},
+    "regional-erm": {"i_d1", "i_la12", "i_d2", "i_to_la"},
+    "odn": ALL,
+    "gpt": ALL,
+    "admin": ALL,
+}
+# role -> issues whose current level it holds (so it may update, escalate and resolve them).
+HOLDS = {
+    "erm": {"i_d1", "i_la12"},
+    "district-manager": set(),
+    "monitor": set(),
+    "la-manager": {"i_to_la"},
+    "la-fraud": set(),
+    "regional-erm": {"i_d2"},
+    "odn": {"i_d3"},
+    "gpt": {"i_jrb"},
+    "admin": set(),
+}
+ROLES = list(VISIBLE)
+
+
+@pytest.fixture
+def issues(route, world):
+    """One issue at each kind of level, in each part of the world's scope."""
+    erm_d2 = user_with_role(Role.ERM, district=world.d2, username="w-erm-d2")
+    erm_d3 = user_with_role(Role.ERM, district=world.d3, username="w-erm-d3")
+    regional_south = user_with_role(Role.REGIONAL_ERM, region=world.south, username="w-rerm-south")
+    at_d3 = {"district": world.d3, "local_authority": world.la3, "originator": route.dpm["d3"]}
+    tried = {"attempts_made": True, "attempts_detail": "Calls"}
+
+    i_d2 = route.issue(
+        actor="regional-erm", district=world.d2, local_authority=world.la2, originator=route.dpm["d2"], **tried
+    )
+    i_d2 = services.issue_escalate(actor=erm_d2, issue=i_d2, version=i_d2.version, reason="Up")
+    i_d3 = route.issue(actor="gpt", **at_d3, **tried)
+    i_d3 = services.issue_escalate(actor=erm_d3, issue=i_d3, version=i_d3.version, reason="Up")
+    i_d3 = services.issue_escalate(actor=regional_south, issue=i_d3, version=i_d3.version, reason="Up")
+    return {
+        "i_d1": route.issue(title="District one issue", **tried),
+        "i_la12": route.issue(local_authority=world.la12, title="Straddling issue", originator=route.jcp_originator),
+        "i_d2": i_d2,
+        "i_d3": i_d3,
+        "i_jrb": route.issue(actor="gpt", source="legacy-jrb", title="Legacy JRB item", **at_d3, **tried),
+        "i_to_la": route.issue(actor="erm", direction=Direction.TO_LA, title="Raised with the authority", **tried),
+    }
+
+
+def _expected(keys, issues):
+    return set(issues) if keys == ALL else keys
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_which_issue(role, route, issues, client):
+    user = route.users[role]
+    visible = _expected(VISIBLE[role], issues)
+    by_pk = {issue.pk: key for key, issue in issues.items()}
+    assert {by_pk[pk] for pk in Issue.objects.visible_to(user).values_list("pk", flat=True)} == visible
+    client.force_login(user)
+    for key, issue in issues.items():
+        response = client.get(issue.get_absolute_url())
+        assert response.status_code == (200 if key in visible else 404), key
+    listed = client.get(reverse("issue-list")).content.decode()
+    assert {key for key, issue in issues.items() if f">{issue.reference}<" in listed} == visible
+    export = b"".join(client.get(reverse("issue-export")).streaming_content).decode()
+    assert {row["Reference"] for row in csv.DictReader(io.StringIO(export))} == {
+        issues[key].reference for key in visible
+    }
+    queue = client.get(reverse("issue-queue")).content.decode()
+    assert {key for key, issue in issues.items() if f">{issue.reference}<" in queue} >= HOLDS[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_act_on_which_issue(role, route, issues, client):
+    user = route.users[role]
+    visible = _expected(VISIBLE[role], issues)
+    client.force_login(user)
+    for key, issue in issues.items():
+        assert bool(allowed_actions(user, issue)) == (key in HOLDS[role]), key
+        before = (issue.version, issue.steps.count())
+        response = client.post(
+            reverse("issue-action", args=[issue.pk, "update"]),
+            {"update-version": issue.version, "update-text": f"Update from {role}"},
+        )
+        expected = 302 if key in HOLDS[role] else 403 if key in visible else 404
+        assert response.status_code == expected, key
+        issue.refresh_from_db()
+        after = (issue.version, issue.steps.count())
+        assert (after != before) == (key in HOLDS[role]), key
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_may_log_something_and_only_national_roles_see_the_national_page(role, route, client):
+    client.force_login(route.users[role])
+    response = client.get(reverse("issue-create"))
+    assert response.status_code == 200
+    national_pages = client.get(reverse("issue-national")).status_code
+    assert national_pages == (200 if role in ("odn", "gpt", "admin") else 403)
