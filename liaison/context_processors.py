@@ -8,5 +8,6 @@ def navigation(request: HttpRequest) -> dict:
         ("Home", "/", path == "/"),
         ("Districts", "/districts/", path.startswith("/districts/")),
         ("Contacts", "/contacts/", path.startswith("/contacts/")),
+        ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/"))),
     ]
     return {"service_navigation": items}

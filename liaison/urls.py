@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from liaison import views
 from liaison.forms import SignInForm
@@ -29,6 +30,8 @@ urlpatterns = [
     path("districts/<slug:code>/confirm/", views.district_confirm, name="district-confirm"),
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
     path("admin/", admin.site.urls),
+    path("", include("boards.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 
 handler403 = "liaison.views.handler403"

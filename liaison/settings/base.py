@@ -196,6 +196,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only JSON of the national index of Joint Boards, scoped to the signed-in user.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Reference values the rules depend on (DESIGN.md "Deadline breaches").
