@@ -16,10 +16,14 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 class BoardIndexFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.none(), method="by_region", empty_label="Any region", to_field_name="code"
+        label="Region",
+        queryset=Region.objects.none(),
+        method="by_region",
+        empty_label="Any region",
+        to_field_name="code",
     )
-    scope = django_filters.ChoiceFilter(choices=BoardScope.choices, empty_label="Any scope")
-    status = django_filters.ChoiceFilter(choices=BoardStatus.choices, empty_label="Any status")
+    scope = django_filters.ChoiceFilter(label="Scope", choices=BoardScope.choices, empty_label="Any scope")
+    status = django_filters.ChoiceFilter(label="Status", choices=BoardStatus.choices, empty_label="Any status")
     return_outstanding = django_filters.ChoiceFilter(
         label="Return outstanding",
         choices=[("yes", "Outstanding this year"), ("overdue", "Overdue"), ("no", "Submitted or not needed")],

@@ -87,7 +87,8 @@ class BoardForm(forms.ModelForm):
             "jcp_secretariat": ContactChoiceField,
             "la_secretariat": ContactChoiceField,
         }
-        widgets = {"scope": forms.RadioSelect}
+        # GOV.UK asks for a text input with a numeric keyboard rather than a number input.
+        widgets = {"scope": forms.RadioSelect, "meetings_per_year": forms.TextInput(attrs={"inputmode": "numeric"})}
         error_messages = {
             "title": {"required": "Enter the board title"},
             "meetings_per_year": {
@@ -118,7 +119,6 @@ class BoardForm(forms.ModelForm):
             self.fields[name].empty_label = "Not named yet"
         self.fields["members"].queryset = people
         self.fields["scope"].choices = BoardScope.choices
-        self.fields["meetings_per_year"].widget.attrs["min"] = 2
         self.helper = _helper(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.checkboxes("districts", small=True),
