@@ -158,8 +158,15 @@ def load_boards_demo(today: datetime.date) -> dict[str, int]:
     for district in District.objects.all():
         if not TransitionAction.objects.filter(district=district).exists():
             created["transition actions"] += transition_seed(district=district, start=today - relativedelta(months=7))
-            # The early rows are done; the later ones show as overdue or to do.
-            for item in TransitionAction.objects.filter(district=district, order__lte=4):
+            # The early rows are done, the later ones overdue or to do; the demo ERM's own district is up to date
+            # so that their dashboard shows only what they are asked to fix.
+            done = TransitionAction.objects.filter(district=district)
+            done = (
+                done.filter(for_gpt=False, due_date__lt=today)
+                if district.code == "greater-manchester-central"
+                else done.filter(order__lte=4)
+            )
+            for item in done:
                 item.completed_on = item.due_date - datetime.timedelta(days=3)
                 item.note = "Done (demo)"
                 item.save()
@@ -236,7 +243,7 @@ def load_boards_demo(today: datetime.date) -> dict[str, int]:
                 if i % 2 == 0
                 else "Agree a named contact for clerical change-of-circumstances cases",
                 owner=board.la_chair if i % 2 else board.erm,
-                due_date=meeting.date + datetime.timedelta(days=30 if done else 21),
+                due_date=meeting.date + datetime.timedelta(days=30 if done else 90),
                 status=ActionStatus.DONE if done else ActionStatus.OPEN,
                 completed_on=meeting.date + datetime.timedelta(days=20) if done else None,
             )
