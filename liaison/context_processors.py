@@ -9,5 +9,6 @@ def navigation(request: HttpRequest) -> dict:
         ("Districts", "/districts/", path.startswith("/districts/")),
         ("Contacts", "/contacts/", path.startswith("/contacts/")),
         ("Issues", "/issues/", path.startswith("/issues/")),
+        ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/"))),
     ]
     return {"service_navigation": items}

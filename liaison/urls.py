@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
 
 from liaison import views
 from liaison.forms import SignInForm
@@ -35,6 +36,8 @@ urlpatterns = [
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
     path("", include("escalation.urls")),
     path("admin/", admin.site.urls),
+    path("", include("boards.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 
 handler403 = "liaison.views.handler403"

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "liaison",
     "boards",
     "escalation",
@@ -181,8 +183,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Liaison API",
+    "DESCRIPTION": "Read-only JSON of the national index of Joint Boards, scoped to the signed-in user.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+
 # Reference values the rules depend on (DESIGN.md "Deadline breaches").
 LIAISON_CONTACT_CONFIRMATION_MONTHS = 6
+# The Appendix 3 index return is due each year on this (month, day): 15 June in the guidelines.
+BOARDS_RETURN_DUE = (6, 15)
+# Warn this many days before the date by which a board's next meeting must be held (2 in any 12 months).
+BOARDS_MEETING_WARNING_DAYS = 60
 
 LOGGING = {
     "version": 1,

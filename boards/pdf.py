@@ -1,0 +1,19 @@
+"""PDF rendering with WeasyPrint: agenda packs, approved minutes, returns and the compiled index."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    # WeasyPrint takes over a second to import; only the PDF views pay for it.
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()
+
+
+def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,71 @@
+"""Querysets of the boards app; `visible_to(user)` is the one way a page, export or API reads a board."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from liaison.scoping import scope_for
+
+
+class BoardQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BoardQuerySet:
+        """District roles see their districts' boards, LA managers their LAs' boards, a region its districts'."""
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        by_district = self.model.districts.through.objects.filter(district_id__in=scope.district_ids)
+        by_authority = self.model.local_authorities.through.objects.filter(localauthority_id__in=scope.authority_ids)
+        return self.filter(Q(id__in=by_district.values("board_id")) | Q(id__in=by_authority.values("board_id")))
+
+    def editable_by(self, user) -> BoardQuerySet:
+        """The board's district ERM(s), the Regional ERM of its region, and administrators."""
+        scope = scope_for(user)
+        through = self.model.districts.through.objects.filter(district_id__in=scope.editable_district_ids)
+        return self.filter(id__in=through.values("board_id"))
+
+    def in_district(self, district) -> BoardQuerySet:
+        return self.filter(id__in=self.model.districts.through.objects.filter(district=district).values("board_id"))
+
+
+class _BoardChildQuerySet(models.QuerySet):
+    board_path = "board"
+
+    def visible_to(self, user) -> models.QuerySet:
+        from boards.models import Board
+
+        return self.filter(**{f"{self.board_path}__in": Board.objects.visible_to(user).values("pk")})
+
+
+class MeetingQuerySet(_BoardChildQuerySet):
+    def held(self) -> MeetingQuerySet:
+        return self.filter(status="held")
+
+
+class ActionQuerySet(_BoardChildQuerySet):
+    def open(self) -> ActionQuerySet:
+        return self.exclude(status="done")
+
+
+class GoodPracticeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> GoodPracticeQuerySet:
+        """Good practice is for sharing: every signed-in user can search every board's items."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.all()
+
+
+class IndexReturnQuerySet(_BoardChildQuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Submitted returns cannot be changed: submit a new return instead.")
+
+    def delete(self):
+        raise TypeError("Submitted returns cannot be deleted.")
+
+
+class TransitionActionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TransitionActionQuerySet:
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(district_id__in=scope.district_ids)

@@ -1,0 +1,278 @@
+"""Reads of the boards app: querysets scoped by `visible_to(user)`, annotated so that lists never query per row."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from boards.models import (
+    Action,
+    ActionStatus,
+    Board,
+    BoardStatus,
+    GoodPractice,
+    IndexReturn,
+    Meeting,
+    MeetingStatus,
+)
+from liaison.models import Contact, District, LocalAuthority
+
+
+def return_due_date(year: int) -> datetime.date:
+    """The Appendix 3 return of a year is due on this day (15 June unless configured otherwise)."""
+    month, day = settings.BOARDS_RETURN_DUE
+    return datetime.date(year, month, day)
+
+
+def twelve_months_before(today: datetime.date) -> datetime.date:
+    return today - relativedelta(months=12)
+
+
+def board_index(*, user, today: datetime.date) -> QuerySet[Board]:
+    """Every board the user may see, with the national index's figures as annotations (a fixed query count)."""
+    return annotate_boards(Board.objects.visible_to(user), today)
+
+
+def annotate_boards(boards: QuerySet[Board], today: datetime.date) -> QuerySet[Board]:
+    held = Meeting.objects.filter(board=OuterRef("pk"), status=MeetingStatus.HELD)
+    window = held.filter(date__gt=twelve_months_before(today), date__lte=today)
+    returns = IndexReturn.objects.filter(board=OuterRef("pk"))
+    return (
+        boards.select_related(
+            "jcp_chair", "la_chair", "erm", "jcp_secretariat", "la_secretariat", "jcp_chair__role", "la_chair__role"
+        )
+        .prefetch_related(
+            Prefetch("districts", queryset=District.objects.select_related("region").order_by("name")),
+            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
+        )
+        .annotate(
+            meetings_last_12_months=Coalesce(
+                Subquery(window.order_by().values("board").annotate(n=Count("pk")).values("n")[:1]),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+            first_meeting=Subquery(held.order_by("date").values("date")[:1], output_field=DateField()),
+            last_meeting=Subquery(held.order_by("-date").values("date")[:1], output_field=DateField()),
+            next_meeting=Subquery(
+                Meeting.objects.filter(board=OuterRef("pk"), status=MeetingStatus.SCHEDULED, date__gte=today)
+                .order_by("date")
+                .values("date")[:1],
+                output_field=DateField(),
+            ),
+            latest_return=Subquery(
+                returns.order_by("-submitted_at").values("submitted_at")[:1], output_field=DateTimeField()
+            ),
+            returned_this_year=Exists(returns.filter(year=today.year)),
+            open_actions=Coalesce(
+                Subquery(
+                    Action.objects.filter(board=OuterRef("pk"))
+                    .exclude(status=ActionStatus.DONE)
+                    .order_by()
+                    .values("board")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def return_outstanding_q(today: datetime.date) -> Q:
+    """Active boards with no return yet this year."""
+    return Q(status=BoardStatus.ACTIVE, returned_this_year=False)
+
+
+def return_overdue_q(today: datetime.date) -> Q:
+    """Outstanding after the due date; a board set up after this year's due date owes its first return next year."""
+    due = return_due_date(today.year)
+    if today <= due:
+        return Q(pk__in=[])
+    return return_outstanding_q(today) & Q(established_on__lte=due)
+
+
+def below_minimum_q() -> Q:
+    return Q(meetings_last_12_months__lt=2) & ~Q(status=BoardStatus.WOUND_UP)
+
+
+@dataclass(frozen=True)
+class Progress:
+    districts: int
+    districts_with_active_board: int
+    boards: int
+    active_boards: int
+    returns_submitted: int
+    returns_due: int
+    returns_overdue: int
+    below_minimum: int
+    due_date: datetime.date
+
+
+def index_progress(*, user, today: datetime.date) -> Progress:
+    """The figures at the top of the national index, each from one aggregate query."""
+    boards = board_index(user=user, today=today)
+    overdue = return_overdue_q(today)
+    figures = boards.order_by().aggregate(
+        boards=Count("pk"),
+        active=Count("pk", filter=Q(status=BoardStatus.ACTIVE)),
+        submitted=Count("pk", filter=Q(status=BoardStatus.ACTIVE, returned_this_year=True)),
+        outstanding=Count("pk", filter=return_outstanding_q(today)),
+        overdue=Count("pk", filter=overdue),
+        below=Count("pk", filter=below_minimum_q()),
+    )
+    districts = District.objects.visible_to(user)
+    active_through = Board.districts.through.objects.filter(board__status=BoardStatus.ACTIVE)
+    district_figures = districts.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(pk__in=active_through.values("district_id"))),
+    )
+    return Progress(
+        districts=district_figures["total"],
+        districts_with_active_board=district_figures["active"],
+        boards=figures["boards"],
+        active_boards=figures["active"],
+        returns_submitted=figures["submitted"],
+        returns_due=figures["outstanding"] - figures["overdue"],
+        returns_overdue=figures["overdue"],
+        below_minimum=figures["below"],
+        due_date=return_due_date(today.year),
+    )
+
+
+def return_state(board: Board, today: datetime.date) -> str:
+    """ "submitted", "overdue", "due" or "" (not required) for a board annotated by `board_index`."""
+    if board.status != BoardStatus.ACTIVE:
+        return ""
+    if board.returned_this_year:
+        return "submitted"
+    due = return_due_date(today.year)
+    if today > due and board.established_on <= due:
+        return "overdue"
+    return "due"
+
+
+def board_detail(*, user, pk: int, today: datetime.date) -> Board:
+    return board_index(user=user, today=today).get(pk=pk)
+
+
+def board_meetings(board: Board) -> QuerySet[Meeting]:
+    return board.meetings.annotate(
+        action_count=Count("actions", distinct=True), attended=Count("attendance", distinct=True)
+    ).order_by("-date", "-pk")
+
+
+def board_actions(board: Board) -> QuerySet[Action]:
+    return board.actions.select_related("owner", "meeting").order_by("status", "due_date", "pk")
+
+
+def board_contacts(board: Board, on: datetime.date | None = None) -> QuerySet[Contact]:
+    """People who can attend, own actions: the board districts' JCP network and the board LAs' staff."""
+    return (
+        Contact.objects.active(on)
+        .filter(
+            Q(district__in=board.districts.values("pk")) | Q(local_authority__in=board.local_authorities.values("pk"))
+        )
+        .select_related("role", "district", "local_authority", "office")
+        .order_by("role__side", "role__order", "name")
+    )
+
+
+def meeting_for(*, user, board_pk: int, pk: int) -> Meeting:
+    return Meeting.objects.visible_to(user).select_related("board", "minutes_approved_at").get(board_id=board_pk, pk=pk)
+
+
+def carried_forward_actions(meeting: Meeting) -> QuerySet[Action]:
+    """Actions from the board's earlier meetings that were not done before this meeting: they come back."""
+    return (
+        Action.objects.filter(board_id=meeting.board_id, meeting__date__lt=meeting.date)
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gte=meeting.date))
+        .select_related("owner", "meeting")
+        .order_by("due_date", "pk")
+    )
+
+
+def previous_meeting_awaiting_approval(meeting: Meeting) -> Meeting | None:
+    """The previous held meeting whose draft minutes this meeting can approve."""
+    previous = (
+        Meeting.objects.filter(board_id=meeting.board_id, status=MeetingStatus.HELD, date__lte=meeting.date)
+        .exclude(pk=meeting.pk)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    if previous is not None and previous.minutes_status == "draft":
+        return previous
+    return None
+
+
+def return_prefill(board: Board) -> dict:
+    """The Appendix 3 stencil filled from the board's data, for the ERM to check and complete."""
+    districts = list(board.districts.order_by("name"))
+    offices = [
+        office.name
+        for district in districts
+        for office in district.offices.filter(kind="district-office").order_by("name")
+    ]
+    first = board.meetings.filter(status=MeetingStatus.HELD).order_by("date").values_list("date", flat=True).first()
+    latest = board.returns.order_by("-submitted_at", "-pk").first()
+
+    def name(contact):
+        return contact.name if contact else ""
+
+    def email(contact):
+        return contact.email if contact else ""
+
+    return {
+        "board_title": board.title,
+        "district_office": ", ".join(offices) or ", ".join(f"Jobcentre Plus {d.name}" for d in districts),
+        "la_members": "\n".join(la.name for la in board.local_authorities.order_by("name")),
+        "jcp_chair": name(board.jcp_chair),
+        "la_chair": f"{board.la_chair.name}, {board.la_chair.local_authority}" if board.la_chair else "",
+        "erm_name": name(board.erm),
+        "erm_phone": board.erm.phone if board.erm else "",
+        "erm_email": email(board.erm),
+        "first_meeting_date": first,
+        "scope": board.scope,
+        "jcp_secretariat_name": name(board.jcp_secretariat),
+        "jcp_secretariat_email": email(board.jcp_secretariat),
+        "la_secretariat_name": name(board.la_secretariat),
+        "la_secretariat_email": email(board.la_secretariat),
+        "comments": latest.comments if latest else "",
+    }
+
+
+def good_practice_search(*, user, q: str = "") -> QuerySet[GoodPractice]:
+    items = GoodPractice.objects.visible_to(user).select_related("board")
+    for term in q.split():
+        items = items.filter(
+            Q(title__icontains=term) | Q(description__icontains=term) | Q(board__title__icontains=term)
+        )
+    return items
+
+
+def chairs(*, user) -> QuerySet[Board]:
+    return (
+        Board.objects.visible_to(user)
+        .exclude(status=BoardStatus.WOUND_UP)
+        .select_related("jcp_chair", "la_chair", "la_chair__local_authority", "jcp_chair__district")
+        .prefetch_related(Prefetch("districts", queryset=District.objects.select_related("region").order_by("name")))
+        .order_by("title", "pk")
+    )

@@ -1,0 +1,661 @@
+"""Pages of the Joint Boards. Views stay thin: reads through selectors (scoped), writes through services.
+
+Outside the user's scope a board is "not found" (404); visible but not theirs to change is "forbidden" (403).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from boards import selectors, services
+from boards.filters import BoardIndexFilter
+from boards.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AgendaItemForm,
+    BoardForm,
+    GoodPracticeForm,
+    HoldMeetingForm,
+    MeetingForm,
+    MinutesForm,
+    ReturnForm,
+    TransitionCompleteForm,
+)
+from boards.models import Action, Board, BoardScope, BoardStatus, IndexReturn, Meeting, MeetingStatus, MinutesStatus
+from boards.panels import render_board_panels, transition_link
+from boards.pdf import pdf_response
+from boards.services import RETURN_FIELDS
+from liaison.models import District, Role
+from liaison.scoping import scope_for
+from liaison.views import _add_errors, _csv_safe
+
+
+def _board(request: HttpRequest, pk: int) -> Board:
+    return get_object_or_404(Board.objects.visible_to(request.user), pk=pk)
+
+
+def _can_edit(request: HttpRequest, board: Board) -> bool:
+    return Board.objects.editable_by(request.user).filter(pk=board.pk).exists()
+
+
+def _require_edit(request: HttpRequest, board: Board) -> None:
+    if not _can_edit(request, board):
+        raise PermissionDenied(
+            f"Only the External Relations Manager of {board.title}'s district (or the Regional ERM) can change it."
+        )
+
+
+def _meeting(request: HttpRequest, board_pk: int, pk: int) -> Meeting:
+    try:
+        return selectors.meeting_for(user=request.user, board_pk=board_pk, pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting") from None
+
+
+def _may_read_returns(request: HttpRequest, board: Board) -> bool:
+    scope = scope_for(request.user)
+    return scope.admin or scope.has_role(Role.GPT) or _can_edit(request, board)
+
+
+def _may_read_chairs(request: HttpRequest) -> bool:
+    scope = scope_for(request.user)
+    return scope.admin or scope.has_role(Role.GPT)
+
+
+@login_required
+def board_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    boards = list(selectors.board_index(user=request.user, today=today))
+    for board in boards:
+        board.return_state = selectors.return_state(board, today)
+    return render(
+        request,
+        "boards/board_list.html",
+        {
+            "boards": boards,
+            "can_add": bool(scope_for(request.user).editable_district_ids),
+            "transition_districts": District.objects.visible_to(request.user).filter(
+                pk__in=scope_for(request.user).district_ids
+            )
+            if not scope_for(request.user).national
+            else District.objects.none(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_create(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).editable_district_ids:
+        raise PermissionDenied("Only a District External Relations Manager can set up a Joint Board.")
+    form = BoardForm(request.POST or None, user=request.user, initial={"scope": "joint", "meetings_per_year": 2})
+    if request.method == "POST" and form.is_valid():
+        try:
+            board = services.board_create(actor=request.user, data=form.service_data())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{board.title} has been set up.")
+            return redirect(board)
+    return render(request, "boards/form.html", {"form": form, "title": "Set up a Joint Board", "wide": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_update(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    _require_edit(request, board)
+    form = BoardForm(request.POST or None, instance=board, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_update(actor=request.user, board=board, data=form.service_data())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{board.title} has been saved.")
+            return redirect(board)
+    return render(
+        request, "boards/form.html", {"form": form, "title": f"Change {board.title}", "board": board, "wide": True}
+    )
+
+
+@login_required
+def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        board = selectors.board_detail(user=request.user, pk=pk, today=today)
+    except Board.DoesNotExist:
+        raise Http404("No such board") from None
+    can_edit = _can_edit(request, board)
+    return render(
+        request,
+        "boards/board_detail.html",
+        {
+            "board": board,
+            "can_edit": can_edit,
+            "return_state": selectors.return_state(board, today),
+            "due_date": selectors.return_due_date(today.year),
+            "meetings": selectors.board_meetings(board),
+            "actions": selectors.board_actions(board),
+            "members": board.members.select_related("role", "district", "local_authority", "office"),
+            "good_practice": board.good_practice.all()[:10],
+            "may_read_returns": _may_read_returns(request, board),
+            "panels": render_board_panels(request, board),
+            "history": board.history.select_related("history_user").order_by("-history_date")[:10],
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def board_status(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    _require_edit(request, board)
+    status = request.POST.get("status", "")
+    if status not in BoardStatus.values:
+        messages.error(request, "Choose a status the board can move to.")
+        return redirect(board)
+    try:
+        services.board_status_set(actor=request.user, board=board, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{board.title} is now {BoardStatus(status).label.lower()}.")
+    return redirect(board)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    _require_edit(request, board)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(actor=request.user, board=board, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Meeting scheduled for {meeting.date:%-d %B %Y}.")
+            return redirect(meeting)
+    return render(request, "boards/form.html", {"form": form, "title": "Schedule a meeting", "board": board})
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    board = meeting.board
+    return render(
+        request,
+        "boards/meeting_detail.html",
+        {
+            "board": board,
+            "meeting": meeting,
+            "can_edit": _can_edit(request, board),
+            "agenda": meeting.agenda_items.all(),
+            "carried_forward": selectors.carried_forward_actions(meeting),
+            "attendance": meeting.attendance.select_related("contact", "contact__role"),
+            "actions": meeting.actions.select_related("owner"),
+            "to_approve": selectors.previous_meeting_awaiting_approval(meeting)
+            if meeting.status == MeetingStatus.HELD
+            else None,
+            "approved": meeting.minutes_status == MinutesStatus.APPROVED,
+        },
+    )
+
+
+def _meeting_form_page(request, pk, meeting_pk, *, form_class, title, save, success, form_kwargs=None, initial=None):
+    """The shared shape of a meeting's forms: scope, permission, re-show on error, redirect on success."""
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_edit(request, meeting.board)
+    form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(meeting, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(meeting)
+    return render(
+        request, "boards/form.html", {"form": form, "title": title, "board": meeting.board, "meeting": meeting}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    return _meeting_form_page(
+        request,
+        pk,
+        meeting_pk,
+        form_class=AgendaItemForm,
+        title="Add an agenda item",
+        success="The item has been added to the agenda.",
+        save=lambda meeting, data: services.agenda_item_add(
+            actor=request.user, meeting=meeting, source=request.user.get_username(), kind="free", **data
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_hold(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    return _meeting_form_page(
+        request,
+        pk,
+        meeting_pk,
+        form_class=HoldMeetingForm,
+        form_kwargs={"people": selectors.board_contacts(board)},
+        title="Record the meeting as held",
+        success="The meeting has been recorded as held.",
+        save=lambda meeting, data: services.meeting_hold(actor=request.user, meeting=meeting, **data),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    return _meeting_form_page(
+        request,
+        pk,
+        meeting_pk,
+        form_class=MinutesForm,
+        initial={"minutes": meeting.minutes},
+        title="Minutes",
+        success="The draft minutes have been saved.",
+        save=lambda meeting, data: services.minutes_save(actor=request.user, meeting=meeting, text=data["minutes"]),
+    )
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """At this meeting, approve the previous meeting's draft minutes."""
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_edit(request, meeting.board)
+    previous = selectors.previous_meeting_awaiting_approval(meeting)
+    if previous is None:
+        messages.error(request, "There are no draft minutes of the previous meeting to approve.")
+        return redirect(meeting)
+    try:
+        services.minutes_approve(actor=request.user, meeting=previous, at_meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The minutes of {previous.date:%-d %B %Y} have been approved.")
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    return _meeting_form_page(
+        request,
+        pk,
+        meeting_pk,
+        form_class=ActionForm,
+        form_kwargs={"people": selectors.board_contacts(board)},
+        title="Add an action",
+        success="The action has been added.",
+        save=lambda meeting, data: services.action_add(actor=request.user, meeting=meeting, **data),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    action = get_object_or_404(Action.objects.filter(board=board).select_related("owner", "meeting"), pk=action_pk)
+    _require_edit(request, board)
+    form = ActionUpdateForm(request.POST or None, initial={"status": action.status, "update": action.update})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The action has been updated.")
+            return redirect(board)
+    return render(
+        request,
+        "boards/form.html",
+        {"form": form, "title": "Update an action", "board": board, "action": action},
+    )
+
+
+@login_required
+def meeting_pdf(request: HttpRequest, pk: int, meeting_pk: int, kind: str) -> HttpResponse:
+    """The agenda pack of any meeting, or the minutes once approved."""
+    meeting = _meeting(request, pk, meeting_pk)
+    if kind == "minutes" and meeting.minutes_status != MinutesStatus.APPROVED:
+        raise Http404("Minutes are published once approved at the next meeting.")
+    context = {
+        "board": meeting.board,
+        "meeting": meeting,
+        "agenda": meeting.agenda_items.all(),
+        "carried_forward": selectors.carried_forward_actions(meeting),
+        "attendance": meeting.attendance.select_related("contact", "contact__role"),
+        "actions": meeting.actions.select_related("owner"),
+        "members": meeting.board.members.select_related("role"),
+    }
+    return pdf_response(f"boards/pdf/{kind}.html", context, f"{kind}-{meeting.board_id}-{meeting.date:%Y-%m-%d}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def good_practice_add(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    _require_edit(request, board)
+    form = GoodPracticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.good_practice_add(actor=request.user, board=board, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The good practice has been shared with every board.")
+            return redirect(board)
+    return render(request, "boards/form.html", {"form": form, "title": "Share good practice", "board": board})
+
+
+@login_required
+def good_practice(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    items = selectors.good_practice_search(user=request.user, q=q)
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    return render(request, "boards/good_practice.html", {"page": page, "q": q, "query": f"q={q}" if q else ""})
+
+
+@login_required
+def transition(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District.objects.visible_to(request.user), code=code)
+    items = list(district.transition_actions.select_related("completed_by"))
+    for item in items:
+        item.can_complete = item.completed_on is None and services.transition_can_complete(request.user, item)
+        item.link = transition_link(item.code, district)
+    return render(
+        request,
+        "boards/transition.html",
+        {
+            "district": district,
+            "items": items,
+            "today": timezone.localdate(),
+            "can_seed": not items and District.objects.editable_by(request.user).filter(pk=district.pk).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def transition_seed(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District.objects.visible_to(request.user), code=code)
+    if not District.objects.editable_by(request.user).filter(pk=district.pk).exists():
+        raise PermissionDenied("Only the district's ERM can start its moving-on checklist.")
+    count = services.transition_seed(district=district)
+    messages.success(request, f"{count} moving-on actions added to the checklist.")
+    return redirect("boards:transition", code=district.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transition_complete(request: HttpRequest, code: str, item_pk: int) -> HttpResponse:
+    district = get_object_or_404(District.objects.visible_to(request.user), code=code)
+    item = get_object_or_404(district.transition_actions, pk=item_pk)
+    if not services.transition_can_complete(request.user, item):
+        raise PermissionDenied(f"This action is for {item.by_whom} to tick off.")
+    form = TransitionCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transition_complete(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The action has been ticked off.")
+            return redirect("boards:transition", code=district.code)
+    return render(
+        request,
+        "boards/form.html",
+        {"form": form, "title": "Tick off a moving-on action", "intro": item.action, "district": district},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """Appendix 3: the ERM checks the pre-filled stencil and submits; GPT reads the returns made."""
+    board = _board(request, pk)
+    if not _may_read_returns(request, board):
+        raise PermissionDenied("Index returns are for the board's ERM and the Governmental Partnerships Team.")
+    can_edit = _can_edit(request, board) and board.status != BoardStatus.WOUND_UP
+    returns = board.returns.select_related("submitted_by")
+    latest = returns.first()
+    form = None
+    if can_edit:
+        initial = {**selectors.return_prefill(board), "previous": latest.pk if latest else None}
+        form = ReturnForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = {field: form.cleaned_data.get(field) for field in RETURN_FIELDS}
+            try:
+                services.return_submit(
+                    actor=request.user, board=board, data=data, previous_id=form.cleaned_data.get("previous")
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"The index return for {board.title} has been submitted.")
+                return redirect("boards:return", pk=board.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("Only the board's ERM submits its index return.")
+    return render(
+        request,
+        "boards/return_form.html",
+        {"board": board, "form": form, "returns": returns, "latest": latest},
+    )
+
+
+def _return_pdf(request: HttpRequest, board: Board, item: IndexReturn | None) -> HttpResponse:
+    if not _may_read_returns(request, board):
+        raise PermissionDenied("Index returns are for the board's ERM and the Governmental Partnerships Team.")
+    if item is None:
+        raise Http404("No return has been submitted for this board yet.")
+    return pdf_response(
+        "boards/pdf/return.html",
+        {"item": item, "board": board, "scopes": BoardScope.choices},
+        f"index-return-{board.pk}-{item.submitted_at:%Y-%m-%d}.pdf",
+    )
+
+
+@login_required
+def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    return _return_pdf(request, board, board.returns.first())
+
+
+@login_required
+def return_pdf_one(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    return _return_pdf(request, board, get_object_or_404(board.returns, pk=return_pk))
+
+
+# The national index and its exports.
+
+INDEX_COLUMNS = [
+    "Board",
+    "Region",
+    "Districts",
+    "Local Authorities",
+    "Scope",
+    "Jobcentre Plus chair",
+    "Local Authority chair",
+    "First meeting",
+    "Meetings in last 12 months",
+    "Latest return",
+    "Return this year",
+    "Status",
+]
+
+
+def _index(request: HttpRequest):
+    today = timezone.localdate()
+    index_filter = BoardIndexFilter(
+        request.GET, queryset=selectors.board_index(user=request.user, today=today), user=request.user
+    )
+    boards = list(index_filter.qs)
+    for board in boards:
+        board.return_state = selectors.return_state(board, today)
+    return index_filter, boards, today
+
+
+def _index_row(board: Board) -> list:
+    districts = list(board.districts.all())
+    return [
+        board.title,
+        ", ".join(sorted({d.region.name for d in districts})),
+        ", ".join(d.name for d in districts),
+        ", ".join(a.name for a in board.local_authorities.all()),
+        board.get_scope_display(),
+        board.jcp_chair.name if board.jcp_chair else "",
+        board.la_chair.name if board.la_chair else "",
+        board.first_meeting.isoformat() if board.first_meeting else "",
+        board.meetings_last_12_months,
+        timezone.localtime(board.latest_return).date().isoformat() if board.latest_return else "",
+        {"submitted": "Submitted", "due": "Due", "overdue": "Overdue"}.get(board.return_state, "Not needed"),
+        board.get_status_display(),
+    ]
+
+
+@login_required
+def national_index(request: HttpRequest) -> HttpResponse:
+    index_filter, boards, today = _index(request)
+    query = request.GET.copy()
+    return render(
+        request,
+        "boards/index.html",
+        {
+            "filter": index_filter,
+            "boards": boards,
+            "progress": selectors.index_progress(user=request.user, today=today),
+            "query": query.urlencode(),
+            "may_read_chairs": _may_read_chairs(request),
+        },
+    )
+
+
+def _filename(stem: str, ext: str) -> str:
+    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{ext}"
+
+
+@login_required
+def index_export_csv(request: HttpRequest) -> HttpResponse:
+    _, boards, _ = _index(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(INDEX_COLUMNS)
+    for board in boards:
+        writer.writerow([_csv_safe(v) for v in _index_row(board)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("joint-boards-index", "csv")}"'
+    return response
+
+
+@login_required
+def index_export_xlsx(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    _, boards, _ = _index(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Joint Boards"
+    sheet.append(INDEX_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for board in boards:
+        # Text that looks like a formula stays text in a spreadsheet.
+        sheet.append([_csv_safe(v) if isinstance(v, str) else v for v in _index_row(board)])
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJKL", (40, 20, 30, 40, 22, 24, 24, 14, 12, 14, 14, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("joint-boards-index", "xlsx")}"'
+    return response
+
+
+@login_required
+def index_export_pdf(request: HttpRequest) -> HttpResponse:
+    index_filter, boards, today = _index(request)
+    return pdf_response(
+        "boards/pdf/index.html",
+        {
+            "boards": boards,
+            "rows": [_index_row(b) for b in boards],
+            "columns": INDEX_COLUMNS,
+            "progress": selectors.index_progress(user=request.user, today=today),
+            "today": today,
+            "filters": [
+                (str(index_filter.form.fields[name].label or name.title()), value)
+                for name, value in request.GET.items()
+                if value and name in index_filter.filters
+            ],
+        },
+        _filename("joint-boards-index", "pdf"),
+    )
+
+
+CHAIRS_COLUMNS = ["Board", "Region", "Districts", "Side", "Name", "Job title", "Organisation", "Phone", "Email"]
+
+
+@login_required
+def chairs_csv(request: HttpRequest) -> HttpResponse:
+    """Every board's two co-chairs with contact details, for the annual conference (GPT)."""
+    if not _may_read_chairs(request):
+        raise PermissionDenied("The chairs' list is for the Governmental Partnerships Team.")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CHAIRS_COLUMNS)
+    for board in selectors.chairs(user=request.user):
+        districts = list(board.districts.all())
+        for side, chair in (("Jobcentre Plus", board.jcp_chair), ("Local Authority", board.la_chair)):
+            if chair is None:
+                continue
+            organisation = (
+                str(chair.local_authority) if chair.local_authority_id else f"Jobcentre Plus {chair.district}"
+            )
+            writer.writerow(
+                [
+                    _csv_safe(v)
+                    for v in (
+                        board.title,
+                        ", ".join(sorted({d.region.name for d in districts})),
+                        ", ".join(d.name for d in districts),
+                        side,
+                        chair.name,
+                        chair.job_title,
+                        organisation,
+                        chair.phone,
+                        chair.email,
+                    )
+                ]
+            )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("joint-board-chairs", "csv")}"'
+    return response

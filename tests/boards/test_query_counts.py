@@ -1,0 +1,43 @@
+"""The boards list, national index, its exports and the API keep a constant number of queries as boards grow."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from boards import services
+from boards.selectors import return_prefill
+from tests.boards.factories import ActionFactory, MeetingFactory, board_for
+from tests.liaison.test_query_counts import count
+
+
+def grow(world, n):
+    for _ in range(n):
+        board = board_for(world)
+        board.local_authorities.add(world.la12)
+        meeting = MeetingFactory(board=board, date=timezone.localdate() - datetime.timedelta(days=20))
+        ActionFactory(meeting=meeting)
+        services.return_submit(actor=world.users["admin"], board=board, data=return_prefill(board))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("erm", "/boards/"),
+        ("gpt", "/boards/index/"),
+        ("gpt", "/boards/index/?scope=joint&return_outstanding=no&below_minimum=yes"),
+        ("gpt", "/boards/index/export.csv"),
+        ("gpt", "/boards/index/export.xlsx"),
+        ("gpt", "/boards/chairs.csv"),
+        ("gpt", "/api/boards/"),
+        ("regional-erm", "/api/boards/"),
+    ],
+)
+def test_queries_do_not_grow_with_boards(world, client, django_assert_max_num_queries, role, url):
+    client.force_login(world.users[role])
+    grow(world, 2)
+    few = count(client, url)
+    grow(world, 15)
+    with django_assert_max_num_queries(few):
+        assert client.get(url).status_code == 200
