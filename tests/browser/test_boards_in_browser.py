@@ -108,6 +108,7 @@ def test_erm_runs_a_board_and_gpt_finds_it_in_the_national_index(demo, live_serv
     page.goto(f"{live_server.url}/boards/index/")
     expect(page.get_by_role("heading", level=1)).to_have_text("National index of Joint Boards")
     assert_accessible(page)
+    page.get_by_text("Filter the index").click()
     page.get_by_label("Scope").select_option(label="Fraud")
     page.get_by_label("Region").select_option(label="North West")
     page.get_by_role("button", name="Apply filters").click()
