@@ -26,7 +26,7 @@ COPY templates templates
 COPY static static
 COPY --from=assets /app/build build
 COPY --from=assets /app/node_modules/govuk-frontend/dist/govuk node_modules/govuk-frontend/dist/govuk
-RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 EMAIL_HOST=localhost \
     python manage.py collectstatic --noinput
 USER liaison
 EXPOSE 8000

@@ -1,6 +1,7 @@
 # Liaison: `make run` to try it, `make test` for the whole suite. Everything a fresh machine needs is here.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Liaison runs on Python 3.11 (pyproject.toml); use python3.11 where the machine has it under that name.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
@@ -17,6 +18,10 @@ help:
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL); make beat for the scheduler"
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "Liaison needs Python 3.11; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
+		echo "Install Python 3.11 (Debian 12: apt-get install -y python3 python3-venv) or run make PYTHON=/path/to/python3.11"; \
+		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python

@@ -19,7 +19,7 @@ from liaison.services import user_groups_sync
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "nation"]
     search_fields = ["name", "code"]
 
@@ -46,12 +46,12 @@ class OfficeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContactRole)
-class ContactRoleAdmin(admin.ModelAdmin):
+class ContactRoleAdmin(SimpleHistoryAdmin):
     list_display = ["name", "side", "required_in_district", "order"]
 
 
 @admin.register(IssueCategory)
-class IssueCategoryAdmin(admin.ModelAdmin):
+class IssueCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "role", "alternative_role", "order"]
 
 
@@ -67,9 +67,29 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    """Every way of changing an assignment here keeps the user's groups and admin access in step."""
+
     list_display = ["user", "role", "district", "region", "local_authority"]
     list_filter = ["role"]
     search_fields = ["user__username"]
+
+    def save_model(self, request, obj, form, change):
+        previous_user = RoleAssignment.objects.get(pk=obj.pk).user if change else None
+        super().save_model(request, obj, form, change)
+        user_groups_sync(user=obj.user)
+        if previous_user is not None and previous_user != obj.user:
+            user_groups_sync(user=previous_user)
+
+    def delete_model(self, request, obj):
+        user = obj.user
+        super().delete_model(request, obj)
+        user_groups_sync(user=user)
+
+    def delete_queryset(self, request, queryset):
+        users = {assignment.user for assignment in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            user_groups_sync(user=user)
 
 
 @admin.register(Event)
@@ -89,8 +109,16 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
+    """Alerts are raised and cleared by the scans only; the admin reads them."""
+
     list_display = ["title", "check_code", "raised_at", "cleared_at"]
     list_filter = ["check_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

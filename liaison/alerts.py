@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.events import event_record
-from liaison.models import Alert, AlertRecipient
+from liaison.models import Alert, AlertRecipient, Role, RoleAssignment
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class ScanResult:
     still_open: int = 0
     emails: int = 0
     by_check: dict[str, dict[str, int]] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
 
 
 def scan_deadlines(*, today: datetime.date | None = None, codes: Iterable[str] | None = None) -> ScanResult:
@@ -75,8 +76,14 @@ def scan_deadlines(*, today: datetime.date | None = None, codes: Iterable[str] |
     for check in registered_checks():
         if wanted is not None and check.code not in wanted:
             continue
-        findings = {finding.key: finding for finding in check.function(today)}
-        counts = _apply_findings(check, findings)
+        try:
+            findings = {finding.key: finding for finding in check.function(today)}
+            counts = _apply_findings(check, findings)
+        except Exception:
+            # One broken check must not stop the others: log it and go on; the next scan tries again.
+            logger.exception("Deadline check %s failed", check.code)
+            result.failed.append(check.code)
+            continue
         result.by_check[check.code] = counts
         result.raised += counts["raised"]
         result.cleared += counts["cleared"]
@@ -148,29 +155,40 @@ def _raise(check: Check, finding: Finding, now: datetime.datetime) -> tuple[Aler
 
 
 def _notify(alert: Alert, finding: Finding) -> int:
-    """Add anyone newly responsible and email each recipient once, whatever the number of scans."""
+    """Keep the list of who must act current and email each of them once, whatever the number of scans."""
+    wanted = set(finding.recipient_ids) or _national_fallback()
     AlertRecipient.objects.bulk_create(
-        [AlertRecipient(alert=alert, user_id=user_id) for user_id in finding.recipient_ids],
-        ignore_conflicts=True,
+        [AlertRecipient(alert=alert, user_id=user_id) for user_id in wanted], ignore_conflicts=True
     )
+    AlertRecipient.objects.filter(alert=alert).exclude(user_id__in=wanted).update(current=False)
+    AlertRecipient.objects.filter(alert=alert, user_id__in=wanted, current=False).update(current=True)
     sent = 0
-    pending = AlertRecipient.objects.filter(alert=alert, notified_at__isnull=True).select_related("user")
+    pending = AlertRecipient.objects.filter(alert=alert, current=True, notified_at__isnull=True).select_related("user")
     for delivery in pending:
-        with transaction.atomic():
-            # Claim the delivery first so that two scans running together cannot both send it.
-            claimed = AlertRecipient.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(
-                notified_at=timezone.now()
-            )
-            if not claimed or not delivery.user.email:
-                continue
-            send_mail(
-                subject=f"Liaison: {alert.title}",
-                message=_email_body(alert, delivery.user),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[delivery.user.email],
-            )
-            sent += 1
+        try:
+            with transaction.atomic():
+                # Claim the delivery first so that two scans running together cannot both send it.
+                claimed = AlertRecipient.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(
+                    notified_at=timezone.now()
+                )
+                if not claimed or not delivery.user.email:
+                    continue
+                send_mail(
+                    subject=f"Liaison: {alert.title}",
+                    message=_email_body(alert, delivery.user),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[delivery.user.email],
+                )
+                sent += 1
+        except Exception:
+            # Mail servers fail in many ways; the claim is rolled back so the next scan tries this email again.
+            logger.exception("Could not email %s about alert %s", delivery.user_id, alert.pk)
     return sent
+
+
+def _national_fallback() -> set[int]:
+    """Nobody holds the role that must act: the Governmental Partnerships Team is told instead."""
+    return set(RoleAssignment.objects.filter(role=Role.GPT, user__is_active=True).values_list("user_id", flat=True))
 
 
 def _email_body(alert: Alert, user) -> str:

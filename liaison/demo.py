@@ -282,7 +282,8 @@ def _link_people() -> None:
 def _load_contacts(districts, authorities, offices, today) -> int:
     roles = {role.code: role for role in ContactRole.objects.all()}
     names = _names()
-    existing = set(Contact.objects.values_list("name", "role__code", "district__code", "local_authority__gss_code"))
+    # A role already filled in an organisation is left as it is, whatever users did to it since.
+    existing = set(Contact.objects.values_list("role__code", "district__code", "local_authority__gss_code"))
     fresh = today - datetime.timedelta(days=40)
     stale = today - datetime.timedelta(days=250)
     new_contacts = []
@@ -298,7 +299,7 @@ def _load_contacts(districts, authorities, offices, today) -> int:
                 first, last = _USER_NAMES[DEMO_PEOPLE[(code, role.code)]]
             name = f"{first} {last}"
             seed += 37
-            if (name, role.code, code, None) in existing:
+            if (role.code, code, None) in existing:
                 continue
             office = next((o for o in district_offices if o.kind in _office_kinds(role.code)), None)
             new_contacts.append(
@@ -323,7 +324,7 @@ def _load_contacts(districts, authorities, offices, today) -> int:
                 first, last = _USER_NAMES[DEMO_PEOPLE[(gss, role_code)]]
             name = f"{first} {last}"
             seed += 41
-            if (name, role_code, None, gss) in existing:
+            if (role_code, None, gss) in existing:
                 continue
             new_contacts.append(
                 Contact(
@@ -364,11 +365,13 @@ def _load_users(districts, regions, authorities, password) -> int:
             defaults={"first_name": first, "last_name": last, "email": f"{username}@liaison.example.gov.uk"},
         )
         created += new
-        user.set_password(password)
-        if role == Role.ADMIN:
-            user.is_superuser = True
-            user.is_staff = True
-        user.save()
+        if new:
+            # Only new users get the demo password: loading again must not reset anyone's password.
+            user.set_password(password)
+            if role == Role.ADMIN:
+                user.is_superuser = True
+                user.is_staff = True
+            user.save()
         role_assign(
             user=user,
             role=role,

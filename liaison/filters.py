@@ -11,9 +11,17 @@ from django.utils import timezone
 from liaison.models import ContactRole, District, LocalAuthority, Side
 from liaison.selectors import confirmation_cutoff
 
+MAX_SEARCH_WORDS = 8
+
 
 class ContactFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Name, email, job title or organisation")
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Name, email, job title or organisation",
+        max_length=100,
+        error_messages={"max_length": "Search must be 100 characters or fewer"},
+    )
     side = django_filters.ChoiceFilter(
         label="Organisation type", choices=Side.choices, method="by_side", empty_label="Any"
     )
@@ -73,7 +81,8 @@ class ContactFilter(django_filters.FilterSet):
         return form
 
     def search(self, queryset, name, value):
-        for term in value.split():
+        # Each word narrows the search; a handful is plenty and keeps the query small.
+        for term in value.split()[:MAX_SEARCH_WORDS]:
             queryset = queryset.filter(
                 Q(name__icontains=term)
                 | Q(email__icontains=term)

@@ -30,7 +30,7 @@ class GovukDateField(DateInputField):
             raise forms.ValidationError("The year must include 4 numbers")
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"Enter a real date, for example {self.example}") from None
 
 

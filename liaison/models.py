@@ -44,6 +44,7 @@ class Region(models.Model):
     nation = models.CharField(max_length=3, choices=Nation.choices)
 
     objects = RegionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -141,6 +142,8 @@ class ContactRole(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["side", "order", "name"]
 
@@ -159,6 +162,8 @@ class IssueCategory(models.Model):
         ContactRole, on_delete=models.PROTECT, related_name="alternative_categories", null=True, blank=True
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -458,6 +463,9 @@ class AlertRecipient(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     notified_at = models.DateTimeField(null=True, blank=True)
+    current = models.BooleanField(
+        default=True, help_text="Still someone who must act; people who moved on keep their row but stop seeing it."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["alert", "user"], name="alert_recipient_unique")]

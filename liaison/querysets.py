@@ -112,7 +112,7 @@ class AlertQuerySet(models.QuerySet):
         """Alerts naming this user as someone who must act."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(deliveries__user=user)
+        return self.filter(deliveries__user=user, deliveries__current=True)
 
     def visible_to(self, user) -> AlertQuerySet:
         scope = scope_for(user)

@@ -89,7 +89,7 @@ ROLE_GROUPS = [
 
 
 def seed_reference_data(apps=None) -> None:
-    """Create or update the reference rows; safe to run any number of times."""
+    """Create the reference rows that are missing; rows that exist, and any edits made to them, are left alone."""
     if apps is None:
         from django.apps import apps as global_apps
 
@@ -100,11 +100,11 @@ def seed_reference_data(apps=None) -> None:
 
     roles = {}
     for code, name, side, required, order in CONTACT_ROLES:
-        roles[code], _ = ContactRole.objects.update_or_create(
+        roles[code], _ = ContactRole.objects.get_or_create(
             code=code, defaults={"name": name, "side": side, "required_in_district": required, "order": order}
         )
     for code, name, example, role, alternative, order in ISSUE_CATEGORIES:
-        IssueCategory.objects.update_or_create(
+        IssueCategory.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,

@@ -24,10 +24,11 @@ def contact_list(*, user) -> QuerySet[Contact]:
 
 
 def district_list(*, user) -> QuerySet[District]:
+    visible = LocalAuthority.objects.visible_to(user).values("pk")
     return (
         District.objects.visible_to(user)
         .select_related("region")
-        .annotate(authority_count=Count("local_authorities", distinct=True))
+        .annotate(authority_count=Count("local_authorities", filter=Q(local_authorities__in=visible), distinct=True))
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -21,6 +23,8 @@ from liaison.filters import ContactFilter
 from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm
 from liaison.models import Alert, Contact, District, Event, LocalAuthority
 from liaison.scoping import scope_for
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -48,8 +52,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         state["database"] = {"status": "ok", "vendor": connection.vendor}
-    except Exception as error:  # a health check reports every failure instead of raising it
-        state["database"] = {"status": "error", "error": str(error)}
+    except Exception:  # a health check reports every failure instead of raising it
+        logger.exception("Health check: database unreachable")
+        state["database"] = {"status": "error"}
     if celery_app.conf.task_always_eager:
         state["broker"] = {"status": "ok", "mode": "in-process"}
     else:
@@ -57,8 +62,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             with celery_app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             state["broker"] = {"status": "ok", "mode": "redis"}
-        except Exception as error:  # same: report, do not raise
-            state["broker"] = {"status": "error", "error": str(error)}
+        except Exception:  # same: report, do not raise
+            logger.exception("Health check: broker unreachable")
+            state["broker"] = {"status": "error"}
     healthy = all(part["status"] == "ok" for part in state.values())
     return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
 
@@ -114,11 +120,15 @@ class _Echo:
 
 
 @login_required
-def contact_export(request: HttpRequest) -> StreamingHttpResponse:
+def contact_export(request: HttpRequest) -> HttpResponse:
     contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user), user=request.user)
+    if not contact_filter.is_valid():
+        # Never export a wider list than asked for: show the filter errors instead.
+        return redirect(f"{reverse('contact-list')}?{request.GET.urlencode()}")
     writer = csv.writer(_Echo())
 
     def rows():
+        yield "\ufeff"  # Excel reads the file as UTF-8 only with a byte order mark
         yield writer.writerow(CSV_COLUMNS)
         for c in contact_filter.qs.order_by("name", "pk").iterator(chunk_size=500):
             yield writer.writerow(
@@ -145,6 +155,7 @@ def contact_export(request: HttpRequest) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="contacts-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "private, no-store"  # personal data of staff
     return response
 
 

@@ -3,12 +3,21 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from liaison.settings.base import *  # noqa: F403
-from liaison.settings.base import ENV_BROKER_URL, ENV_DATABASE_URL, ENV_SECRET_KEY
+from liaison.settings.base import (
+    ENV_ALLOWED_HOSTS,
+    ENV_BROKER_URL,
+    ENV_DATABASE_URL,
+    ENV_EMAIL_URL_HOST,
+    ENV_SECRET_KEY,
+)
 
 if not ENV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 if not ENV_DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL must be set in the environment for production.")
+if not ENV_EMAIL_URL_HOST:
+    # Alerts tell people what they must act on; without a mail server they would only reach a log.
+    raise ImproperlyConfigured("EMAIL_HOST must be set in the environment for production.")
 
 DEBUG = False
 SECRET_KEY = ENV_SECRET_KEY
@@ -27,5 +36,6 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 LIAISON_ALLOW_DEMO_DATA = False
-# Load balancers probe the health check over plain HTTP inside the network.
+# Load balancers and the container health check probe /healthz over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+ALLOWED_HOSTS = [*ENV_ALLOWED_HOSTS, *(host for host in ("127.0.0.1", "localhost") if host not in ENV_ALLOWED_HOSTS)]

@@ -15,4 +15,5 @@ WHITENOISE_USE_FINDERS = True
 
 # An SQLite test database lives in a file, so that a real Celery worker process can share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405

@@ -111,8 +111,8 @@ def test_a_missing_required_role_is_flagged_per_role_and_clears_when_filled(quie
     assert alert.key == "district:d3:role:nominated-officer"
     assert alert.title == "District Three has no Nominated Officer (NINOs)"
     assert alert.url == reverse("district-detail", args=["d3"])
-    # Nobody holds the ERM role for District Three: nobody to email, but it is still on the national record.
-    assert alert.recipients.count() == 0
+    # Nobody holds the ERM role for District Three or its region: the Governmental Partnerships Team must act.
+    assert list(alert.recipients.all()) == [quiet_world.users["gpt"]]
 
     ContactFactory(district=quiet_world.d3, role=ContactRole.objects.get(code="nominated-officer"))
     assert scan_deadlines(today=TODAY).cleared == 1
@@ -164,7 +164,12 @@ def test_the_dashboard_lists_my_open_alerts_only(quiet_world, client):
     page = client.get("/").content.decode()
     assert "1 contact in District One not confirmed" in page
     assert "District Three" not in page
+    # District Three has no ERM and no Regional ERM: the national team is told instead.
     client.force_login(quiet_world.users["gpt"])
+    page = client.get("/").content.decode()
+    assert "1 contact in District Three not confirmed" in page
+    assert "in District One not confirmed" not in page
+    client.force_login(quiet_world.users["odn"])
     assert "Nothing needs your attention" in client.get("/").content.decode()
 
 

@@ -246,7 +246,10 @@ def test_csv_export_follows_the_filters_and_defuses_formulas(world, client):
     response = client.get(reverse("contact-export") + "?side=jcp")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Cache-Control"] == "private, no-store"
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # so that Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [row["Name"] for row in rows] == ["'=HYPERLINK(1)"]
     assert rows[0]["District"] == "District One"
     assert rows[0]["Organisation type"] == "Jobcentre Plus"

@@ -103,7 +103,7 @@ def test_pages_match_the_matrix(role, world, network, client):
     shown = {key for key in network if key.startswith("c_") and network[key].name in directory}
     assert shown == visible_contacts
 
-    export = b"".join(client.get(reverse("contact-export")).streaming_content).decode()
+    export = b"".join(client.get(reverse("contact-export")).streaming_content).decode("utf-8-sig")
     exported = {row["Name"] for row in csv.DictReader(io.StringIO(export))}
     assert exported == {network[key].name for key in visible_contacts}
 
