@@ -178,16 +178,35 @@ def check(user, issue: Issue, action: str, *, version: int | None) -> None:
         raise PermissionDenied(f"Only the holder of the issue's current level ({issue.level_label}) can do this.")
     if action == REOPEN and REOPEN not in allowed_actions(user, issue, holds=holds):
         raise PermissionDenied("Only the people on this issue's route, or who raised it, can reopen it.")
-    if action == ESCALATE and next_level(issue) is None:
-        raise Refused(
-            f"{issue.level_label} is the top of this route: resolve the issue here"
-            + (" or take it to the Joint Board." if issue.direction == Direction.TO_LA else ".")
+    if action == ESCALATE and (reason := escalate_refusal(issue)):
+        raise Refused(reason)
+
+
+def escalate_refusal(issue: Issue) -> str | None:
+    """Why the issue cannot go up from where it stands (None when it can), whoever asks.
+
+    `check` refuses with this message, and the issue page shows it in place of the escalate form, so the page
+    never offers a step that the route would then turn down.
+    """
+    if next_level(issue) is None:
+        return f"{issue.level_label} is the top of this route: resolve the issue here" + (
+            " or take it to the Joint Board." if issue.direction == Direction.TO_LA else "."
         )
-    if action == ESCALATE and issue.level == Level.OPERATIONAL and not issue.attempts_made:
-        raise Refused(
-            "Record what was tried at the operational level first: an issue goes to the ERM only once the "
-            "operational contact has attempted to resolve it."
+    if issue.level == Level.OPERATIONAL and not issue.attempts_made:
+        return (
+            "Record the attempt made at the operational level before escalating: add an update saying what the "
+            "operational contact tried. An issue goes up only once an attempt there is on record."
         )
+    return None
+
+
+def blocked_actions(allowed: set[str], issue: Issue) -> dict[str, str]:
+    """Of the actions the user holds (`allowed_actions`), those the route refuses for now, with what must happen
+    first; the page says so instead of offering a form that would only be refused."""
+    blocked = {}
+    if ESCALATE in allowed and (reason := escalate_refusal(issue)):
+        blocked[ESCALATE] = reason
+    return blocked
 
 
 @dataclass

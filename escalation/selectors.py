@@ -109,3 +109,20 @@ def national_queue() -> QuerySet[Issue]:
         .select_related("category", "district", "local_authority")
         .order_by("level_since", "pk")
     )
+
+
+BOARD_PANEL_ROWS = 25
+
+
+def board_open_issues(*, user, district_ids, authority_ids, limit: int = BOARD_PANEL_ROWS) -> dict:
+    """The open issues of a board's districts and LAs that this user may see: the longest waiting at their level
+    first (up to `limit`), and how many there are in all and in each district. A fixed number of queries."""
+    # Scope through a subquery rather than chaining: `visible_to` joins the shared authorities and needs DISTINCT,
+    # which would otherwise also apply to the per-district counts below.
+    visible = Issue.objects.visible_to(user).values("pk")
+    issues = Issue.objects.open().filter(
+        Q(pk__in=visible), Q(district_id__in=district_ids) | Q(local_authority_id__in=authority_ids)
+    )
+    by_district = dict(issues.order_by().values_list("district_id").annotate(n=Count("pk")))
+    rows = list(issues.select_related("category", "district", "local_authority").order_by("level_since", "pk")[:limit])
+    return {"rows": rows, "total": sum(by_district.values()), "by_district": by_district}

@@ -161,7 +161,9 @@ def _action_form(action: str, issue: Issue, data=None):
 
 def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -> HttpResponse:
     allowed = route.allowed_actions(request.user, issue)
-    forms = {action: _action_form(action, issue) for action in ACTIONS if action in allowed}
+    # A form the route would refuse is not offered: the page says what must happen first instead.
+    blocked = route.blocked_actions(allowed, issue)
+    forms = {action: _action_form(action, issue) for action in ACTIONS if action in allowed and action not in blocked}
     if bound is not None:
         forms[bound[0]] = bound[1]
     due = None
@@ -175,6 +177,7 @@ def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -
             "steps": selectors.timeline(issue=issue),
             "other_authorities": list(issue.other_authorities.all()),
             "forms": forms,
+            "blocked": blocked,
             "next_level": route.next_level(issue) if issue.is_open else None,
             "due": due,
             "today": timezone.localdate(),

@@ -59,7 +59,9 @@ def test_la_managers_issue_goes_through_every_level_to_the_gpt_and_back(
 
     # The ERM acts for the operational contact, then carries it to the District ERM level and on.
     act(page, "erm", issue)
-    expect(page.get_by_role("button", name="Escalate to District ERM")).to_be_visible()
+    # Nothing tried at the operational level yet: the page says so instead of offering to escalate.
+    expect(page.get_by_role("button", name="Escalate", exact=False)).to_have_count(0)
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Record the attempt made at the operational level")
     page.get_by_label("Update", exact=True).fill("The performance manager says the claim form changed nationally.")
     submit(page, assert_accessible, "Record the update", "Your update has been recorded")
     page.get_by_label("Why it cannot be resolved at this level").fill("Not a local problem.")

@@ -116,7 +116,7 @@ def test_who_may_log_which_direction(route, role, direction, allowed):
 
 def test_cannot_jump_to_the_erm_before_an_attempt_is_recorded(route):
     issue = route.issue()
-    with pytest.raises(Refused, match="Record what was tried"):
+    with pytest.raises(Refused, match="Record the attempt made at the operational level"):
         escalate(route, issue, "erm")
     issue.refresh_from_db()
     assert issue.level == Level.OPERATIONAL and issue.version == 1
