@@ -83,7 +83,7 @@ def test_who_sees_which_issue(role, route, issues, client):
         assert response.status_code == (200 if key in visible else 404), key
     listed = client.get(reverse("issue-list")).content.decode()
     assert {key for key, issue in issues.items() if f">{issue.reference}<" in listed} == visible
-    export = b"".join(client.get(reverse("issue-export")).streaming_content).decode()
+    export = b"".join(client.get(reverse("issue-export")).streaming_content).decode("utf-8-sig")
     assert {row["Reference"] for row in csv.DictReader(io.StringIO(export))} == {
         issues[key].reference for key in visible
     }
