@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 
 from boards import services
+from boards.forms import BoardForm
 from boards.models import GoodPractice
 from boards.selectors import good_practice_search
 from tests.boards.factories import MeetingFactory, board_for
+from tests.factories import ContactFactory, LAContactFactory
 
 BIG = "99999999999999999999"
 
@@ -124,3 +126,35 @@ def test_xlsx_and_pdf_exports_are_not_cached(world, client):
 def test_huge_ids_and_nul_bytes_in_paths_are_not_found(path, world, shared, client):
     client.force_login(world.users["admin"])
     assert client.get(path.format(pk=shared.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_board_form_offers_only_districts_las_and_people_the_user_may_edit(world):
+    inside = {ContactFactory(district=world.d1), LAContactFactory(local_authority=world.la12)}
+    elsewhere = [ContactFactory(district=world.d3), LAContactFactory(local_authority=world.la3)]
+    form = BoardForm(user=world.users["erm"])
+    assert set(form.fields["districts"].queryset) == {world.d1}
+    assert set(form.fields["local_authorities"].queryset) == {world.la1, world.la12}
+    for name in ("members", "jcp_chair", "la_chair", "erm", "jcp_secretariat", "la_secretariat"):
+        offered = set(form.fields[name].queryset)
+        assert offered & inside and not offered & set(elsewhere), name
+
+
+@pytest.mark.django_db
+def test_action_owners_and_attendees_are_the_boards_network_only(world, client):
+    board = board_for(world, title="Board One")
+    meeting = MeetingFactory(board=board)
+    stranger = ContactFactory(district=world.d3, name="Stranger Elsewhere")
+    client.force_login(world.users["erm"])
+    response = client.get(reverse("boards:action-add", args=[board.pk, meeting.pk]))
+    owners = set(response.context["form"].fields["owner"].queryset)
+    assert board.erm in owners and stranger not in owners
+    assert "Stranger Elsewhere" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_index_filter_offers_only_visible_regions(world, client):
+    client.force_login(world.users["erm"])
+    response = client.get(reverse("boards:index"))
+    assert set(response.context["filter"].filters["region"].queryset) == {world.north}
+    assert client.get(reverse("boards:index-csv"), {"region": "south"}).status_code == 302

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from escalation.models import Issue
+from tests.factories import ContactFactory
 
 BIG = "99999999999999999999"
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,19 @@ def test_a_huge_version_on_an_action_is_refused_as_stale(route, client):
     )
     assert response.status_code in (200, 409)
     assert Issue.objects.get(pk=issue.pk).version == issue.version
+
+
+def test_issue_form_and_filters_offer_only_what_the_user_may_see(route, world, client):
+    stranger = ContactFactory(district=world.d3, name="Stranger Elsewhere")
+    client.force_login(route.users["erm"])
+    form = client.get(reverse("issue-create")).context["form"]
+    assert set(form.fields["district"].queryset) == {world.d1}
+    assert set(form.fields["local_authority"].queryset) == {world.la1, world.la12}
+    for name in ("originator", "operational_contact"):
+        offered = set(form.fields[name].queryset)
+        assert offered and stranger not in offered, name
+    issue_filter = client.get(reverse("issue-list")).context["filter"]
+    assert set(issue_filter.filters["district"].queryset) == {world.d1}
+    assert world.la3 not in set(issue_filter.filters["local_authority"].queryset)
+    # A district out of scope in the query is an error, not a way round the scope.
+    assert client.get(reverse("issue-export"), {"district": "d3"}).status_code == 302
