@@ -1,6 +1,7 @@
 """Demo Joint Boards for every demo district, added after the core's demo network (`manage.py load_demo`).
 
-Idempotent: a board whose title exists is left alone, so running the loader again creates nothing.
+Idempotent: each demo row is keyed on its original title (or district), read from the history tables, so a board
+or good practice a user has since renamed, changed or deleted is left as they left it and never created again.
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def load_boards_demo(today: datetime.date) -> dict[str, int]:
     created = {"boards": 0, "meetings": 0, "board actions": 0, "index returns": 0, "transition actions": 0}
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["erm", "admin"])}
     for district in District.objects.all():
-        if not TransitionAction.objects.filter(district=district).exists():
+        # History, not the live table: a checklist a user seeded, ticked off or cleared is theirs, not re-seeded.
+        if not TransitionAction.history.filter(district_id=district.pk).exists():
             created["transition actions"] += transition_seed(district=district, start=today - relativedelta(months=7))
             # The early rows are done, the later ones overdue or to do; the demo ERM's own district is up to date
             # so that their dashboard shows only what they are asked to fix.
@@ -171,8 +173,10 @@ def load_boards_demo(today: datetime.date) -> dict[str, int]:
                 item.note = "Done (demo)"
                 item.save()
 
+    # Every title a board has ever had: a renamed or deleted demo board is still the demo's board.
+    known_boards = set(Board.history.values_list("title", flat=True))
     for title, district_codes, la_codes, scope, status, held_days, next_days, returned, years in BOARDS:
-        if Board.objects.filter(title=title).exists():
+        if title in known_boards:
             continue
         districts = list(District.objects.filter(code__in=district_codes))
         authorities = list(LocalAuthority.objects.filter(gss_code__in=la_codes))
@@ -259,8 +263,9 @@ def load_boards_demo(today: datetime.date) -> dict[str, int]:
                 **data,
             )
             created["index returns"] += 1
+    known_practice = set(GoodPractice.history.values_list("title", flat=True))
     for board_title, title, description in GOOD_PRACTICE:
-        board = Board.objects.filter(title=board_title).first()
-        if board and not GoodPractice.objects.filter(board=board, title=title).exists():
+        board = Board.objects.filter(pk__in=Board.history.filter(title=board_title).values("id")).first()
+        if board and title not in known_practice:
             GoodPractice.objects.create(board=board, title=title, description=description, recorded_on=today)
     return created

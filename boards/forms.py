@@ -287,6 +287,24 @@ class GoodPracticeForm(forms.Form):
         )
 
 
+# A search runs one filter per word: without limits, thousands of words crash SQLite ("Expression tree is too
+# large") or pin PostgreSQL. Longer text is refused with a message; words beyond the first few are ignored.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
+
+
+class GoodPracticeSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search good practice",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": f"Search must be {SEARCH_MAX_LENGTH} characters or fewer"},
+    )
+
+    def terms(self) -> list[str]:
+        return self.cleaned_data["q"].split()[:SEARCH_MAX_WORDS]
+
+
 class TransitionCompleteForm(forms.Form):
     completed_on = GovukDateField(
         label="Date it was done",

@@ -16,4 +16,6 @@ def render_pdf(template: str, context: dict) -> bytes:
 def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
     response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Every PDF here names people (chairs, attendees, action owners): keep it out of shared and disk caches.
+    response["Cache-Control"] = "private, no-store"
     return response

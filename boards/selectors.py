@@ -259,9 +259,13 @@ def return_prefill(board: Board) -> dict:
     }
 
 
+# One filter per word; the cap keeps the query bounded whatever reaches here (the form also limits the length).
+SEARCH_MAX_WORDS = 8
+
+
 def good_practice_search(*, user, q: str = "") -> QuerySet[GoodPractice]:
     items = GoodPractice.objects.visible_to(user).select_related("board")
-    for term in q.split():
+    for term in q.split()[:SEARCH_MAX_WORDS]:
         items = items.filter(
             Q(title__icontains=term) | Q(description__icontains=term) | Q(board__title__icontains=term)
         )

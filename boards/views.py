@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,13 +27,24 @@ from boards.forms import (
     AgendaItemForm,
     BoardForm,
     GoodPracticeForm,
+    GoodPracticeSearchForm,
     HoldMeetingForm,
     MeetingForm,
     MinutesForm,
     ReturnForm,
     TransitionCompleteForm,
 )
-from boards.models import Action, Board, BoardScope, BoardStatus, IndexReturn, Meeting, MeetingStatus, MinutesStatus
+from boards.models import (
+    Action,
+    Board,
+    BoardScope,
+    BoardStatus,
+    GoodPractice,
+    IndexReturn,
+    Meeting,
+    MeetingStatus,
+    MinutesStatus,
+)
 from boards.panels import render_board_panels, transition_link
 from boards.pdf import pdf_response
 from boards.services import RETURN_FIELDS
@@ -375,10 +388,19 @@ def good_practice_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def good_practice(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    items = selectors.good_practice_search(user=request.user, q=q)
+    form = GoodPracticeSearchForm(request.GET)
+    if form.is_valid():
+        q = " ".join(form.terms())
+        items = selectors.good_practice_search(user=request.user, q=q)
+    else:
+        # A search we refuse (too long, a NUL byte) shows its error and no results rather than everything.
+        q, items = "", GoodPractice.objects.none()
     page = Paginator(items, 25).get_page(request.GET.get("page"))
-    return render(request, "boards/good_practice.html", {"page": page, "q": q, "query": f"q={q}" if q else ""})
+    return render(
+        request,
+        "boards/good_practice.html",
+        {"page": page, "q": q, "form": form, "query": urlencode({"q": q}) if q else ""},
+    )
 
 
 @login_required
@@ -560,17 +582,39 @@ def _filename(stem: str, ext: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{ext}"
 
 
+def _private(response: HttpResponse) -> HttpResponse:
+    """Exports carry names, emails and phone numbers: no shared cache or browser disk may keep a copy."""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv_buffer() -> tuple[io.StringIO, csv.writer]:
+    # The byte order mark makes Excel read the file as UTF-8, so names like "Siân" survive a double-click.
+    out = io.StringIO()
+    out.write("\ufeff")
+    return out, csv.writer(out)
+
+
+def _invalid_filters(request: HttpRequest, index_filter: BoardIndexFilter) -> HttpResponse | None:
+    """django-filter drops an invalid value and filters by the rest, so an export would quietly be wider than
+    asked for. Send the user back to the index, which shows what is wrong, instead."""
+    if index_filter.is_valid():
+        return None
+    return redirect(f"{reverse('boards:index')}?{request.GET.urlencode()}")
+
+
 @login_required
 def index_export_csv(request: HttpRequest) -> HttpResponse:
-    _, boards, _ = _index(request)
-    out = io.StringIO()
-    writer = csv.writer(out)
+    index_filter, boards, _ = _index(request)
+    if refused := _invalid_filters(request, index_filter):
+        return refused
+    out, writer = _csv_buffer()
     writer.writerow(INDEX_COLUMNS)
     for board in boards:
         writer.writerow([_csv_safe(v) for v in _index_row(board)])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("joint-boards-index", "csv")}"'
-    return response
+    return _private(response)
 
 
 @login_required
@@ -578,7 +622,9 @@ def index_export_xlsx(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    _, boards, _ = _index(request)
+    index_filter, boards, _ = _index(request)
+    if refused := _invalid_filters(request, index_filter):
+        return refused
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Joint Boards"
@@ -597,12 +643,14 @@ def index_export_xlsx(request: HttpRequest) -> HttpResponse:
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename("joint-boards-index", "xlsx")}"'
-    return response
+    return _private(response)
 
 
 @login_required
 def index_export_pdf(request: HttpRequest) -> HttpResponse:
     index_filter, boards, today = _index(request)
+    if refused := _invalid_filters(request, index_filter):
+        return refused
     return pdf_response(
         "boards/pdf/index.html",
         {
@@ -629,8 +677,7 @@ def chairs_csv(request: HttpRequest) -> HttpResponse:
     """Every board's two co-chairs with contact details, for the annual conference (GPT)."""
     if not _may_read_chairs(request):
         raise PermissionDenied("The chairs' list is for the Governmental Partnerships Team.")
-    out = io.StringIO()
-    writer = csv.writer(out)
+    out, writer = _csv_buffer()
     writer.writerow(CHAIRS_COLUMNS)
     for board in selectors.chairs(user=request.user):
         districts = list(board.districts.all())
@@ -658,4 +705,4 @@ def chairs_csv(request: HttpRequest) -> HttpResponse:
             )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("joint-board-chairs", "csv")}"'
-    return response
+    return _private(response)

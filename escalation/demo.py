@@ -1,7 +1,8 @@
 """Demo issues at every level and state, both ways, some stalled, so that every demo user has a queue.
 
 Each issue is played through the services with its real dates, so its timeline is what a user would have made.
-Safe to run again: an issue whose title already exists is left alone.
+Safe to run again: a story is keyed on its issue's original title, read from the issue history, so an issue a
+user has since renamed, moved on or deleted is left as they left it and never logged a second time.
 """
 
 from __future__ import annotations
@@ -245,7 +246,8 @@ def _play(story: Story, users: dict, now: datetime.datetime) -> Issue:
 
 @register_demo_loader(30, "escalation")
 def load_issues(today: datetime.date) -> dict[str, int]:
-    existing = set(Issue.objects.values_list("title", flat=True))
+    # Every title an issue has ever had, including deleted issues: a renamed demo issue is still the story's issue.
+    existing = set(Issue.history.values_list("title", flat=True))
     users = {u.username: u for u in get_user_model().objects.all()}
     now = timezone.now()
     created = 0

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -80,12 +81,17 @@ CSV_COLUMNS = [
 
 
 @login_required
-def issue_export(request: HttpRequest) -> StreamingHttpResponse:
+def issue_export(request: HttpRequest) -> HttpResponse:
     issue_filter = IssueFilter(request.GET, queryset=selectors.issue_list(user=request.user), user=request.user)
+    if not issue_filter.is_valid():
+        # django-filter drops an invalid value and filters by the rest, so the file would be wider than asked for.
+        # The list page shows what is wrong instead.
+        return redirect(f"{reverse('issue-list')}?{request.GET.urlencode()}")
     writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(CSV_COLUMNS)
+        # The byte order mark makes Excel read the file as UTF-8, so names like "Siân" survive a double-click.
+        yield "\ufeff" + writer.writerow(CSV_COLUMNS)
         for issue in issue_filter.qs.order_by("-created_at", "-pk").iterator(chunk_size=500):
             yield writer.writerow(
                 [
@@ -116,6 +122,8 @@ def issue_export(request: HttpRequest) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="issues-{timezone.localdate():%Y-%m-%d}.csv"'
+    # The file names originators and contacts: no shared cache or browser disk may keep a copy.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -160,7 +160,7 @@ def test_index_exports_the_filtered_boards(world, client):
     page = client.get(reverse("boards:index"), {"scope": "fraud"}).content.decode()
     assert "Fraud board" in page and "Admin board" not in page
 
-    export = client.get(reverse("boards:index-csv"), {"scope": "fraud"}).content.decode()
+    export = client.get(reverse("boards:index-csv"), {"scope": "fraud"}).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(export)))
     assert [r["Board"] for r in rows] == ["Fraud board"]
     assert rows[0]["Meetings in last 12 months"] == "2"
@@ -175,7 +175,7 @@ def test_index_exports_the_filtered_boards(world, client):
     text = pdf_text(client.get(reverse("boards:index-pdf"), {"below_minimum": "yes"}))
     assert "Admin board" in text and "Fraud board" not in text
 
-    chairs = list(csv.DictReader(io.StringIO(client.get(reverse("boards:chairs-csv")).content.decode())))
+    chairs = list(csv.DictReader(io.StringIO(client.get(reverse("boards:chairs-csv")).content.decode("utf-8-sig"))))
     assert {r["Name"] for r in chairs} >= {"Chair of Fraud board", "LA chair of Fraud board"}
     assert all(r["Email"] for r in chairs)
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from boards import services
-from boards.models import Board
+from boards.models import Action, Board, GoodPractice, IndexReturn, Meeting
 from boards.selectors import return_prefill
 from tests.boards.factories import MeetingFactory, board_for
 
@@ -93,7 +93,7 @@ def test_lists_exports_and_api_show_only_the_scope(role, world, boards, client):
     for url in (reverse("boards:board-list"), reverse("boards:index")):
         page = client.get(url).content.decode()
         assert all(t in page for t in titles) and not any(t in page for t in hidden), url
-    rows = csv.DictReader(io.StringIO(client.get(reverse("boards:index-csv")).content.decode()))
+    rows = csv.DictReader(io.StringIO(client.get(reverse("boards:index-csv")).content.decode("utf-8-sig")))
     assert {r["Board"] for r in rows} == titles
     assert {b["title"] for b in client.get("/api/boards/").json()["results"]} == titles
     chairs = client.get(reverse("boards:chairs-csv"))
@@ -120,3 +120,38 @@ def test_posting_to_another_districts_board_changes_nothing(world, boards, clien
 def test_anonymous_users_are_sent_to_sign_in(url, client):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def _state():
+    return (
+        list(Board.objects.order_by("pk").values_list("title", "status", "meetings_per_year")),
+        list(Meeting.objects.order_by("pk").values_list("status", "minutes")),
+        Meeting.objects.count(),
+        Action.objects.count(),
+        GoodPractice.objects.count(),
+        IndexReturn.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_posts_to_boards_follow_the_matrix_and_refusals_change_nothing(role, world, boards, client):
+    client.force_login(world.users[role])
+    for key, board in boards.items():
+        if key in EDITABLE.get(role, set()):
+            continue
+        meeting = board.meetings.get()
+        posts = {
+            reverse("boards:board-update", args=[board.pk]): {"title": "Taken over", "meetings_per_year": 9},
+            reverse("boards:board-status", args=[board.pk]): {"status": "wound-up"},
+            reverse("boards:meeting-schedule", args=[board.pk]): {"date_0": "1", "date_1": "1", "date_2": "2030"},
+            reverse("boards:good-practice-add", args=[board.pk]): {"title": "Mine", "description": "Mine"},
+            reverse("boards:minutes-edit", args=[board.pk, meeting.pk]): {"minutes": "Rewritten"},
+            reverse("boards:action-add", args=[board.pk, meeting.pk]): {"description": "Mine"},
+            reverse("boards:return", args=[board.pk]): {"board_title": "Mine"},
+        }
+        for url, data in posts.items():
+            before = _state()
+            status = client.post(url, data).status_code
+            assert status == (403 if key in VISIBLE[role] else 404), (role, url)
+            assert _state() == before, (role, url)

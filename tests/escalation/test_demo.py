@@ -43,3 +43,17 @@ def test_demo_issues_cover_the_route_and_load_once():
     stalled = Alert.objects.open().filter(check_code="issue-stalled")
     assert stalled.count() >= 3
     assert Alert.objects.open().filter(check_code="issue-outcome-not-communicated").count() == 1
+
+
+def test_loading_the_demo_again_keeps_what_users_changed():
+    call_command("load_demo", "--no-scan", verbosity=0)
+    renamed = Issue.objects.get(title="Change of circumstances not reaching Manchester")
+    renamed.title = "CoC notifications missing (renamed by the ERM)"
+    renamed.save()
+    count = Issue.objects.count()
+
+    call_command("load_demo", "--no-scan", verbosity=0)
+
+    assert Issue.objects.count() == count
+    assert Issue.objects.get(pk=renamed.pk).title == "CoC notifications missing (renamed by the ERM)"
+    assert not Issue.objects.filter(title="Change of circumstances not reaching Manchester").exists()

@@ -165,7 +165,7 @@ def test_list_filters_and_csv_defuse_formulas(route, client):
     page = client.get(reverse("issue-list"), {"level": "operational"}).content.decode()
     assert "Still with the contact" in page and "HYPERLINK" not in page
     response = client.get(reverse("issue-export"), {"level": "district-erm"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [row["Title"] for row in rows] == ['\'=HYPERLINK("http://evil")']
     assert rows[0]["Level"] == "District ERM" and rows[0]["GSS code"] == "E08000101"
     for query in ({"status": "open"}, {"age": "week"}, {"source": "day-to-day"}, {"local_authority": "E08000101"}):

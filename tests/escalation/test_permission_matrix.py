@@ -9,7 +9,7 @@ from django.urls import reverse
 from escalation import services
 from escalation.models import Direction, Issue
 from escalation.route import allowed_actions
-from liaison.models import Role
+from liaison.models import IssueCategory, Role
 from tests.factories import user_with_role
 
 ALL = "all"
@@ -83,7 +83,7 @@ def test_who_sees_which_issue(role, route, issues, client):
         assert response.status_code == (200 if key in visible else 404), key
     listed = client.get(reverse("issue-list")).content.decode()
     assert {key for key, issue in issues.items() if f">{issue.reference}<" in listed} == visible
-    export = b"".join(client.get(reverse("issue-export")).streaming_content).decode()
+    export = b"".join(client.get(reverse("issue-export")).streaming_content).decode("utf-8-sig")
     assert {row["Reference"] for row in csv.DictReader(io.StringIO(export))} == {
         issues[key].reference for key in visible
     }
@@ -117,3 +117,49 @@ def test_every_role_may_log_something_and_only_national_roles_see_the_national_p
     assert response.status_code == 200
     national_pages = client.get(reverse("issue-national")).status_code
     assert national_pages == (200 if role in ("odn", "gpt", "admin") else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_escalating_and_resolving_by_post_follow_the_matrix(role, route, issues, client):
+    user = route.users[role]
+    visible = _expected(VISIBLE[role], issues)
+    client.force_login(user)
+    for key, issue in issues.items():
+        if key in HOLDS[role]:
+            continue
+        for action, data in (
+            ("escalate", {"escalate-reason": f"Pushed by {role}"}),
+            ("resolve", {"resolve-outcome": f"Closed by {role}"}),
+            ("communicate", {}),
+            ("reopen", {"reopen-reason": f"Reopened by {role}"}),
+        ):
+            before = (issue.version, issue.status, issue.level, issue.steps.count())
+            response = client.post(
+                reverse("issue-action", args=[issue.pk, action]), {f"{action}-version": issue.version, **data}
+            )
+            assert response.status_code in ((403, 409) if key in visible else (404,)), (key, action)
+            issue.refresh_from_db()
+            assert (issue.version, issue.status, issue.level, issue.steps.count()) == before, (key, action)
+
+
+@pytest.mark.parametrize("role", ["erm", "la-manager", "district-manager"])
+def test_logging_by_post_for_a_district_out_of_scope_saves_nothing(role, route, world, client):
+    client.force_login(route.users[role])
+    before = Issue.objects.count()
+    response = client.post(
+        reverse("issue-create"),
+        {
+            "title": "Not mine",
+            "description": "Elsewhere",
+            "direction": Direction.TO_JCP,
+            "category": IssueCategory.objects.order_by("pk").first().pk,
+            "district": world.d3.pk,
+            "local_authority": world.la3.pk,
+            "originator": route.dpm["d3"].pk,
+            "source": "day-to-day",
+            "attempts_made": "no",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert Issue.objects.count() == before
