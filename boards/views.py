@@ -46,9 +46,9 @@ from boards.models import (
     MinutesStatus,
 )
 from boards.panels import render_board_panels, transition_link
-from boards.pdf import pdf_response
 from boards.services import RETURN_FIELDS
 from liaison.models import District, Role
+from liaison.pdf import pdf_response
 from liaison.scoping import scope_for
 from liaison.views import _add_errors, _csv_safe
 

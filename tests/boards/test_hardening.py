@@ -52,8 +52,8 @@ def test_a_nul_byte_in_the_search_is_refused(world, shared, client):
     client.force_login(world.users["erm"])
     # On PostgreSQL a NUL byte reached the query: "A string literal cannot contain NUL characters".
     response = client.get(reverse("boards:good-practice"), {"q": "in\x00box"})
-    assert response.status_code == 200
-    assert "Null characters are not allowed" in response.content.decode()
+    assert response.status_code == 400  # refused for every page by liaison.middleware
+    assert "character we cannot read" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -70,7 +70,6 @@ def test_the_search_is_kept_in_the_pagination_links_as_a_query(world, shared, cl
     [
         ({"region": "nowhere"}, "Select a valid choice"),
         ({"scope": "bogus"}, "Select a valid choice"),
-        ({"region": "\x00"}, "Null characters are not allowed"),
     ],
 )
 def test_an_export_with_invalid_filters_goes_back_to_the_index(url, query, error, world, shared, client):
@@ -125,7 +124,9 @@ def test_xlsx_and_pdf_exports_are_not_cached(world, client):
 )
 def test_huge_ids_and_nul_bytes_in_paths_are_not_found(path, world, shared, client):
     client.force_login(world.users["admin"])
-    assert client.get(path.format(pk=shared.pk)).status_code == 404
+    # NUL characters are refused before routing (liaison.middleware); huge ids are simply not found.
+    expected = 400 if "%00" in path else 404
+    assert client.get(path.format(pk=shared.pk)).status_code == expected
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""PDF rendering with WeasyPrint: agenda packs, approved minutes, returns and the compiled index."""
+"""PDF rendering with WeasyPrint for every app: agenda packs, minutes, returns, reports and signed forms."""
 
 from __future__ import annotations
 
