@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -225,7 +225,7 @@ DONE = {
 def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     issue = _visible_issue(request, pk)
     if action not in ACTIONS:
-        raise PermissionDenied("That is not an action on an issue.")
+        raise Http404("That is not an action on an issue.")
     form = _action_form(action, issue, request.POST)
     if not form.is_valid():
         return _detail(request, issue, bound=(action, form))

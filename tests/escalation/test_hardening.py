@@ -99,3 +99,12 @@ def test_issue_form_and_filters_offer_only_what_the_user_may_see(route, world, c
     assert world.la3 not in set(issue_filter.filters["local_authority"].queryset)
     # A district out of scope in the query is an error, not a way round the scope.
     assert client.get(reverse("issue-export"), {"district": "d3"}).status_code == 302
+
+
+def test_an_unknown_action_on_an_issue_is_not_found(route, client):
+    issue = route.issue(title="Visible issue")
+    client.force_login(route.users["erm"])
+    response = client.post(f"/issues/{issue.pk}/teleport/")
+    assert response.status_code == 404
+    issue.refresh_from_db()
+    assert issue.title == "Visible issue"
