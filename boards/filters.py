@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
 from django.utils import timezone
 
 from boards.models import Board, BoardScope, BoardStatus
 from boards.selectors import below_minimum_q, return_outstanding_q, return_overdue_q
+from liaison.filters import GovukFilterSet
 from liaison.models import Region
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class BoardIndexFilter(django_filters.FilterSet):
+class BoardIndexFilter(GovukFilterSet):
     region = django_filters.ModelChoiceFilter(
         label="Region",
         queryset=Region.objects.none(),
@@ -42,24 +41,6 @@ class BoardIndexFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["region"].queryset = Region.objects.visible_to(user)
         self.today = timezone.localdate()
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            helper = FormHelper()
-            helper.form_method = "get"
-            helper.form_tag = False
-            helper.layout = Layout(
-                Field.select("region"),
-                Field.select("scope"),
-                Field.select("status"),
-                Field.select("return_outstanding"),
-                Field.select("below_minimum"),
-                Button("filter", "Apply filters", css_class="govuk-button--secondary"),
-            )
-            form.helper = helper
-        return form
 
     def by_region(self, queryset, name, value):
         through = Board.districts.through.objects.filter(district__region=value)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
 from django.db.models import Q
 from django.utils import timezone
 
 from escalation.models import OPEN_STATUSES, Direction, Issue, Level, Source, Status
+from liaison.filters import GovukFilterSet
 from liaison.models import District, IssueCategory, LocalAuthority
 
 AGES = [
@@ -22,7 +21,7 @@ AGES = [
 _AGE_DAYS = {"week": (0, 7), "month": (8, 30), "quarter": (31, 90), "older": (91, None)}
 
 
-class IssueFilter(django_filters.FilterSet):
+class IssueFilter(GovukFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[("open", "Open (any open status)"), *Status.choices], method="by_status", empty_label="Any status"
     )
@@ -48,20 +47,6 @@ class IssueFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["district"].queryset = District.objects.visible_to(user)
         self.filters["local_authority"].queryset = LocalAuthority.objects.visible_to(user)
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            helper = FormHelper()
-            helper.form_method = "get"
-            helper.form_tag = False
-            helper.layout = Layout(
-                *(Field.select(name) for name in self.filters),
-                Button("filter", "Apply filters", css_class="govuk-button--secondary"),
-            )
-            form.helper = helper
-        return form
 
     def by_status(self, queryset, name, value):
         return queryset.filter(status__in=OPEN_STATUSES) if value == "open" else queryset.filter(status=value)

@@ -14,7 +14,30 @@ from liaison.selectors import confirmation_cutoff
 MAX_SEARCH_WORDS = 8
 
 
-class ContactFilter(django_filters.FilterSet):
+class GovukFilterSet(django_filters.FilterSet):
+    """Filters shown as a GOV.UK form: sent by GET inside the page's own form, searches as text, the rest as selects."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            helper = FormHelper()
+            helper.form_method = "get"
+            helper.form_tag = False
+            helper.layout = Layout(
+                *(
+                    Field.text(name, field_width=Fluid.FULL)
+                    if isinstance(declared, django_filters.CharFilter)
+                    else Field.select(name)
+                    for name, declared in self.filters.items()
+                ),
+                Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+            )
+            form.helper = helper
+        return form
+
+
+class ContactFilter(GovukFilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="search",
@@ -59,26 +82,6 @@ class ContactFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["district"].queryset = District.objects.visible_to(user)
         self.filters["local_authority"].queryset = LocalAuthority.objects.visible_to(user)
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            helper = FormHelper()
-            helper.form_method = "get"
-            helper.form_tag = False
-            helper.layout = Layout(
-                Field.text("q", field_width=Fluid.FULL),
-                Field.select("side"),
-                Field.select("role"),
-                Field.select("district"),
-                Field.select("local_authority"),
-                Field.select("status"),
-                Field.select("confirmation"),
-                Button("filter", "Apply filters", css_class="govuk-button--secondary"),
-            )
-            form.helper = helper
-        return form
 
     def search(self, queryset, name, value):
         # Each word narrows the search; a handful is plenty and keeps the query small.
