@@ -47,10 +47,11 @@ from boards.models import (
 )
 from boards.panels import render_board_panels, transition_link
 from boards.services import RETURN_FIELDS
+from liaison.exports import csv_safe
+from liaison.forms import add_service_errors
 from liaison.models import District, Role
 from liaison.pdf import pdf_response
 from liaison.scoping import scope_for
-from liaison.views import _add_errors, _csv_safe
 
 
 def _board(request: HttpRequest, pk: int) -> Board:
@@ -116,7 +117,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
         try:
             board = services.board_create(actor=request.user, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{board.title} has been set up.")
             return redirect(board)
@@ -133,7 +134,7 @@ def board_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.board_update(actor=request.user, board=board, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{board.title} has been saved.")
             return redirect(board)
@@ -198,7 +199,7 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting = services.meeting_schedule(actor=request.user, board=board, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Meeting scheduled for {meeting.date:%-d %B %Y}.")
             return redirect(meeting)
@@ -237,7 +238,7 @@ def _meeting_form_page(request, pk, meeting_pk, *, form_class, title, save, succ
         try:
             save(meeting, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(meeting)
@@ -340,7 +341,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         try:
             services.action_update(actor=request.user, action=action, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The action has been updated.")
             return redirect(board)
@@ -379,7 +380,7 @@ def good_practice_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.good_practice_add(actor=request.user, board=board, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The good practice has been shared with every board.")
             return redirect(board)
@@ -445,7 +446,7 @@ def transition_complete(request: HttpRequest, code: str, item_pk: int) -> HttpRe
         try:
             services.transition_complete(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The action has been ticked off.")
             return redirect("boards:transition", code=district.code)
@@ -477,7 +478,7 @@ def return_form(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, board=board, data=data, previous_id=form.cleaned_data.get("previous")
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"The index return for {board.title} has been submitted.")
                 return redirect("boards:return", pk=board.pk)
@@ -611,7 +612,7 @@ def index_export_csv(request: HttpRequest) -> HttpResponse:
     out, writer = _csv_buffer()
     writer.writerow(INDEX_COLUMNS)
     for board in boards:
-        writer.writerow([_csv_safe(v) for v in _index_row(board)])
+        writer.writerow([csv_safe(v) for v in _index_row(board)])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("joint-boards-index", "csv")}"'
     return _private(response)
@@ -633,7 +634,7 @@ def index_export_xlsx(request: HttpRequest) -> HttpResponse:
         cell.font = Font(bold=True)
     for board in boards:
         # Text that looks like a formula stays text in a spreadsheet.
-        sheet.append([_csv_safe(v) if isinstance(v, str) else v for v in _index_row(board)])
+        sheet.append([csv_safe(v) if isinstance(v, str) else v for v in _index_row(board)])
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJKL", (40, 20, 30, 40, 22, 24, 24, 14, 12, 14, 14, 12), strict=True):
         sheet.column_dimensions[column].width = width
@@ -689,7 +690,7 @@ def chairs_csv(request: HttpRequest) -> HttpResponse:
             )
             writer.writerow(
                 [
-                    _csv_safe(v)
+                    csv_safe(v)
                     for v in (
                         board.title,
                         ", ".join(sorted({d.region.name for d in districts})),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +16,9 @@ from escalation import route, selectors, services
 from escalation.filters import IssueFilter
 from escalation.forms import CommunicateForm, EscalateForm, IssueForm, ReopenForm, ResolveForm, UpdateForm
 from escalation.models import Issue
+from liaison.exports import csv_response
+from liaison.forms import add_service_errors
 from liaison.scoping import scope_for
-from liaison.views import _add_errors, _csv_safe, _Echo
 
 
 def _page(request: HttpRequest, queryset, size: int = 50):
@@ -87,44 +86,32 @@ def issue_export(request: HttpRequest) -> HttpResponse:
         # django-filter drops an invalid value and filters by the rest, so the file would be wider than asked for.
         # The list page shows what is wrong instead.
         return redirect(f"{reverse('issue-list')}?{request.GET.urlencode()}")
-    writer = csv.writer(_Echo())
-
-    def rows():
-        # The byte order mark makes Excel read the file as UTF-8, so names like "Siân" survive a double-click.
-        yield "\ufeff" + writer.writerow(CSV_COLUMNS)
-        for issue in issue_filter.qs.order_by("-created_at", "-pk").iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    _csv_safe(value)
-                    for value in (
-                        issue.reference,
-                        issue.title,
-                        issue.get_direction_display(),
-                        issue.get_status_display(),
-                        issue.level_label,
-                        timezone.localtime(issue.level_since).strftime("%Y-%m-%d %H:%M"),
-                        issue.district.name,
-                        issue.local_authority.name,
-                        issue.local_authority.gss_code,
-                        issue.category.name,
-                        issue.get_source_display(),
-                        issue.originator.name,
-                        issue.operational_contact.name if issue.operational_contact_id else "",
-                        issue.national_directorate,
-                        timezone.localtime(issue.created_at).strftime("%Y-%m-%d %H:%M"),
-                        timezone.localtime(issue.resolved_at).strftime("%Y-%m-%d %H:%M") if issue.resolved_at else "",
-                        issue.working_days_to_resolution,
-                        timezone.localtime(issue.closed_at).strftime("%Y-%m-%d %H:%M") if issue.closed_at else "",
-                        issue.outcome,
-                    )
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="issues-{timezone.localdate():%Y-%m-%d}.csv"'
-    # The file names originators and contacts: no shared cache or browser disk may keep a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    issues = issue_filter.qs.order_by("-created_at", "-pk").iterator(chunk_size=500)
+    rows = (
+        (
+            issue.reference,
+            issue.title,
+            issue.get_direction_display(),
+            issue.get_status_display(),
+            issue.level_label,
+            timezone.localtime(issue.level_since).strftime("%Y-%m-%d %H:%M"),
+            issue.district.name,
+            issue.local_authority.name,
+            issue.local_authority.gss_code,
+            issue.category.name,
+            issue.get_source_display(),
+            issue.originator.name,
+            issue.operational_contact.name if issue.operational_contact_id else "",
+            issue.national_directorate,
+            timezone.localtime(issue.created_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(issue.resolved_at).strftime("%Y-%m-%d %H:%M") if issue.resolved_at else "",
+            issue.working_days_to_resolution,
+            timezone.localtime(issue.closed_at).strftime("%Y-%m-%d %H:%M") if issue.closed_at else "",
+            issue.outcome,
+        )
+        for issue in issues
+    )
+    return csv_response(header=CSV_COLUMNS, rows=rows, filename=f"issues-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @login_required
@@ -137,7 +124,7 @@ def issue_create(request: HttpRequest) -> HttpResponse:
         try:
             issue = services.issue_log(actor=request.user, **form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             where = (
                 f"referred to {issue.operational_contact.name}"
@@ -246,7 +233,7 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form.add_error(None, refusal.message)
         return _detail(request, issue, bound=(action, form), status=409)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return _detail(request, issue, bound=(action, form))
     messages.success(request, DONE[action].format(ref=updated.reference, level=updated.level_label))
     return redirect(updated)

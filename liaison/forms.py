@@ -221,3 +221,12 @@ class ConfirmContactsForm(forms.Form):
             Field.checkboxes("contacts", legend_size=Size.MEDIUM, small=True),
             Button("submit", "Confirm these contacts are current"),
         )
+
+
+def add_service_errors(form: forms.BaseForm, error: forms.ValidationError) -> None:
+    """Show a service's refusal on the form that asked for it, against the field it names where there is one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

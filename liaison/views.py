@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 
 from django.contrib import messages
@@ -10,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from liaison import selectors, services
 from liaison.celery import app as celery_app
+from liaison.exports import csv_response
 from liaison.filters import ContactFilter
-from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm
+from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_service_errors
 from liaison.models import Alert, Contact, District, Event, LocalAuthority
 from liaison.scoping import scope_for
 
@@ -108,55 +108,33 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value) -> str:
-    """Stop spreadsheet programs reading a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def contact_export(request: HttpRequest) -> HttpResponse:
     contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user), user=request.user)
     if not contact_filter.is_valid():
         # Never export a wider list than asked for: show the filter errors instead.
         return redirect(f"{reverse('contact-list')}?{request.GET.urlencode()}")
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # Excel reads the file as UTF-8 only with a byte order mark
-        yield writer.writerow(CSV_COLUMNS)
-        for c in contact_filter.qs.order_by("name", "pk").iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    _csv_safe(v)
-                    for v in (
-                        c.name,
-                        c.job_title,
-                        c.role.name,
-                        c.role.get_side_display(),
-                        c.organisation,
-                        c.district.name if c.district_id else "",
-                        c.local_authority.name if c.local_authority_id else "",
-                        c.local_authority.gss_code if c.local_authority_id else "",
-                        c.phone,
-                        c.email,
-                        "yes" if c.secure_email else "no",
-                        c.last_confirmed.isoformat() if c.last_confirmed else "",
-                        c.active_from.isoformat(),
-                        c.active_to.isoformat() if c.active_to else "",
-                    )
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="contacts-{timezone.localdate():%Y-%m-%d}.csv"'
-    response["Cache-Control"] = "private, no-store"  # personal data of staff
-    return response
+    contacts = contact_filter.qs.order_by("name", "pk").iterator(chunk_size=500)
+    rows = (
+        (
+            c.name,
+            c.job_title,
+            c.role.name,
+            c.role.get_side_display(),
+            c.organisation,
+            c.district.name if c.district_id else "",
+            c.local_authority.name if c.local_authority_id else "",
+            c.local_authority.gss_code if c.local_authority_id else "",
+            c.phone,
+            c.email,
+            "yes" if c.secure_email else "no",
+            c.last_confirmed.isoformat() if c.last_confirmed else "",
+            c.active_from.isoformat(),
+            c.active_to.isoformat() if c.active_to else "",
+        )
+        for c in contacts
+    )
+    return csv_response(header=CSV_COLUMNS, rows=rows, filename=f"contacts-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @login_required
@@ -195,7 +173,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         try:
             contact = services.contact_create(actor=request.user, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{contact.name} has been added.")
             return redirect(contact)
@@ -213,7 +191,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_update(actor=request.user, contact=contact, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{contact.name}'s details have been saved.")
             return redirect(contact)
@@ -235,19 +213,11 @@ def contact_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_end(actor=request.user, contact=contact, last_day=form.cleaned_data["last_day"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{contact.name} has been recorded as leaving the role.")
             return redirect(contact)
     return render(request, "liaison/contact_end.html", {"form": form, "contact": contact})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
