@@ -36,7 +36,7 @@ class SignForm(forms.Form):
             Field.text("printed_name", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("declaration", small=True),
             "shown_sha256",
-            Button("submit", "Sign"),
+            Button("submit", "Sign this document"),
         )
 
 

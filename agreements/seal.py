@@ -98,8 +98,25 @@ def _trust_root():
     return load_cert_from_pemder(str(cert_path))
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko calls asyncio.run itself: under a running loop (ASGI, a browser test) run it in a worker thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def seal_pdf(pdf: bytes, *, reason: str) -> bytes:
     """Apply the organisation's PAdES B-B seal; `reason` names the record (the verify page reads it back)."""
+    return _outside_event_loop(_seal_pdf, pdf, reason=reason)
+
+
+def _seal_pdf(pdf: bytes, *, reason: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -129,6 +146,10 @@ class SealCheck:
 
 def seal_check(pdf: bytes) -> SealCheck:
     """Whether `pdf` carries our seal, unaltered since sealing; anything unreadable counts as not intact."""
+    return _outside_event_loop(_seal_check, pdf)
+
+
+def _seal_check(pdf: bytes) -> SealCheck:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
