@@ -10,5 +10,6 @@ def navigation(request: HttpRequest) -> dict:
         ("Contacts", "/contacts/", path.startswith("/contacts/")),
         ("Issues", "/issues/", path.startswith("/issues/")),
         ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/"))),
+        ("Agreements", "/agreements/", path.startswith("/agreements/")),
     ]
     return {"service_navigation": items}

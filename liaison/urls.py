@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("escalation.urls")),
     path("admin/", admin.site.urls),
     path("", include("boards.urls")),
+    path("agreements/", include("agreements.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

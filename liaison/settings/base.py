@@ -36,6 +36,9 @@ ENV_DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "liaison@localhost
 ENV_DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "liaison")
 ENV_REQUIRE_SERVICES = _flag("REQUIRE_SERVICES", False)
 ENV_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The organisation's seal for signed agreements (PEM files); empty means a self-signed one generated in var/.
+ENV_SEAL_CERT_FILE = os.environ.get("AGREEMENTS_SEAL_CERT_FILE", "")
+ENV_SEAL_KEY_FILE = os.environ.get("AGREEMENTS_SEAL_KEY_FILE", "")
 
 DEBUG = ENV_DEBUG
 SECRET_KEY = ENV_SECRET_KEY or "insecure-development-key-only-for-local-use"
@@ -206,6 +209,13 @@ LIAISON_CONTACT_CONFIRMATION_MONTHS = 6
 BOARDS_RETURN_DUE = (6, 15)
 # Warn this many days before the date by which a board's next meeting must be held (2 in any 12 months).
 BOARDS_MEETING_WARNING_DAYS = 60
+# Agreements: the certificate and key sealing signed PDFs. Without them a self-signed pair is generated once in var/
+# (fine for development, demo and tests; production must set AGREEMENTS_SEAL_CERT_FILE and AGREEMENTS_SEAL_KEY_FILE).
+AGREEMENTS_SEAL_CERT_FILE = ENV_SEAL_CERT_FILE or str(BASE_DIR / "var" / "seal-cert.pem")
+AGREEMENTS_SEAL_KEY_FILE = ENV_SEAL_KEY_FILE or str(BASE_DIR / "var" / "seal-key.pem")
+AGREEMENTS_SEAL_GENERATE = not (ENV_SEAL_CERT_FILE and ENV_SEAL_KEY_FILE)
+# A signer who has not signed this many working days after being asked is reminded (once per interval).
+AGREEMENTS_REMINDER_WORKING_DAYS = 5
 
 LOGGING = {
     "version": 1,

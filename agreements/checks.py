@@ -1,0 +1,169 @@
+"""Deadline checks of the agreements app: statements unsigned when their period starts, sign-offs late,
+evaluations overdue, and a reminder to each signer who has not signed 5 working days after being asked."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from agreements.models import Agreement, DocumentKind, DocumentStatus, Side, SigningDocument
+from liaison import calendar
+from liaison.alerts import Finding, register_check
+from liaison.models import Role, RoleAssignment
+
+OPEN = (DocumentStatus.AWAITING, DocumentStatus.PART_SIGNED)
+
+
+def _open_documents(kind: str | None = None):
+    documents = SigningDocument.objects.filter(status__in=OPEN).select_related("board", "signing_authority")
+    return documents.filter(kind=kind) if kind else documents
+
+
+def _side_holders(document: SigningDocument, side: str) -> set[int]:
+    board = document.board
+    if side == Side.JCP:
+        ids = set(
+            RoleAssignment.objects.filter(
+                role=Role.DISTRICT_MANAGER, district__in=board.districts.all(), user__is_active=True
+            ).values_list("user_id", flat=True)
+        )
+        if board.jcp_chair_id and board.jcp_chair.user_id:
+            ids.add(board.jcp_chair.user_id)
+        return ids
+    return set(
+        RoleAssignment.objects.filter(
+            role=Role.LA_BENEFITS_MANAGER, local_authority=document.signing_authority, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _unsigned_sides(document: SigningDocument) -> list[str]:
+    done = set(document.signatures.filter(invalidated_at__isnull=True).values_list("side", flat=True))
+    return [side for side in (Side.JCP, Side.LA) if side not in done]
+
+
+def _erms(document: SigningDocument) -> set[int]:
+    return set(
+        RoleAssignment.objects.filter(role=Role.ERM, district__in=document.board.districts.all()).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _finding(document: SigningDocument, key: str, title: str, detail: str, recipients: set[int]) -> Finding:
+    return Finding(
+        key=key,
+        title=title,
+        detail=detail,
+        url=document.get_absolute_url(),
+        recipient_ids=frozenset(recipients),
+        district_id=getattr(document.board.districts.order_by("name").first(), "pk", None),
+        local_authority_id=document.signing_authority_id,
+    )
+
+
+@register_check("agreement-statement-unsigned", "Statement of Intent not signed by both when its period starts")
+def statement_unsigned(today: datetime.date) -> list[Finding]:
+    findings = []
+    for document in _open_documents(DocumentKind.STATEMENT_OF_INTENT).filter(period_start__lte=today):
+        recipients = _erms(document)
+        for side in _unsigned_sides(document):
+            recipients |= _side_holders(document, side)
+        findings.append(
+            _finding(
+                document,
+                f"soi:{document.pk}",
+                f"Statement of Intent not signed: {document.authorities_label}, {document.period_label}",
+                f"The period began on {document.period_start:%-d %B %Y}; both the Joint Board chair and the LA "
+                "Benefits Manager must sign.",
+                recipients,
+            )
+        )
+    return findings
+
+
+def sign_off_due(document: SigningDocument) -> datetime.date:
+    """30 April after the year the sign-off covers."""
+    return datetime.date(document.period_end.year, 4, 30)
+
+
+@register_check("agreement-sign-off-late", "End of Year Sign-off not complete by 30 April")
+def sign_off_late(today: datetime.date) -> list[Finding]:
+    findings = []
+    for document in _open_documents(DocumentKind.END_OF_YEAR).filter(period_end__lt=today):
+        if today <= sign_off_due(document):
+            continue
+        recipients = _erms(document)
+        for side in _unsigned_sides(document):
+            recipients |= _side_holders(document, side)
+        findings.append(
+            _finding(
+                document,
+                f"eoy:{document.pk}",
+                f"End of Year Sign-off late: {document.authorities_label}, {document.period_label}",
+                f"It was due by {sign_off_due(document):%-d %B %Y}.",
+                recipients,
+            )
+        )
+    return findings
+
+
+@register_check("agreement-evaluation-overdue", "Partnership Agreement not evaluated in the last 12 months")
+def evaluation_overdue(today: datetime.date) -> list[Finding]:
+    gpt = frozenset(RoleAssignment.objects.filter(role=Role.GPT).values_list("user_id", flat=True))
+    findings = []
+    agreements = Agreement.objects.filter(period_start__lte=today, period_end__gte=today).annotate(
+        last=Max("evaluations__evaluated_on")
+    )
+    for agreement in agreements:
+        since = agreement.last or agreement.period_start
+        due = _add_months(since, 12)
+        if today > due:
+            findings.append(
+                Finding(
+                    key=f"evaluation:{agreement.pk}",
+                    title=f"{agreement} not evaluated since {since:%-d %B %Y}",
+                    detail=f"The agreement is evaluated every 12 months (PA 5.4); this one was due by {due:%-d %B %Y}.",
+                    recipient_ids=gpt,
+                    url="/agreements/",
+                )
+            )
+    return findings
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(months=months)
+
+
+@register_check("agreement-signer-reminder", "Signer has not signed 5 working days after being asked")
+def signer_reminder(today: datetime.date) -> list[Finding]:
+    """One reminder per signer per interval of 5 working days: each interval is a new condition (a new key)."""
+    interval = settings.AGREEMENTS_REMINDER_WORKING_DAYS
+    findings = []
+    for document in _open_documents():
+        asked = timezone.localtime(document.asked_at).date()
+        if today <= asked:
+            continue
+        elapsed = calendar.working_days_between(asked, today, document.signing_authority.nation)
+        if elapsed < interval:
+            continue
+        round_number = elapsed // interval
+        for side in _unsigned_sides(document):
+            holders = _side_holders(document, side)
+            if not holders:
+                continue
+            findings.append(
+                _finding(
+                    document,
+                    f"remind:{document.pk}:{side}:{document.asked_at:%Y%m%d%H%M%S}:{round_number}",
+                    f"Please sign: {document.get_kind_display()} for {document.authorities_label}",
+                    f"You were asked to sign on {asked:%-d %B %Y} as {Side(side).label}; it is still not signed.",
+                    holders,
+                )
+            )
+    return findings

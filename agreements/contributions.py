@@ -1,0 +1,23 @@
+"""What agreements adds to the board page (boards never imports this app)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from boards.panels import register_board_panel
+
+
+def board_panel(request, board) -> str:
+    from agreements.models import DocumentStatus, SigningDocument
+
+    documents = (
+        SigningDocument.objects.filter(board=board)
+        .exclude(status=DocumentStatus.SUPERSEDED)
+        .select_related("signing_authority")
+        .order_by("-period_start", "kind")[:10]
+    )
+    return render_to_string("agreements/_board_panel.html", {"board": board, "documents": documents}, request=request)
+
+
+def register() -> None:
+    register_board_panel(40, board_panel, name="agreements")

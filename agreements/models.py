@@ -1,0 +1,215 @@
+"""The Partnership Agreement (PA 5.1-5.4), its evaluations, and the two forms signed under it (annexes 2 and 3).
+
+A signed-and-sealed document is never edited: a change means a new version, which needs signing again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from boards.models import Board
+from liaison.models import LocalAuthority
+
+
+class Agreement(models.Model):
+    version = models.CharField(max_length=50)
+    title = models.CharField(max_length=300)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="agreement_period_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class Evaluation(models.Model):
+    """The agreement is evaluated every 12 months (PA 5.4)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="evaluations")
+    evaluated_on = models.DateField()
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-evaluated_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.agreement} on {self.evaluated_on:%-d %B %Y}"
+
+
+class DocumentKind(models.TextChoices):
+    STATEMENT_OF_INTENT = "statement-of-intent", "Statement of Intent"
+    END_OF_YEAR = "end-of-year", "End of Year Sign-off"
+
+
+class YearStatement(models.TextChoices):
+    MET = "met", "Met"
+    BEST_ABILITY = "best-ability", "Met to the best of each organisation's ability"
+    NOT_MET = "not-met", "Not met: we will review"
+
+
+# The three statements of the End of Year Sign-off form (annex 3), word for word.
+YEAR_STATEMENT_TEXTS = {
+    YearStatement.MET: "We agree that aims, objectives and standards of the PA have been met.",
+    YearStatement.BEST_ABILITY: (
+        "We agree that aims, objectives and standards of the PA have been met to the best of each organisations "
+        "ability and operational viability."
+    ),
+    YearStatement.NOT_MET: (
+        "We agree that the aims, objectives and standards of the PA have not been met satisfactorily and we will "
+        "work together to review our effective partnership arrangements, with an aim to improving them."
+    ),
+}
+
+
+class DocumentStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting signatures"
+    PART_SIGNED = "part-signed", "Signed by one party"
+    SEALED = "sealed", "Signed by both and sealed"
+    SUPERSEDED = "superseded", "Replaced by a new version"
+
+
+class Side(models.TextChoices):
+    JCP = "jcp", "Jobcentre Plus / FIS (Joint Board Chair)"
+    LA = "la", "Local Authority (LA Benefits Manager)"
+
+
+STATEMENT_OF_INTENT_TEXT = (
+    "We have read the service level agreement and we agree to put all the necessary resources, processes and "
+    "monitoring arrangements in place to help Jobcentre Plus/ FIS and Local Authorities achieve the aims and "
+    "objectives in effective partnership working."
+)
+END_OF_YEAR_TEXT = (
+    "We have reviewed partnership working between Jobcentre Plus/ FIS and the Local Authority over the last 12 "
+    "months, against the aims and objectives and standards within the Partnership Agreement."
+)
+
+
+class SigningDocument(models.Model):
+    """A Statement of Intent or End of Year Sign-off for one LA (or all of a board's LAs) and a period."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="signing_documents")
+    signing_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The LA whose Benefits Manager signs.",
+    )
+    on_behalf_of_all = models.BooleanField(
+        default=False, help_text="One LA signs on behalf of all LAs in the Joint Board (PA 5.2)."
+    )
+    covered_authorities = models.ManyToManyField(LocalAuthority, related_name="signing_documents")
+    delivery_centre = models.CharField("Benefit Delivery Centre and/or district", max_length=300)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    statement = models.CharField(max_length=20, choices=YearStatement.choices, blank=True)
+    not_met_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.AWAITING)
+    content = models.TextField(help_text="The exact text the signers sign.")
+    content_sha256 = models.CharField(max_length=64)
+    asked_at = models.DateTimeField(default=timezone.now, help_text="When the signers were asked to sign.")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sealed_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    sealed_pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    review_opened = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["sealed_pdf"])
+
+    class Meta:
+        ordering = ["-period_start", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="document_period_order"),
+            models.CheckConstraint(
+                condition=Q(kind="end-of-year") | Q(statement=""), name="document_statement_only_end_of_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(statement="not-met") | ~Q(not_met_reason=""), name="document_not_met_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sealed", sealed_at__isnull=False, sealed_pdf_sha256__gt="")
+                | Q(status__in=["awaiting", "part-signed"], sealed_at__isnull=True)
+                | Q(status="superseded"),
+                name="document_sealed_has_pdf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.authorities_label} {self.period_label} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:document-detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start:%B %Y} to {self.period_end:%B %Y}"
+
+    @property
+    def authorities_label(self) -> str:
+        if self.on_behalf_of_all:
+            return f"{self.signing_authority.name} on behalf of all LAs of {self.board.title}"
+        return self.signing_authority.name
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.status == DocumentStatus.SEALED
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Signature(models.Model):
+    document = models.ForeignKey(SigningDocument, on_delete=models.PROTECT, related_name="signatures")
+    side = models.CharField(max_length=3, choices=Side.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    content_sha256 = models.CharField("SHA-256 of the text signed", max_length=64)
+    invalidated_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the document changed after this signature."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "side"],
+                condition=Q(invalidated_at__isnull=True),
+                name="signature_one_current_per_side",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.printed_name} ({self.get_side_display()})"

@@ -1,0 +1,76 @@
+import datetime
+
+from agreements import services
+from agreements.models import DocumentKind, Side, SigningDocument, YearStatement
+from liaison.alerts import scan_deadlines
+from liaison.models import Alert
+
+
+def _open(code):
+    return list(Alert.objects.open().filter(check_code=code))
+
+
+def test_statement_unsigned_when_its_period_starts_raises_once_and_clears_when_signed(signing):
+    document = signing.prepare()
+    scan_deadlines(today=datetime.date(2008, 3, 31), codes=["agreement-statement-unsigned"])
+    assert _open("agreement-statement-unsigned") == []
+    scan_deadlines(today=datetime.date(2008, 4, 2), codes=["agreement-statement-unsigned"])
+    scan_deadlines(today=datetime.date(2008, 4, 3), codes=["agreement-statement-unsigned"])
+    alerts = _open("agreement-statement-unsigned")
+    assert len(alerts) == 1 and alerts[0].url == document.get_absolute_url()
+    signing.sign(document, "la-manager", Side.LA)
+    signing.sign(document, "district-manager", Side.JCP)
+    scan_deadlines(today=datetime.date(2008, 4, 4), codes=["agreement-statement-unsigned"])
+    assert _open("agreement-statement-unsigned") == []
+
+
+def test_end_of_year_sign_off_late_after_30_april(signing):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR, statement=YearStatement.MET)
+    scan_deadlines(today=datetime.date(2009, 4, 30), codes=["agreement-sign-off-late"])
+    assert _open("agreement-sign-off-late") == []
+    scan_deadlines(today=datetime.date(2009, 5, 1), codes=["agreement-sign-off-late"])
+    assert len(_open("agreement-sign-off-late")) == 1
+    signing.sign(document, "la-manager", Side.LA)
+    signing.sign(document, "district-manager", Side.JCP)
+    scan_deadlines(today=datetime.date(2009, 5, 2), codes=["agreement-sign-off-late"])
+    assert _open("agreement-sign-off-late") == []
+
+
+def test_evaluation_more_than_12_months_old(signing):
+    scan_deadlines(today=datetime.date(2009, 3, 31), codes=["agreement-evaluation-overdue"])
+    assert _open("agreement-evaluation-overdue") == []
+    scan_deadlines(today=datetime.date(2009, 4, 2), codes=["agreement-evaluation-overdue"])
+    assert len(_open("agreement-evaluation-overdue")) == 1
+    services.evaluation_record(
+        actor=signing.users["gpt"], agreement=signing.agreement, evaluated_on=datetime.date(2009, 4, 2)
+    )
+    scan_deadlines(today=datetime.date(2009, 4, 3), codes=["agreement-evaluation-overdue"])
+    assert _open("agreement-evaluation-overdue") == []
+
+
+def test_reminder_after_5_working_days_once_per_interval(signing, mailoutbox):
+    document = signing.prepare()
+    asked = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)  # a Monday
+    SigningDocument.objects.filter(pk=document.pk).update(asked_at=asked)
+    signing.sign(document, "la-manager", Side.LA)
+    scan_deadlines(today=datetime.date(2026, 3, 6), codes=["agreement-signer-reminder"])
+    assert _open("agreement-signer-reminder") == []
+    scan_deadlines(today=datetime.date(2026, 3, 9), codes=["agreement-signer-reminder"])
+    scan_deadlines(today=datetime.date(2026, 3, 10), codes=["agreement-signer-reminder"])
+    alerts = _open("agreement-signer-reminder")
+    assert len(alerts) == 1 and ":jcp:" in alerts[0].key
+    dm_mails = [m for m in mailoutbox if signing.users["district-manager"].email in m.to]
+    assert len(dm_mails) == 1
+    assert not [m for m in mailoutbox if signing.users["la-manager"].email in m.to]
+    scan_deadlines(today=datetime.date(2026, 3, 16), codes=["agreement-signer-reminder"])
+    assert len([m for m in mailoutbox if signing.users["district-manager"].email in m.to]) == 2
+    signing.sign(document, "district-manager", Side.JCP)
+    scan_deadlines(today=datetime.date(2026, 3, 17), codes=["agreement-signer-reminder"])
+    assert _open("agreement-signer-reminder") == []
+
+
+def test_board_page_shows_the_agreement_status(client, signing):
+    document = signing.prepare()
+    client.force_login(signing.users["erm"])
+    html = client.get(signing.board.get_absolute_url()).content.decode()
+    assert "Statements of Intent and End of Year Sign-offs" in html and document.get_absolute_url() in html

@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+
+from agreements.models import DocumentKind, DocumentStatus, Signature, SigningDocument
+from agreements.seal import seal_check
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_agreements_cover_every_state_and_load_once():
+    call_command("load_demo", "--no-scan", verbosity=0)
+    counts = (SigningDocument.objects.count(), Signature.objects.count())
+    call_command("load_demo", "--no-scan", verbosity=0)
+    assert (SigningDocument.objects.count(), Signature.objects.count()) == counts
+
+    sealed = SigningDocument.objects.filter(status=DocumentStatus.SEALED)
+    assert sealed.filter(on_behalf_of_all=False, kind=DocumentKind.STATEMENT_OF_INTENT).exists()
+    assert sealed.filter(on_behalf_of_all=True).exists()
+    for document in sealed:
+        assert seal_check(bytes(document.sealed_pdf)).ok
+    awaiting_la = SigningDocument.objects.get(status=DocumentStatus.PART_SIGNED, kind=DocumentKind.STATEMENT_OF_INTENT)
+    assert list(awaiting_la.signatures.values_list("side", flat=True)) == ["jcp"]
+    assert SigningDocument.objects.filter(kind=DocumentKind.END_OF_YEAR, status=DocumentStatus.PART_SIGNED).exists()
