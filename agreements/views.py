@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from agreements import selectors, services, signing
 from agreements.forms import SignForm, VerifyForm
 from agreements.models import Side, SigningDocument
-from liaison.views import _add_errors
+from liaison.forms import add_service_errors
 
 
 def _document(request: HttpRequest, pk: int) -> SigningDocument:
@@ -51,7 +51,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         user_agent=request.headers.get("User-Agent", ""),
                     )
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    add_service_errors(form, error)
                 else:
                     messages.success(request, "You have signed this document.")
                     return redirect(document.get_absolute_url())
