@@ -10,5 +10,6 @@ def navigation(request: HttpRequest) -> dict:
         ("Contacts", "/contacts/", path.startswith("/contacts/")),
         ("Issues", "/issues/", path.startswith("/issues/")),
         ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/"))),
+        ("Monitoring", "/monitoring/", path.startswith("/monitoring/")),
     ]
     return {"service_navigation": items}

@@ -126,6 +126,7 @@ def board_plans(board) -> QuerySet[Plan]:
         .order_by("-period_start")
         .prefetch_related(
             Prefetch("areas", queryset=Area.objects.select_related("standard", "monitor").order_by("standard__code")),
+            Prefetch("areas__standard__thresholds", queryset=Threshold.objects.order_by("days")),
             Prefetch("areas__attestations", queryset=Attestation.objects.select_related("attested_by")),
         )
     )
@@ -148,3 +149,74 @@ def plan_results_text(plan: Plan) -> str:
             share = f"{row.percent}%" if row.percent is not None else "-"
             lines.append(f"  {row.label}: {row.within} of {row.decided} ({share}), {verdict}")
     return "\n".join(lines) or "No exercises recorded for this period yet."
+
+
+@dataclass
+class ChartBar:
+    label: str
+    percent: float | None
+    target: int
+    met: bool | None
+    within: int
+    decided: int
+
+
+def period_series(results: list[ExerciseResult]) -> list[dict]:
+    """Per standard and threshold, the share within target in each period: summed over exercises, not samples."""
+    from monitoring.models import period_label
+
+    series: dict[tuple[str, str], dict] = {}
+    for result in results:
+        standard = result.exercise.area.standard
+        start = result.exercise.area.plan.period_start
+        for row in result.rows:
+            entry = series.setdefault(
+                (standard.code, row.label),
+                {"code": standard.code, "threshold": row.label, "target": row.target_percent, "periods": {}},
+            )
+            within, decided = entry["periods"].get(start, (0, 0))
+            entry["periods"][start] = (within + row.within, decided + row.decided)
+    charts = []
+    for (_code, _label), entry in sorted(series.items()):
+        bars = []
+        for start in sorted(entry["periods"]):
+            within, decided = entry["periods"][start]
+            percent = round(100 * within / decided, 1) if decided else None
+            met = None if percent is None else percent >= entry["target"]
+            bars.append(ChartBar(period_label(start), percent, entry["target"], met, within, decided))
+        for i, bar in enumerate(bars):
+            bar.y = 4 + i * 28
+            bar.text_y = bar.y + 15
+            bar.width = round((bar.percent or 0) * 2.6)
+            bar.value_x = 200 + 260 + 8
+        charts.append(
+            {
+                **entry,
+                "bars": bars,
+                "id": f"chart-{len(charts) + 1}",
+                "target_x": 200 + round(entry["target"] * 2.6),
+                "axis_y": 4 + len(bars) * 28,
+                "height": 24 + len(bars) * 28,
+            }
+        )
+    return charts
+
+
+def board_summary(user, today: datetime.date | None = None):
+    """The boards a user sees, with the number of areas chosen for the current period (one query)."""
+    from boards.models import Board
+    from monitoring.models import period_start
+
+    start = period_start(today or timezone.localdate())
+    return (
+        Board.objects.visible_to(user)
+        .exclude(status="wound-up")
+        .annotate(
+            current_areas=Count("monitoring_plans__areas", filter=Q(monitoring_plans__period_start=start)),
+            exercises_done=Count(
+                "monitoring_plans__areas__exercises",
+                filter=Q(monitoring_plans__areas__exercises__completed_at__isnull=False),
+            ),
+        )
+        .order_by("title")
+    )
