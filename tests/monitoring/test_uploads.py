@@ -11,7 +11,8 @@ from monitoring import services
 from monitoring.models import Sample
 from monitoring.uploads import UnreadableFile, read_rows
 
-TOMORROW = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+# Far enough ahead that a run crossing midnight still sees it in the future.
+NEXT_MONTH = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
 
 
 def csv_file(lines: list[str], name: str = "samples.csv") -> SimpleUploadedFile:
@@ -57,7 +58,7 @@ def test_a_clean_xlsx_is_saved(setup):
 BAD_FILES = {
     "missing date": (["A-1,,2024-01-09"], [(3, "start_date")]),
     "end before start": (["A-1,2024-01-09,2024-01-08"], [(3, "end_date")]),
-    "future date": ([f"A-1,{TOMORROW},"], [(3, "start_date")]),
+    "future date": ([f"A-1,{NEXT_MONTH},"], [(3, "start_date")]),
     "duplicate in file": (["A-1,2024-01-08,", "a-1,2024-01-08,"], [(4, "case_reference")]),
     "duplicate of saved": (["EXISTING,2024-01-08,"], [(3, "case_reference")]),
     "nino": (["ab 123456 c,2024-01-08,"], [(3, "case_reference")]),

@@ -113,8 +113,8 @@ def test_nino_shaped_references_are_refused(setup, reference):
     [
         (None, None, "started_on"),
         (D(2024, 1, 9), D(2024, 1, 8), "ended_on"),
-        (datetime.date.today() + datetime.timedelta(days=1), None, "started_on"),
-        (D(2024, 1, 9), datetime.date.today() + datetime.timedelta(days=1), "ended_on"),
+        (datetime.date.today() + datetime.timedelta(days=30), None, "started_on"),
+        (D(2024, 1, 9), datetime.date.today() + datetime.timedelta(days=30), "ended_on"),
     ],
 )
 def test_bad_samples_are_refused(setup, start, end, field):
