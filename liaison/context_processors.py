@@ -11,5 +11,6 @@ def navigation(request: HttpRequest) -> dict:
         ("Issues", "/issues/", path.startswith("/issues/")),
         ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/"))),
         ("Agreements", "/agreements/", path.startswith("/agreements/")),
+        ("Monitoring", "/monitoring/", path.startswith("/monitoring/")),
     ]
     return {"service_navigation": items}

@@ -35,6 +35,7 @@ urlpatterns = [
     path("districts/<slug:code>/confirm/", views.district_confirm, name="district-confirm"),
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
     path("", include("escalation.urls")),
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
     path("", include("boards.urls")),
     path("agreements/", include("agreements.urls")),

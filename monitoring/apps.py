@@ -1,6 +1,14 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Monitoring"
+
+    def ready(self) -> None:
+        # The core and boards never import this app: its checks, demo loader and board panel register themselves.
+        import_module("monitoring.checks")
+        import_module("monitoring.demo")
+        import_module("monitoring.contributions").register()

@@ -1,0 +1,177 @@
+"""GOV.UK forms of monitoring: choosing areas, opening an exercise, recording samples one by one or by file."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
+from django import forms
+from django.contrib.auth import get_user_model
+
+from liaison.forms import GovukDateField
+from liaison.models import LocalAuthority, Role, RoleAssignment
+from monitoring.models import Standard
+from monitoring.uploads import MAX_ROWS
+
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+class _StandardChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Standard) -> str:
+        return f"{obj.code}: {obj.title}"
+
+
+class _UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class AreaForm(forms.Form):
+    standard = _StandardChoice(
+        queryset=Standard.objects.none(), empty_label="Choose a standard",
+        error_messages={"required": "Choose the standard to monitor"},
+    )  # fmt: skip
+    local_risk = forms.CharField(
+        label="Local risk it is aligned with",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Name the local risk this area is aligned with"},
+    )
+    monitor = _UserChoice(
+        label="Who monitors it", queryset=get_user_model().objects.none(), empty_label="Choose a person",
+        error_messages={"required": "Choose who monitors this area"},
+    )  # fmt: skip
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].queryset = Standard.objects.filter(board__isnull=True) | Standard.objects.filter(
+            board=board
+        )
+        district_ids = [d.pk for d in board.districts.all()]
+        self.fields["monitor"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                pk__in=RoleAssignment.objects.filter(
+                    district_id__in=district_ids, role__in=[Role.MONITORING_OFFICER, Role.ERM]
+                ).values("user_id"),
+            )
+            .order_by("first_name", "last_name", "username")
+        )
+        self.helper = _helper(
+            Field.select("standard"), Field.textarea("local_risk"), Field.select("monitor"), button="Add area"
+        )
+
+
+class ExerciseForm(forms.Form):
+    local_authority = forms.ModelChoiceField(
+        label="Local Authority", queryset=LocalAuthority.objects.none(), empty_label="Choose an authority",
+        help_text="Its nation's bank holidays are not working days.",
+        error_messages={"required": "Choose the Local Authority"},
+    )  # fmt: skip
+    sampled_from = GovukDateField(
+        label="First day sampled", help_text="For example, 8 1 2024", example="8 1 2024",
+        error_messages={"required": "Enter the first day sampled"},
+    )  # fmt: skip
+    sampled_to = GovukDateField(
+        label="Last day sampled", help_text="For example, 12 1 2024", example="12 1 2024",
+        error_messages={"required": "Enter the last day sampled"},
+    )  # fmt: skip
+    throughput = forms.IntegerField(
+        label="Throughput", min_value=0, max_value=10_000_000,
+        help_text="The relevant cases in the sampled period. The sample is 2.5% of them, rounded up.",
+        error_messages={"required": "Enter the number of relevant cases", "invalid": "Enter a whole number"},
+    )  # fmt: skip
+    agreed_size = forms.IntegerField(
+        label="Smaller agreed sample size (optional)", required=False, min_value=1, max_value=10_000_000,
+        help_text="Only where a large BDC has agreed a smaller manageable size.",
+    )  # fmt: skip
+    agreed_size_reason = forms.CharField(
+        label="Reason for the smaller size", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = board.local_authorities.order_by("name")
+        self.helper = _helper(
+            Field.select("local_authority"),
+            Field("sampled_from"),
+            Field("sampled_to"),
+            Field.text("throughput", field_width=Fixed.TEN),
+            Field.text("agreed_size", field_width=Fixed.TEN),
+            Field.textarea("agreed_size_reason"),
+            button="Start the exercise",
+        )
+
+
+class SampleForm(forms.Form):
+    case_reference = forms.CharField(
+        max_length=40,
+        help_text="The office's case reference: never a National Insurance number or a name.",
+        error_messages={"required": "Enter the case reference"},
+    )
+    started_on = GovukDateField(
+        label="Start date", example="8 1 2024", help_text="For example, 8 1 2024",
+        error_messages={"required": "Enter the start date"},
+    )  # fmt: skip
+    ended_on = GovukDateField(
+        label="End date (leave empty if the case is still open)", example="10 1 2024", required=False,
+        help_text="For example, 10 1 2024",
+    )  # fmt: skip
+    compliant = forms.ChoiceField(
+        label="Did the case comply?", choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
+        required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args, compliance: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [Field.text("case_reference", field_width=Fluid.ONE_THIRD), Field("started_on"), Field("ended_on")]
+        if compliance:
+            fields.append(Field.radios("compliant", legend_size=Size.SMALL, inline=True))
+        else:
+            del self.fields["compliant"]
+        self.helper = _helper(*fields, button="Add the case")
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        if "compliant" in data:
+            data["compliant"] = {"yes": True, "no": False}.get(data["compliant"])
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or XLSX file",
+        help_text=f"Columns: case_reference, start_date, end_date (and compliant: yes or no, for compliance "
+        f"standards). Dates as YYYY-MM-DD or DD/MM/YYYY. Up to {MAX_ROWS:,} rows.",
+        error_messages={"required": "Choose a file to upload"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("file"), button="Upload the file")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 5 MB")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a CSV or an XLSX file")
+        return upload
+
+
+class AttestationForm(forms.Form):
+    statement = forms.CharField(
+        label="What you attest", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what you attest"},
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("statement"), button="Record the attestation")

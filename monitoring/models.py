@@ -1,0 +1,279 @@
+"""Monitoring the Partnership Agreement's standards (PA 3.1, 5.3, annex 4) on samples of cases.
+
+Every target is in working days on the calendar of the LA's nation. The working days a sample took are stored with
+it when it is saved, so that results are counted by the database rather than by looping over samples.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from boards.models import Board
+from liaison.models import LocalAuthority
+from monitoring.querysets import AreaQuerySet, ExerciseQuerySet, PlanQuerySet, SampleQuerySet, StandardQuerySet
+
+MINIMUM_AREAS = 3
+SAMPLE_RATE = 0.025
+
+
+class StandardKind(models.TextChoices):
+    TIMELINESS = "timeliness", "Timeliness (working days)"
+    COMPLIANCE = "compliance", "Compliance (yes or no per case)"
+    ATTESTATION = "attestation", "Attestation (no sample)"
+
+
+class Standard(models.Model):
+    """A standard of the PA's catalogue (board empty) or a board's locally agreed standard (PA 3.1.6)."""
+
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=StandardKind.choices)
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, null=True, blank=True, related_name="local_standards",
+        help_text="Empty for the national catalogue; a board for a standard only that board uses.",
+    )  # fmt: skip
+    compliance_target = models.PositiveSmallIntegerField(
+        "compliance target (%)", null=True, blank=True, help_text="For compliance standards: share of cases 'yes'."
+    )
+    notes = models.TextField(blank=True)
+
+    objects = StandardQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=Q(board__isnull=True), name="standard_code_national"),
+            models.UniqueConstraint(fields=["board", "code"], name="standard_code_per_board"),
+            models.CheckConstraint(
+                condition=Q(kind="compliance", compliance_target__gte=1, compliance_target__lte=100)
+                | (~Q(kind="compliance") & Q(compliance_target__isnull=True)),
+                name="standard_compliance_target_only_for_compliance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def is_local(self) -> bool:
+        return self.board_id is not None
+
+    @property
+    def target_label(self) -> str:
+        if self.kind == StandardKind.COMPLIANCE:
+            return f"{self.compliance_target}% compliant"
+        if self.kind == StandardKind.ATTESTATION:
+            return "Attestation, no sample"
+        thresholds = list(self.thresholds.all())
+        if not thresholds:
+            return "Locally agreed target"
+        return " and ".join(t.label for t in thresholds)
+
+
+class Threshold(models.Model):
+    """'P% of cases within N working days'; a standard may have several (ADM-2: 90% ≤ 2 and 100% ≤ 5)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="thresholds")
+    percent = models.PositiveSmallIntegerField()
+    days = models.PositiveSmallIntegerField("working days")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["standard_id", "days"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "days"], name="threshold_one_per_days"),
+            models.CheckConstraint(condition=Q(percent__gte=1, percent__lte=100), name="threshold_percent_1_to_100"),
+            models.CheckConstraint(condition=Q(days__gte=1), name="threshold_days_at_least_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.percent}% within {self.days} working day{'s' if self.days != 1 else ''}"
+
+
+def period_start(day: datetime.date) -> datetime.date:
+    """Monitoring runs in six-month periods: January to June and July to December."""
+    return datetime.date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def period_end(start: datetime.date) -> datetime.date:
+    return datetime.date(start.year, 6, 30) if start.month == 1 else datetime.date(start.year, 12, 31)
+
+
+def period_label(start: datetime.date) -> str:
+    return f"{start:%B %Y} to {period_end(start):%B %Y}"
+
+
+class Plan(models.Model):
+    """A board's choice of areas to monitor in one six-month period; confirmed once it has at least 3."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="monitoring_plans")
+    period_start = models.DateField(help_text="1 January or 1 July.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board_id", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "period_start"], name="plan_one_per_board_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board}: {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_start)
+
+    @property
+    def period_end(self) -> datetime.date:
+        return period_end(self.period_start)
+
+
+class Area(models.Model):
+    """One standard a board monitors in a period, the local risk it answers and who monitors it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="areas")
+    local_risk = models.TextField("local risk it is aligned with")
+    monitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="monitoring_areas",
+        verbose_name="who monitors it",
+    )  # fmt: skip
+
+    objects = AreaQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_id", "standard__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "standard"], name="area_standard_once_per_plan"),
+            models.CheckConstraint(condition=~Q(local_risk=""), name="area_names_a_local_risk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code} ({self.plan})"
+
+
+def proposed_sample_size(throughput: int) -> int:
+    """2.5% of the throughput, rounded up, and at least 1 (PA annex 4)."""
+    return max(1, math.ceil(throughput * SAMPLE_RATE - 1e-9))
+
+
+class Exercise(models.Model):
+    """Sampling one area's cases of one LA over a sampled period."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="exercises")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="+", help_text="Its nation's calendar counts the days."
+    )
+    sampled_from = models.DateField("first day sampled")
+    sampled_to = models.DateField("last day sampled")
+    throughput = models.PositiveIntegerField(help_text="The relevant cases in the sampled period.")
+    proposed_size = models.PositiveIntegerField("proposed sample size")
+    agreed_size = models.PositiveIntegerField("smaller agreed sample size", null=True, blank=True)
+    agreed_size_reason = models.TextField("reason for the smaller size", blank=True)
+    required_size = models.PositiveIntegerField("sample size required")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ExerciseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sampled_from", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sampled_to__gte=F("sampled_from")), name="exercise_period_in_order"),
+            models.CheckConstraint(
+                condition=Q(agreed_size__isnull=True, required_size=F("proposed_size"))
+                | Q(agreed_size__gte=1, agreed_size__lt=F("proposed_size"), required_size=F("agreed_size")),
+                name="exercise_required_size_is_agreed_or_proposed",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_size__isnull=True) | ~Q(agreed_size_reason=""),
+                name="exercise_smaller_size_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.standard.code}, {self.local_authority.name}, {self.sampled_from:%-d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:exercise-detail", args=[self.pk])
+
+
+class Sample(models.Model):
+    """One sampled case: a case reference (never a NINO or a name), its dates, and for compliance a yes or no."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="samples")
+    case_reference = models.CharField(max_length=40)
+    started_on = models.DateField("start date")
+    ended_on = models.DateField("end date", null=True, blank=True, help_text="Empty while the case is still open.")
+    working_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Counted on the LA's nation's calendar when saved; empty while open."
+    )
+    compliant = models.BooleanField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SampleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["exercise_id", "started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "case_reference"], name="sample_reference_once_per_exercise"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="sample_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, working_days__isnull=True)
+                | Q(ended_on__isnull=False, working_days__isnull=False),
+                name="sample_working_days_stored_when_ended",
+            ),
+        ]
+        indexes = [models.Index(fields=["exercise", "working_days"], name="sample_exercise_days")]
+
+    def __str__(self) -> str:
+        return self.case_reference
+
+
+class Attestation(models.Model):
+    """For an attestation standard (no sample): who attested what, and when."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="attestations")
+    statement = models.TextField()
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attested_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-attested_at"]
+        constraints = [models.CheckConstraint(condition=~Q(statement=""), name="attestation_has_a_statement")]
+
+    def __str__(self) -> str:
+        return f"{self.area}: attested {self.attested_at:%-d %b %Y}"

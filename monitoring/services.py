@@ -1,0 +1,473 @@
+"""Every write of monitoring: keyword-only, atomic, permission-checked, recorded as an event."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from boards.models import Board, Meeting, MeetingStatus
+from boards.services import agenda_item_add
+from liaison import calendar
+from liaison.events import event_record
+from liaison.models import LocalAuthority
+from liaison.scoping import scope_for
+from monitoring.models import (
+    MINIMUM_AREAS,
+    Area,
+    Attestation,
+    Exercise,
+    Plan,
+    Sample,
+    Standard,
+    StandardKind,
+    Threshold,
+    period_start,
+    proposed_sample_size,
+)
+from monitoring.querysets import monitorable_boards
+
+# Two letters, six digits, an optional letter; spaces anywhere between; any case.
+NINO_SHAPE = re.compile(r"^\s*[a-z]\s*[a-z](\s*\d){6}\s*[a-z]?\s*$", re.IGNORECASE)
+
+
+def is_nino_shaped(value: str) -> bool:
+    return bool(NINO_SHAPE.match(value or ""))
+
+
+def check_can_monitor(actor, board: Board) -> None:
+    if not monitorable_boards(actor).filter(pk=board.pk).exists():
+        raise PermissionDenied("Only the board's editors and its district's monitoring officer can change this.")
+
+
+def _district(board: Board):
+    return board.districts.order_by("name").first()
+
+
+# --- Standards -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def standard_create(
+    *,
+    actor,
+    code: str,
+    title: str,
+    kind: str,
+    thresholds: list[tuple[int, int]] | None = None,
+    compliance_target: int | None = None,
+    board: Board | None = None,
+) -> Standard:
+    """GPT keeps the national catalogue; a board's editors may add a local standard only it uses (PA 3.1.6)."""
+    if board is None:
+        if not scope_for(actor).has_role("gpt", "admin") and not scope_for(actor).admin:
+            raise PermissionDenied("Only the Governmental Partnerships Team maintains the catalogue.")
+    else:
+        check_can_monitor(actor, board)
+    thresholds = thresholds or []
+    if kind != StandardKind.TIMELINESS and thresholds:
+        raise ValidationError({"thresholds": "Only a timeliness standard has working-day thresholds."})
+    standard = Standard(
+        code=(code or "").strip().upper(),
+        title=(title or "").strip(),
+        kind=kind,
+        board=board,
+        compliance_target=compliance_target if kind == StandardKind.COMPLIANCE else None,
+    )
+    standard.full_clean()
+    standard.save()
+    for percent, days in thresholds:
+        threshold = Threshold(standard=standard, percent=percent, days=days)
+        threshold.full_clean()
+        threshold.save()
+    event_record(
+        kind="monitoring.standard-created",
+        summary=f"Standard {standard.code} added{f' for {board.title}' if board else ''}",
+        actor=actor,
+        subject=standard,
+        district=_district(board) if board else None,
+    )
+    return standard
+
+
+# --- Plans and areas -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def area_select(
+    *, actor, board: Board, standard: Standard, local_risk: str, monitor, on: datetime.date | None = None
+) -> Area:
+    """Choose a standard to monitor in the period containing `on` (today by default), for a named local risk."""
+    check_can_monitor(actor, board)
+    if standard.board_id not in (None, board.pk):
+        raise ValidationError({"standard": "That local standard belongs to another board."})
+    start = period_start(on or timezone.localdate())
+    plan, _ = Plan.objects.select_for_update().get_or_create(board=board, period_start=start)
+    if Area.objects.filter(plan=plan, standard=standard).exists():
+        raise ValidationError({"standard": f"{standard.code} is already an area for this period."})
+    area = Area(plan=plan, standard=standard, local_risk=(local_risk or "").strip(), monitor=monitor)
+    if not area.local_risk:
+        raise ValidationError({"local_risk": "Name the local risk this area is aligned with"})
+    area.full_clean()
+    area.save()
+    event_record(
+        kind="monitoring.area-selected",
+        summary=f"{board.title}: {standard.code} chosen for {plan.period_label}",
+        actor=actor,
+        subject=area,
+        district=_district(board),
+    )
+    return area
+
+
+@transaction.atomic
+def plan_confirm(*, actor, plan: Plan) -> Plan:
+    plan = Plan.objects.select_for_update().select_related("board").get(pk=plan.pk)
+    check_can_monitor(actor, plan.board)
+    count = plan.areas.count()
+    if count < MINIMUM_AREAS:
+        raise ValidationError(f"Choose at least {MINIMUM_AREAS} areas before confirming: this period has {count}.")
+    plan.confirmed_at = timezone.now()
+    plan.confirmed_by = actor
+    plan.save()
+    event_record(
+        kind="monitoring.plan-confirmed",
+        summary=f"{plan.board.title}: {count} monitoring areas confirmed for {plan.period_label}",
+        actor=actor,
+        subject=plan,
+        district=_district(plan.board),
+    )
+    return plan
+
+
+# --- Exercises -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exercise_create(
+    *,
+    actor,
+    area: Area,
+    local_authority: LocalAuthority,
+    sampled_from: datetime.date,
+    sampled_to: datetime.date,
+    throughput: int,
+    agreed_size: int | None = None,
+    agreed_size_reason: str = "",
+) -> Exercise:
+    area = Area.objects.select_related("plan__board", "standard").get(pk=area.pk)
+    board = area.plan.board
+    check_can_monitor(actor, board)
+    errors: dict[str, str] = {}
+    if area.standard.kind == StandardKind.ATTESTATION:
+        errors["area"] = "An attestation standard has no sample: record an attestation instead."
+    if not board.local_authorities.filter(pk=local_authority.pk).exists():
+        errors["local_authority"] = "Choose one of the board's Local Authorities"
+    if sampled_to < sampled_from:
+        errors["sampled_to"] = "The last day sampled must be on or after the first"
+    if sampled_to > timezone.localdate():
+        errors["sampled_to"] = "The last day sampled cannot be in the future"
+    if throughput is None or throughput < 0:
+        errors["throughput"] = "Enter the number of relevant cases, 0 or more"
+    proposed = proposed_sample_size(throughput or 0)
+    reason = (agreed_size_reason or "").strip()
+    if agreed_size is not None:
+        if agreed_size < 1 or agreed_size >= proposed:
+            errors["agreed_size"] = f"An agreed size must be at least 1 and smaller than the proposed {proposed}"
+        elif not reason:
+            errors["agreed_size_reason"] = "Give the reason for the smaller sample size"
+    if errors:
+        raise ValidationError(errors)
+    exercise = Exercise(
+        area=area,
+        local_authority=local_authority,
+        sampled_from=sampled_from,
+        sampled_to=sampled_to,
+        throughput=throughput,
+        proposed_size=proposed,
+        agreed_size=agreed_size,
+        agreed_size_reason=reason if agreed_size is not None else "",
+        required_size=agreed_size if agreed_size is not None else proposed,
+        created_by=actor,
+    )
+    exercise.full_clean()
+    exercise.save()
+    event_record(
+        kind="monitoring.exercise-created",
+        summary=(
+            f"{board.title}: {area.standard.code} exercise for {local_authority.name}, "
+            f"sample of {exercise.required_size}"
+        ),
+        actor=actor,
+        subject=exercise,
+        district=_district(board),
+        local_authority=local_authority,
+    )
+    return exercise
+
+
+@transaction.atomic
+def exercise_complete(*, actor, exercise: Exercise) -> Exercise:
+    exercise = Exercise.objects.select_for_update().select_related("area__plan__board").get(pk=exercise.pk)
+    check_can_monitor(actor, exercise.area.plan.board)
+    if exercise.completed_at is None:
+        exercise.completed_at = timezone.now()
+        exercise.save()
+        event_record(
+            kind="monitoring.exercise-completed",
+            summary=f"{exercise.area.plan.board.title}: {exercise} completed",
+            actor=actor,
+            subject=exercise,
+            district=_district(exercise.area.plan.board),
+        )
+    return exercise
+
+
+# --- Samples ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}, column {self.column}: {self.message}"
+
+
+def _check_sample(
+    *,
+    reference: str,
+    started_on: datetime.date | None,
+    ended_on: datetime.date | None,
+    compliant: bool | None,
+    compliance: bool,
+    today: datetime.date,
+) -> dict[str, str]:
+    """Problems with one sample, by field; empty when it may be saved."""
+    errors: dict[str, str] = {}
+    if not reference:
+        errors["case_reference"] = "Enter the case reference"
+    elif is_nino_shaped(reference):
+        errors["case_reference"] = "This looks like a National Insurance number: enter the case reference, never a NINO"
+    elif len(reference) > 40:
+        errors["case_reference"] = "The case reference must be 40 characters or fewer"
+    if started_on is None:
+        errors["started_on"] = "Enter the start date"
+    elif started_on > today:
+        errors["started_on"] = "The start date cannot be in the future"
+    if ended_on is not None:
+        if ended_on > today:
+            errors["ended_on"] = "The end date cannot be in the future"
+        elif started_on is not None and ended_on < started_on:
+            errors["ended_on"] = "The end date must be on or after the start date"
+    if compliance and compliant is None:
+        errors["compliant"] = "Say whether the case complied (yes or no)"
+    return errors
+
+
+def _editable_exercise(actor, exercise: Exercise) -> Exercise:
+    exercise = Exercise.objects.select_related("area__plan__board", "area__standard", "local_authority").get(
+        pk=exercise.pk
+    )
+    check_can_monitor(actor, exercise.area.plan.board)
+    if exercise.area.standard.kind == StandardKind.ATTESTATION:
+        raise ValidationError("An attestation standard has no samples.")
+    return exercise
+
+
+@transaction.atomic
+def sample_add(
+    *,
+    actor,
+    exercise: Exercise,
+    case_reference: str,
+    started_on: datetime.date | None,
+    ended_on: datetime.date | None = None,
+    compliant: bool | None = None,
+) -> Sample:
+    exercise = _editable_exercise(actor, exercise)
+    reference = (case_reference or "").strip()
+    compliance = exercise.area.standard.kind == StandardKind.COMPLIANCE
+    errors = _check_sample(
+        reference=reference, started_on=started_on, ended_on=ended_on, compliant=compliant,
+        compliance=compliance, today=timezone.localdate(),
+    )  # fmt: skip
+    if not errors.get("case_reference") and exercise.samples.filter(case_reference__iexact=reference).exists():
+        errors["case_reference"] = "This case is already in the sample"
+    if errors:
+        raise ValidationError(errors)
+    sample = Sample(
+        exercise=exercise,
+        case_reference=reference,
+        started_on=started_on,
+        ended_on=ended_on,
+        working_days=(
+            calendar.working_days_between(started_on, ended_on, exercise.local_authority.nation) if ended_on else None
+        ),
+        compliant=compliant if compliance else None,
+        created_by=actor,
+    )
+    sample.save()
+    return sample
+
+
+@transaction.atomic
+def sample_close(*, actor, sample: Sample, ended_on: datetime.date) -> Sample:
+    """Record the end date of a case that was still open; the working days are counted now and stored."""
+    sample = Sample.objects.select_for_update().get(pk=sample.pk)
+    exercise = _editable_exercise(actor, sample.exercise)
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The end date cannot be in the future"})
+    if ended_on < sample.started_on:
+        raise ValidationError({"ended_on": "The end date must be on or after the start date"})
+    sample.ended_on = ended_on
+    sample.working_days = calendar.working_days_between(sample.started_on, ended_on, exercise.local_authority.nation)
+    sample.save()
+    return sample
+
+
+class UploadRejected(Exception):
+    """The file was refused whole; `errors` lists every problem by row and column."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the file")
+
+
+@transaction.atomic
+def samples_import(*, actor, exercise: Exercise, rows: list[dict], columns: list[str]) -> int:
+    """Save every row, or none: any bad row refuses the whole file with every error by row and column.
+
+    `rows` come from `monitoring.uploads.read_rows` (parsed dates, row numbers as in the file).
+    """
+    from monitoring.uploads import expected_columns
+
+    exercise = _editable_exercise(actor, exercise)
+    compliance = exercise.area.standard.kind == StandardKind.COMPLIANCE
+    wanted = expected_columns(compliance)
+    errors: list[RowError] = []
+    missing = [c for c in wanted if c not in columns]
+    unknown = [c for c in columns if c not in wanted]
+    for column in missing:
+        errors.append(RowError(1, column, "This column is missing from the header row"))
+    for column in unknown:
+        errors.append(RowError(1, column or "(blank)", f"Unknown column: use only {', '.join(wanted)}"))
+    if errors:
+        raise UploadRejected(errors)
+    if not rows:
+        raise UploadRejected([RowError(2, wanted[0], "The file has no rows of samples")])
+
+    today = timezone.localdate()
+    existing = {r.lower() for r in exercise.samples.values_list("case_reference", flat=True)}
+    seen: dict[str, int] = {}
+    nation = exercise.local_authority.nation
+    samples = []
+    for row in rows:
+        number = row["row"]
+        for column, message in row["errors"].items():
+            errors.append(RowError(number, column, message))
+        reference = row["case_reference"]
+        found = _check_sample(
+            reference=reference, started_on=row["start_date"], ended_on=row["end_date"],
+            compliant=row.get("compliant"), compliance=compliance, today=today,
+        )  # fmt: skip
+        key = reference.lower()
+        if reference and "case_reference" not in found:
+            if key in existing:
+                found["case_reference"] = "This case is already in the sample"
+            elif key in seen:
+                found["case_reference"] = f"This case reference is also on row {seen[key]}"
+            else:
+                seen[key] = number
+        column_of = {"case_reference": "case_reference", "started_on": "start_date", "ended_on": "end_date"}
+        for field, message in found.items():
+            column = column_of.get(field, field)
+            if column not in row["errors"]:
+                errors.append(RowError(number, column, message))
+        if errors:
+            continue
+        ended = row["end_date"]
+        samples.append(
+            Sample(
+                exercise=exercise,
+                case_reference=reference,
+                started_on=row["start_date"],
+                ended_on=ended,
+                working_days=calendar.working_days_between(row["start_date"], ended, nation) if ended else None,
+                compliant=row.get("compliant") if compliance else None,
+                created_by=actor,
+            )
+        )
+    if errors:
+        raise UploadRejected(
+            sorted(errors, key=lambda e: (e.row, wanted.index(e.column) if e.column in wanted else 99))
+        )
+    bulk_create_with_history(samples, Sample, batch_size=1000, default_user=actor)
+    event_record(
+        kind="monitoring.samples-imported",
+        summary=f"{len(samples)} samples imported into {exercise}",
+        actor=actor,
+        subject=exercise,
+        district=_district(exercise.area.plan.board),
+        local_authority=exercise.local_authority,
+        data={"rows": len(samples)},
+    )
+    return len(samples)
+
+
+# --- Attestations and results ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attestation_record(*, actor, area: Area, statement: str) -> Attestation:
+    area = Area.objects.select_related("plan__board", "standard").get(pk=area.pk)
+    check_can_monitor(actor, area.plan.board)
+    if area.standard.kind != StandardKind.ATTESTATION:
+        raise ValidationError({"statement": "Only attestation standards are attested; this one is sampled."})
+    attestation = Attestation(area=area, statement=(statement or "").strip(), attested_by=actor)
+    if not attestation.statement:
+        raise ValidationError({"statement": "Enter what you attest"})
+    attestation.save()
+    event_record(
+        kind="monitoring.attested", summary=f"{area.plan.board.title}: {area.standard.code} attested",
+        actor=actor, subject=attestation, district=_district(area.plan.board),
+    )  # fmt: skip
+    return attestation
+
+
+@transaction.atomic
+def results_send_to_meeting(*, actor, plan: Plan) -> Meeting:
+    """Put the period's results on the agenda of the board's next meeting still to be held."""
+    from monitoring.selectors import plan_results_text
+
+    plan = Plan.objects.select_related("board").get(pk=plan.pk)
+    check_can_monitor(actor, plan.board)
+    meeting = (
+        Meeting.objects.filter(board=plan.board, status=MeetingStatus.SCHEDULED, date__gte=timezone.localdate())
+        .order_by("date", "pk")
+        .first()
+    )
+    if meeting is None:
+        raise ValidationError("The board has no meeting to come: schedule one first.")
+    agenda_item_add(
+        meeting=meeting,
+        title=f"Monitoring results, {plan.period_label}",
+        body=plan_results_text(plan),
+        source="monitoring",
+    )
+    event_record(
+        kind="monitoring.results-sent",
+        summary=f"{plan.board.title}: monitoring results for {plan.period_label} sent to the meeting of "
+        f"{meeting.date:%-d %B %Y}",
+        actor=actor,
+        subject=plan,
+        district=_district(plan.board),
+    )
+    return meeting

@@ -1,0 +1,198 @@
+"""Pages, the permission matrix (outside scope 404, visible but not editable 403, nothing changes) and query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from boards.models import AgendaItem, MeetingStatus
+from liaison.models import Role
+from monitoring import services
+from monitoring.models import Area, Exercise, Sample
+from tests.boards.factories import MeetingFactory
+from tests.factories import user_with_role
+from tests.monitoring.test_uploads import csv_file
+
+# role -> (sees the board's monitoring, may change it)
+MATRIX = {
+    "erm": (True, True),
+    "monitor": (True, True),
+    "regional-erm": (True, True),
+    "admin": (True, True),
+    "district-manager": (True, False),
+    "la-manager": (True, False),
+    "la-fraud": (True, False),
+    "odn": (True, False),
+    "gpt": (True, False),
+    "outsider": (False, False),
+    "outside-monitor": (False, False),
+}
+
+
+def user_for(setup, role):
+    if role == "outsider":
+        return user_with_role(Role.ERM, district=setup.world.d3, username="outsider")
+    if role == "outside-monitor":
+        return user_with_role(Role.MONITORING_OFFICER, district=setup.world.d3, username="outside-monitor")
+    return setup.users[role]
+
+
+@pytest.mark.parametrize("role", MATRIX)
+def test_who_sees_the_board_monitoring(setup, client, role):
+    exercise = setup.exercise("ADM-1")
+    client.force_login(user_for(setup, role))
+    sees, edits = MATRIX[role]
+    for url in (reverse("monitoring:board", args=[setup.board.pk]), exercise.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == (200 if sees else 404), url
+    if sees:
+        content = client.get(reverse("monitoring:board", args=[setup.board.pk])).content.decode()
+        assert ("Choose an area for this period" in content) is edits
+
+
+@pytest.mark.parametrize("role", MATRIX)
+def test_who_may_change_it_by_post(setup, client, role):
+    exercise = setup.exercise("ADM-1")
+    area = exercise.area
+    client.force_login(user_for(setup, role))
+    sees, edits = MATRIX[role]
+    refused = 403 if sees else 404
+    today = datetime.date.today()
+    posts = [
+        (exercise.get_absolute_url(), {"case_reference": "P-1", "started_on_0": "8", "started_on_1": "1",
+                                       "started_on_2": "2024"}),
+        (reverse("monitoring:exercise-upload", args=[exercise.pk]),
+         {"file": csv_file(["case_reference,start_date,end_date", "U-1,2024-01-08,"])}),
+        (reverse("monitoring:area-add", args=[setup.board.pk]),
+         {"standard": setup.standard("ADM-2").pk, "local_risk": "Backlog", "monitor": setup.monitor.pk}),
+        (reverse("monitoring:exercise-add", args=[area.pk]),
+         {"local_authority": setup.world.la1.pk, "sampled_from_0": "8", "sampled_from_1": "1",
+          "sampled_from_2": "2024", "sampled_to_0": "9", "sampled_to_1": "1", "sampled_to_2": "2024",
+          "throughput": "10"}),
+        (reverse("monitoring:exercise-complete", args=[exercise.pk]), {}),
+    ]  # fmt: skip
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code == (302 if edits else refused), url
+    if edits:
+        assert Sample.objects.count() == 2 and Area.objects.count() == 2 and Exercise.objects.count() == 2
+        assert Exercise.objects.get(pk=exercise.pk).completed_at is not None
+    else:
+        assert not Sample.objects.exists() and Area.objects.count() == 1 and Exercise.objects.count() == 1
+        assert Exercise.objects.get(pk=exercise.pk).completed_at is None
+    assert today
+
+
+def test_a_bad_upload_lists_every_error_and_saves_nothing(setup, client):
+    exercise = setup.exercise("ADM-1")
+    client.force_login(setup.monitor)
+    file = csv_file(["case_reference,start_date,end_date", "AB123456C,,", "OK-1,2024-01-09,2024-01-08"])
+    response = client.post(reverse("monitoring:exercise-upload", args=[exercise.pk]), {"file": file})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Problems in the file: nothing was saved" in content
+    assert content.count('<tr class="govuk-table__row"><th scope="row"') >= 3
+    assert "National Insurance" in content and "end_date" in content
+    assert not Sample.objects.exists()
+
+
+def test_a_nino_in_the_form_is_refused(setup, client):
+    exercise = setup.exercise("ADM-1")
+    client.force_login(setup.monitor)
+    data = {"case_reference": "AB 12 34 56 C", "started_on_0": "8", "started_on_1": "1", "started_on_2": "2024"}
+    response = client.post(exercise.get_absolute_url(), data)
+    assert response.status_code == 200
+    assert "never a NINO" in response.content.decode()
+    assert not Sample.objects.exists()
+
+
+def test_board_page_shows_the_monitoring_panel_and_results(setup, client):
+    exercise = setup.exercise("ADM-2")
+    services.sample_add(
+        actor=setup.monitor, exercise=exercise, case_reference="S-1",
+        started_on=datetime.date(2024, 1, 8), ended_on=datetime.date(2024, 1, 16),
+    )  # fmt: skip
+    client.force_login(setup.users["la-manager"])
+    board_page = client.get(setup.board.get_absolute_url()).content.decode()
+    assert 'id="board-monitoring"' in board_page and "See the monitoring results" in board_page
+    page = client.get(reverse("monitoring:board", args=[setup.board.pk])).content.decode()
+    assert "Not met" in page and "<svg" in page and "0.0% not met" in page
+    assert "<caption" in page and 'scope="col"' in page
+
+
+def test_results_go_to_the_next_meeting(setup, client):
+    exercise = setup.exercise("ADM-1")
+    meeting = MeetingFactory(
+        board=setup.board, status=MeetingStatus.SCHEDULED, date=datetime.date.today() + datetime.timedelta(days=20)
+    )
+    client.force_login(setup.monitor)
+    response = client.post(reverse("monitoring:plan-send", args=[exercise.area.plan.pk]))
+    assert response.status_code == 302
+    item = AgendaItem.objects.get(meeting=meeting, source="monitoring")
+    assert "ADM-1" in item.body
+
+
+def test_pdf_report(setup, client):
+    exercise = setup.exercise("ADM-1")
+    client.force_login(setup.users["district-manager"])
+    response = client.get(reverse("monitoring:plan-pdf", args=[setup.board.pk, exercise.area.plan.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("role", "status"), [("gpt", 200), ("odn", 200), ("erm", 403), ("monitor", 403)])
+def test_national_view_is_for_national_roles(setup, client, role, status):
+    setup.exercise("ADM-1")
+    client.force_login(setup.users[role])
+    response = client.get(reverse("monitoring:national"))
+    assert response.status_code == status
+    if status == 200:
+        assert "ADM-1: 100% within 2 working days" in response.content.decode()
+
+
+def test_home_and_standards_pages(setup, client):
+    client.force_login(setup.users["la-manager"])
+    home = client.get(reverse("monitoring:home")).content.decode()
+    assert setup.board.title in home and "Fewer than 3" in home
+    standards = client.get(reverse("monitoring:standard-list")).content.decode()
+    assert "90% within 2 working days and 100% within 5 working days" in standards
+
+
+def _grow(setup, exercise, n):
+    start = Sample.objects.filter(exercise=exercise).count()
+    for i in range(start, start + n):
+        services.sample_add(
+            actor=setup.monitor, exercise=exercise, case_reference=f"G-{i}",
+            started_on=datetime.date(2024, 1, 8), ended_on=datetime.date(2024, 1, 8) + datetime.timedelta(days=i % 9),
+        )  # fmt: skip
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_do_not_grow_with_samples(setup, client, django_assert_max_num_queries):
+    adm2 = setup.exercise("ADM-2")
+    compliance = setup.exercise("ADM-8")
+    services.attestation_record(actor=setup.monitor, area=setup.area("ARR-1"), statement="Contacts in place")
+    _grow(setup, adm2, 2)
+    client.force_login(setup.users["gpt"])
+    urls = [
+        reverse("monitoring:board", args=[setup.board.pk]),
+        adm2.get_absolute_url(),
+        compliance.get_absolute_url(),
+        reverse("monitoring:national"),
+        reverse("monitoring:home"),
+        setup.board.get_absolute_url(),
+    ]
+    before = {url: _count(client, url) for url in urls}
+    _grow(setup, adm2, 30)
+    setup.exercise("ADM-3", area=None)
+    for url in urls:
+        with django_assert_max_num_queries(before[url], info=url):
+            assert client.get(url).status_code == 200

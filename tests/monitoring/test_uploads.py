@@ -1,0 +1,139 @@
+"""Uploads are all or nothing: any bad row refuses the whole file, every error is listed, nothing is saved."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from monitoring import services
+from monitoring.models import Sample
+from monitoring.uploads import UnreadableFile, read_rows
+
+# Far enough ahead that a run crossing midnight still sees it in the future.
+NEXT_MONTH = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+
+
+def csv_file(lines: list[str], name: str = "samples.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode())
+
+
+def xlsx_file(rows: list[list]) -> SimpleUploadedFile:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("samples.xlsx", out.getvalue())
+
+
+def upload(setup, exercise, file):
+    columns, rows = read_rows(file)
+    return services.samples_import(actor=setup.monitor, exercise=exercise, rows=rows, columns=columns)
+
+
+def test_a_clean_csv_is_saved_with_working_days(setup):
+    exercise = setup.exercise("ADM-3")
+    file = csv_file(["case_reference,start_date,end_date", "A-1,2024-01-08,2024-01-15", "A-2,08/01/2024,"])
+    assert upload(setup, exercise, file) == 2
+    saved = {s.case_reference: s.working_days for s in Sample.objects.all()}
+    assert saved == {"A-1": 5, "A-2": None}
+    assert Sample.history.count() == 2
+
+
+def test_a_clean_xlsx_is_saved(setup):
+    exercise = setup.exercise("ADM-8")
+    file = xlsx_file(
+        [
+            ["case_reference", "start_date", "end_date", "compliant"],
+            ["X-1", datetime.datetime(2024, 1, 8), datetime.datetime(2024, 1, 9), "yes"],
+            ["X-2", datetime.date(2024, 1, 8), None, "No"],
+        ]
+    )
+    assert upload(setup, exercise, file) == 2
+    assert dict(Sample.objects.values_list("case_reference", "compliant")) == {"X-1": True, "X-2": False}
+
+
+BAD_FILES = {
+    "missing date": (["A-1,,2024-01-09"], [(3, "start_date")]),
+    "end before start": (["A-1,2024-01-09,2024-01-08"], [(3, "end_date")]),
+    "future date": ([f"A-1,{NEXT_MONTH},"], [(3, "start_date")]),
+    "duplicate in file": (["A-1,2024-01-08,", "a-1,2024-01-08,"], [(4, "case_reference")]),
+    "duplicate of saved": (["EXISTING,2024-01-08,"], [(3, "case_reference")]),
+    "nino": (["ab 123456 c,2024-01-08,"], [(3, "case_reference")]),
+    "not a date": (["A-1,yesterday,"], [(3, "start_date")]),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_each_kind_of_bad_row_refuses_the_whole_file(setup, kind):
+    exercise = setup.exercise("ADM-3")
+    services.sample_add(
+        actor=setup.monitor, exercise=exercise, case_reference="EXISTING", started_on=datetime.date(2024, 1, 8)
+    )
+    lines, expected = BAD_FILES[kind]
+    file = csv_file(["case_reference,start_date,end_date", "GOOD-1,2024-01-08,2024-01-09", *lines])
+    with pytest.raises(services.UploadRejected) as raised:
+        upload(setup, exercise, file)
+    assert [(e.row, e.column) for e in raised.value.errors] == expected
+    assert list(Sample.objects.values_list("case_reference", flat=True)) == ["EXISTING"]
+
+
+def test_every_error_is_listed_by_row_and_column(setup):
+    exercise = setup.exercise("ADM-3")
+    file = xlsx_file(
+        [
+            ["case_reference", "start_date", "end_date"],
+            ["QQ123456C", None, None],
+            ["B-1", datetime.date(2024, 1, 9), datetime.date(2024, 1, 8)],
+            ["B-1", datetime.date(2024, 1, 9), None],
+        ]
+    )
+    with pytest.raises(services.UploadRejected) as raised:
+        upload(setup, exercise, file)
+    assert [(e.row, e.column) for e in raised.value.errors] == [
+        (2, "case_reference"),
+        (2, "start_date"),
+        (3, "end_date"),
+        (4, "case_reference"),
+    ]
+    assert "Row 2, column case_reference" in str(raised.value.errors[0])
+    assert not Sample.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("case_reference,start_date", [(1, "end_date")]),
+        ("case_reference,start_date,end_date,name", [(1, "name")]),
+    ],
+)
+def test_wrong_or_missing_columns_refuse_the_file(setup, header, expected):
+    exercise = setup.exercise("ADM-3")
+    with pytest.raises(services.UploadRejected) as raised:
+        upload(setup, exercise, csv_file([header, "A-1,2024-01-08,2024-01-09,x"]))
+    assert [(e.row, e.column) for e in raised.value.errors] == expected
+    assert not Sample.objects.exists()
+
+
+def test_compliance_file_needs_its_yes_no_column(setup):
+    exercise = setup.exercise("FRD-1")
+    with pytest.raises(services.UploadRejected) as raised:
+        upload(setup, exercise, csv_file(["case_reference,start_date,end_date,compliant", "A-1,2024-01-08,,maybe"]))
+    assert [(e.row, e.column) for e in raised.value.errors] == [(2, "compliant")]
+    assert not Sample.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["samples.txt", "samples.xlsx"])
+def test_unreadable_files_are_refused(name):
+    with pytest.raises(UnreadableFile):
+        read_rows(SimpleUploadedFile(name, b"not a spreadsheet"))
+
+
+def test_ten_thousand_rows_import(setup):
+    exercise = setup.exercise("ADM-6", throughput=400_000)
+    lines = ["case_reference,start_date,end_date"]
+    lines += [f"R-{n},2024-01-08,2024-02-{1 + n % 28:02d}" for n in range(10_000)]
+    assert upload(setup, exercise, csv_file(lines)) == 10_000
+    assert Sample.objects.filter(exercise=exercise, working_days__isnull=False).count() == 10_000
