@@ -8,6 +8,8 @@ from liaison.settings.base import (
     ENV_BROKER_URL,
     ENV_DATABASE_URL,
     ENV_EMAIL_URL_HOST,
+    ENV_SEAL_CERT_FILE,
+    ENV_SEAL_KEY_FILE,
     ENV_SECRET_KEY,
 )
 
@@ -18,6 +20,12 @@ if not ENV_DATABASE_URL:
 if not ENV_EMAIL_URL_HOST:
     # Alerts tell people what they must act on; without a mail server they would only reach a log.
     raise ImproperlyConfigured("EMAIL_HOST must be set in the environment for production.")
+if not (ENV_SEAL_CERT_FILE and ENV_SEAL_KEY_FILE):
+    # A generated certificate would be lost with the container, and every PDF sealed with it would stop verifying.
+    raise ImproperlyConfigured(
+        "AGREEMENTS_SEAL_CERT_FILE and AGREEMENTS_SEAL_KEY_FILE must be set in the environment for production."
+    )
+AGREEMENTS_SEAL_GENERATE = False
 
 DEBUG = False
 SECRET_KEY = ENV_SECRET_KEY

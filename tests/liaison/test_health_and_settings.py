@@ -59,6 +59,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/liaison",
     "ALLOWED_HOSTS": "liaison.example.gov.uk",
     "EMAIL_HOST": "smtp.example.gov.uk",
+    "AGREEMENTS_SEAL_CERT_FILE": "/run/secrets/seal-cert.pem",
+    "AGREEMENTS_SEAL_KEY_FILE": "/run/secrets/seal-key.pem",
 }
 
 
@@ -79,6 +81,12 @@ def test_production_refuses_to_start_without_a_mail_server():
     result = _run_manage("check", env_overrides={**PRODUCTION_ENV, "EMAIL_HOST": ""})
     assert result.returncode != 0
     assert "EMAIL_HOST must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_seal_certificate():
+    result = _run_manage("check", env_overrides={**PRODUCTION_ENV, "AGREEMENTS_SEAL_KEY_FILE": ""})
+    assert result.returncode != 0
+    assert "AGREEMENTS_SEAL_CERT_FILE and AGREEMENTS_SEAL_KEY_FILE must be set" in result.stderr
 
 
 def test_production_is_chosen_by_the_settings_module_too():
