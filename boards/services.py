@@ -354,12 +354,21 @@ def action_add(*, actor, meeting: Meeting, description: str, owner: Contact, due
     return action
 
 
+def action_can_update(actor, action: Action) -> bool:
+    """The board's editors may update any action; the person owning it may report on their own."""
+    owner_user_id = Contact.objects.filter(pk=action.owner_id).values_list("user_id", flat=True).first()
+    if owner_user_id is not None and owner_user_id == actor.pk:
+        return Board.objects.visible_to(actor).filter(pk=action.board_id).exists()
+    return Board.objects.editable_by(actor).filter(pk=action.board_id).exists()
+
+
 @transaction.atomic
 def action_update(
     *, actor, action: Action, status: str, update: str = "", today: datetime.date | None = None
 ) -> Action:
     action = Action.objects.select_for_update().select_related("board").get(pk=action.pk)
-    _check_can_edit(actor, action.board)
+    if not action_can_update(actor, action):
+        raise PermissionDenied("Only the action's owner or the board's district ERM can update this action.")
     if status != action.status:
         transitions.check("action", action.status, status)
     elif not update or update == action.update:
@@ -455,8 +464,13 @@ def _end_of_month(day: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def transition_seed(*, district: District, start: datetime.date | None = None) -> int:
-    """Give a district its "Moving on" checklist (idempotent); due dates keep the guidelines' spacing."""
+def transition_seed(*, actor, district: District, start: datetime.date | None = None) -> int:
+    """Give a district its "Moving on" checklist (idempotent); due dates keep the guidelines' spacing.
+
+    `actor` must be able to edit the district; the demo loader alone passes None.
+    """
+    if actor is not None and not District.objects.editable_by(actor).filter(pk=district.pk).exists():
+        raise PermissionDenied("Only the district's ERM can start its moving-on checklist.")
     start = start or timezone.localdate()
     existing = set(TransitionAction.objects.filter(district=district).values_list("code", flat=True))
     rows = []
@@ -481,7 +495,14 @@ def transition_seed(*, district: District, start: datetime.date | None = None) -
             )
         )
     TransitionAction.objects.bulk_create(rows)
-    TransitionAction.history.bulk_history_create(rows, default_change_reason="Checklist seeded")
+    TransitionAction.history.bulk_history_create(rows, default_change_reason="Checklist seeded", default_user=actor)
+    if rows and actor is not None:
+        event_record(
+            kind="transition.started",
+            summary=f"{district.name}: moving-on checklist started ({len(rows)} actions)",
+            actor=actor,
+            district=district,
+        )
     return len(rows)
 
 

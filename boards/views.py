@@ -112,7 +112,11 @@ def board_list(request: HttpRequest) -> HttpResponse:
 def board_create(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).editable_district_ids:
         raise PermissionDenied("Only a District External Relations Manager can set up a Joint Board.")
-    form = BoardForm(request.POST or None, user=request.user, initial={"scope": "joint", "meetings_per_year": 2})
+    form = BoardForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        initial={"scope": "joint", "meetings_per_year": 2},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             board = services.board_create(actor=request.user, data=form.service_data())
@@ -129,7 +133,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
 def board_update(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
     _require_edit(request, board)
-    form = BoardForm(request.POST or None, instance=board, user=request.user)
+    form = BoardForm(request.POST if request.method == "POST" else None, instance=board, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.board_update(actor=request.user, board=board, data=form.service_data())
@@ -194,7 +198,7 @@ def board_status(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
     _require_edit(request, board)
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_schedule(actor=request.user, board=board, **form.cleaned_data)
@@ -233,7 +237,7 @@ def _meeting_form_page(request, pk, meeting_pk, *, form_class, title, save, succ
     """The shared shape of a meeting's forms: scope, permission, re-show on error, redirect on success."""
     meeting = _meeting(request, pk, meeting_pk)
     _require_edit(request, meeting.board)
-    form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             save(meeting, form.cleaned_data)
@@ -335,8 +339,11 @@ def action_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     board = _board(request, pk)
     action = get_object_or_404(Action.objects.filter(board=board).select_related("owner", "meeting"), pk=action_pk)
-    _require_edit(request, board)
-    form = ActionUpdateForm(request.POST or None, initial={"status": action.status, "update": action.update})
+    if not services.action_can_update(request.user, action):
+        raise PermissionDenied("Only the action's owner or the board's district ERM can update this action.")
+    form = ActionUpdateForm(
+        request.POST if request.method == "POST" else None, initial={"status": action.status, "update": action.update}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(actor=request.user, action=action, **form.cleaned_data)
@@ -375,7 +382,7 @@ def meeting_pdf(request: HttpRequest, pk: int, meeting_pk: int, kind: str) -> Ht
 def good_practice_add(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
     _require_edit(request, board)
-    form = GoodPracticeForm(request.POST or None)
+    form = GoodPracticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.good_practice_add(actor=request.user, board=board, **form.cleaned_data)
@@ -427,9 +434,7 @@ def transition(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def transition_seed(request: HttpRequest, code: str) -> HttpResponse:
     district = get_object_or_404(District.objects.visible_to(request.user), code=code)
-    if not District.objects.editable_by(request.user).filter(pk=district.pk).exists():
-        raise PermissionDenied("Only the district's ERM can start its moving-on checklist.")
-    count = services.transition_seed(district=district)
+    count = services.transition_seed(actor=request.user, district=district)
     messages.success(request, f"{count} moving-on actions added to the checklist.")
     return redirect("boards:transition", code=district.code)
 
@@ -441,7 +446,7 @@ def transition_complete(request: HttpRequest, code: str, item_pk: int) -> HttpRe
     item = get_object_or_404(district.transition_actions, pk=item_pk)
     if not services.transition_can_complete(request.user, item):
         raise PermissionDenied(f"This action is for {item.by_whom} to tick off.")
-    form = TransitionCompleteForm(request.POST or None)
+    form = TransitionCompleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.transition_complete(actor=request.user, item=item, **form.cleaned_data)
@@ -470,7 +475,7 @@ def return_form(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if can_edit:
         initial = {**selectors.return_prefill(board), "previous": latest.pk if latest else None}
-        form = ReturnForm(request.POST or None, initial=initial)
+        form = ReturnForm(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = {field: form.cleaned_data.get(field) for field in RETURN_FIELDS}
             try:

@@ -230,3 +230,31 @@ def test_meeting_not_found_under_another_board(world, client):
     client.force_login(world.users["erm"])
     assert client.get(reverse("boards:meeting-detail", args=[board.pk, meeting.pk])).status_code == 404
     assert Meeting.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_action_owner_reports_on_their_own_action_but_not_on_others(client, world):
+    board = board_for(world)
+    erm = world.users["erm"]
+    owner_user = world.users["la-manager"]
+    board.la_chair.user = owner_user
+    board.la_chair.save()
+    meeting = MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=30))
+    mine = services.action_add(
+        actor=erm, meeting=meeting, description="Share the MI pack", owner=board.la_chair, due_date=TODAY
+    )
+    theirs = services.action_add(
+        actor=erm, meeting=meeting, description="Book the room", owner=board.erm, due_date=TODAY
+    )
+    client.force_login(owner_user)
+    page = client.get(board.get_absolute_url()).content.decode()
+    assert f'href="{mine.get_absolute_url()}"' in page
+    assert f'href="{theirs.get_absolute_url()}"' not in page
+
+    response = client.post(mine.get_absolute_url(), {"status": "done", "update": "Pack shared on 3 May"})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.status, mine.update) == ("done", "Pack shared on 3 May")
+    assert client.post(theirs.get_absolute_url(), {"status": "done", "update": "Not mine"}).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.status == "open"

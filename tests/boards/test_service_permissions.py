@@ -51,7 +51,7 @@ def setting(world):
     services.minutes_save(actor=world.users["erm"], meeting=held, text="Draft minutes")
     later = MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=1), status=MeetingStatus.SCHEDULED)
     action = ActionFactory(meeting=held)
-    services.transition_seed(district=world.d1)
+    services.transition_seed(actor=None, district=world.d1)
     item = TransitionAction.objects.get(district=world.d1, code="network")
     return board, held, later, action, item
 
@@ -75,6 +75,7 @@ def calls(world, board, held, later, action, item):
         ),
         "action_update": lambda a: services.action_update(actor=a, action=action, status="done", update="Done"),
         "good_practice_add": lambda a: services.good_practice_add(actor=a, board=board, title="Mine", description="x"),
+        "transition_seed": lambda a: services.transition_seed(actor=a, district=world.d1),
         "transition_complete": lambda a: services.transition_complete(actor=a, item=item, completed_on=TODAY),
         "return_submit": lambda a: services.return_submit(actor=a, board=board, data=return_prefill(board)),
     }
@@ -92,6 +93,7 @@ SERVICES = [
     "action_add",
     "action_update",
     "good_practice_add",
+    "transition_seed",
     "transition_complete",
     "return_submit",
 ]

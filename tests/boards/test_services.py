@@ -225,8 +225,8 @@ def test_a_submitted_return_is_an_immutable_snapshot(world):
 
 @pytest.mark.django_db
 def test_transition_checklist_is_seeded_once_and_ticked_off_with_a_date(world):
-    assert services.transition_seed(district=world.d1, start=datetime.date(2026, 1, 10)) == 9
-    assert services.transition_seed(district=world.d1) == 0
+    assert services.transition_seed(actor=None, district=world.d1, start=datetime.date(2026, 1, 10)) == 9
+    assert services.transition_seed(actor=None, district=world.d1) == 0
     network = TransitionAction.objects.get(district=world.d1, code="network")
     assert network.due_date == datetime.date(2026, 2, 28)
     assert TransitionAction.objects.get(district=world.d1, code="index").due_date == datetime.date(2026, 6, 15)
@@ -247,3 +247,12 @@ def test_wound_up_board_needs_a_date_in_the_database(world):
     action = ActionFactory(meeting=MeetingFactory(board=board))
     with pytest.raises(IntegrityError), transaction.atomic():
         type(action).objects.filter(pk=action.pk).update(status=ActionStatus.DONE)
+
+
+@pytest.mark.django_db
+def test_starting_a_districts_checklist_is_recorded_against_its_erm(world):
+    assert services.transition_seed(actor=world.users["erm"], district=world.d1) == 9
+    event = Event.objects.get(kind="transition.started")
+    assert (event.actor, event.district) == (world.users["erm"], world.d1)
+    assert services.transition_seed(actor=world.users["erm"], district=world.d1) == 0
+    assert Event.objects.filter(kind="transition.started").count() == 1
