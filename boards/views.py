@@ -5,8 +5,6 @@ Outside the user's scope a board is "not found" (404); visible but not theirs to
 
 from __future__ import annotations
 
-import csv
-import io
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -47,7 +45,7 @@ from boards.models import (
 )
 from boards.panels import render_board_panels, transition_link
 from boards.services import RETURN_FIELDS
-from liaison.exports import csv_safe
+from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
 from liaison.models import District, Role
 from liaison.pdf import pdf_response
@@ -588,19 +586,6 @@ def _filename(stem: str, ext: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{ext}"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Exports carry names, emails and phone numbers: no shared cache or browser disk may keep a copy."""
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _csv_buffer() -> tuple[io.StringIO, csv.writer]:
-    # The byte order mark makes Excel read the file as UTF-8, so names like "Siân" survive a double-click.
-    out = io.StringIO()
-    out.write("\ufeff")
-    return out, csv.writer(out)
-
-
 def _invalid_filters(request: HttpRequest, index_filter: BoardIndexFilter) -> HttpResponse | None:
     """django-filter drops an invalid value and filters by the rest, so an export would quietly be wider than
     asked for. Send the user back to the index, which shows what is wrong, instead."""
@@ -614,42 +599,25 @@ def index_export_csv(request: HttpRequest) -> HttpResponse:
     index_filter, boards, _ = _index(request)
     if refused := _invalid_filters(request, index_filter):
         return refused
-    out, writer = _csv_buffer()
-    writer.writerow(INDEX_COLUMNS)
-    for board in boards:
-        writer.writerow([csv_safe(v) for v in _index_row(board)])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("joint-boards-index", "csv")}"'
-    return _private(response)
+    return csv_response(
+        header=INDEX_COLUMNS,
+        rows=(_index_row(board) for board in boards),
+        filename=_filename("joint-boards-index", "csv"),
+    )
 
 
 @login_required
 def index_export_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     index_filter, boards, _ = _index(request)
     if refused := _invalid_filters(request, index_filter):
         return refused
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Joint Boards"
-    sheet.append(INDEX_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for board in boards:
-        # Text that looks like a formula stays text in a spreadsheet.
-        sheet.append([csv_safe(v) if isinstance(v, str) else v for v in _index_row(board)])
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKL", (40, 20, 30, 40, 22, 24, 24, 14, 12, 14, 14, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_response(
+        title="Joint Boards",
+        header=INDEX_COLUMNS,
+        rows=(_index_row(board) for board in boards),
+        filename=_filename("joint-boards-index", "xlsx"),
+        widths=(40, 20, 30, 40, 22, 24, 24, 14, 12, 14, 14, 12),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("joint-boards-index", "xlsx")}"'
-    return _private(response)
 
 
 @login_required
@@ -683,9 +651,13 @@ def chairs_csv(request: HttpRequest) -> HttpResponse:
     """Every board's two co-chairs with contact details, for the annual conference (GPT)."""
     if not _may_read_chairs(request):
         raise PermissionDenied("The chairs' list is for the Governmental Partnerships Team.")
-    out, writer = _csv_buffer()
-    writer.writerow(CHAIRS_COLUMNS)
-    for board in selectors.chairs(user=request.user):
+    return csv_response(
+        header=CHAIRS_COLUMNS, rows=_chairs_rows(request.user), filename=_filename("joint-board-chairs", "csv")
+    )
+
+
+def _chairs_rows(user):
+    for board in selectors.chairs(user=user):
         districts = list(board.districts.all())
         for side, chair in (("Jobcentre Plus", board.jcp_chair), ("Local Authority", board.la_chair)):
             if chair is None:
@@ -693,22 +665,14 @@ def chairs_csv(request: HttpRequest) -> HttpResponse:
             organisation = (
                 str(chair.local_authority) if chair.local_authority_id else f"Jobcentre Plus {chair.district}"
             )
-            writer.writerow(
-                [
-                    csv_safe(v)
-                    for v in (
-                        board.title,
-                        ", ".join(sorted({d.region.name for d in districts})),
-                        ", ".join(d.name for d in districts),
-                        side,
-                        chair.name,
-                        chair.job_title,
-                        organisation,
-                        chair.phone,
-                        chair.email,
-                    )
-                ]
+            yield (
+                board.title,
+                ", ".join(sorted({d.region.name for d in districts})),
+                ", ".join(d.name for d in districts),
+                side,
+                chair.name,
+                chair.job_title,
+                organisation,
+                chair.phone,
+                chair.email,
             )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("joint-board-chairs", "csv")}"'
-    return _private(response)

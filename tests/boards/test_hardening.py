@@ -12,6 +12,7 @@ from boards.models import GoodPractice
 from boards.selectors import good_practice_search
 from tests.boards.factories import MeetingFactory, board_for
 from tests.factories import ContactFactory, LAContactFactory
+from tests.helpers import body
 
 BIG = "99999999999999999999"
 
@@ -87,9 +88,9 @@ def test_csv_exports_start_with_a_bom_and_are_not_cached(world, client):
     client.force_login(world.users["gpt"])
     for url in ("boards:index-csv", "boards:chairs-csv"):
         response = client.get(reverse(url))
-        assert response.content.startswith("\ufeff".encode())
+        assert body(response).startswith("\ufeff".encode())
         assert response["Cache-Control"] == "private, no-store"
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("boards:index-csv")).content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body(client.get(reverse("boards:index-csv"))).decode("utf-8-sig"))))
     assert [r["Board"] for r in rows] == ["Bwrdd Siân"]
 
 

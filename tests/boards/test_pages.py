@@ -15,6 +15,7 @@ from boards.models import Board, IndexReturn, Meeting, MinutesStatus
 from boards.selectors import return_prefill
 from tests.boards.factories import MeetingFactory, board_for
 from tests.factories import ContactFactory, LAContactFactory, role
+from tests.helpers import body
 
 TODAY = timezone.localdate()
 
@@ -160,7 +161,7 @@ def test_index_exports_the_filtered_boards(world, client):
     page = client.get(reverse("boards:index"), {"scope": "fraud"}).content.decode()
     assert "Fraud board" in page and "Admin board" not in page
 
-    export = client.get(reverse("boards:index-csv"), {"scope": "fraud"}).content.decode("utf-8-sig")
+    export = body(client.get(reverse("boards:index-csv"), {"scope": "fraud"})).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(export)))
     assert [r["Board"] for r in rows] == ["Fraud board"]
     assert rows[0]["Meetings in last 12 months"] == "2"
@@ -175,7 +176,7 @@ def test_index_exports_the_filtered_boards(world, client):
     text = pdf_text(client.get(reverse("boards:index-pdf"), {"below_minimum": "yes"}))
     assert "Admin board" in text and "Fraud board" not in text
 
-    chairs = list(csv.DictReader(io.StringIO(client.get(reverse("boards:chairs-csv")).content.decode("utf-8-sig"))))
+    chairs = list(csv.DictReader(io.StringIO(body(client.get(reverse("boards:chairs-csv"))).decode("utf-8-sig"))))
     assert {r["Name"] for r in chairs} >= {"Chair of Fraud board", "LA chair of Fraud board"}
     assert all(r["Email"] for r in chairs)
 

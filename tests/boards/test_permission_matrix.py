@@ -10,6 +10,7 @@ from boards import services
 from boards.models import Action, Board, GoodPractice, IndexReturn, Meeting
 from boards.selectors import return_prefill
 from tests.boards.factories import MeetingFactory, board_for
+from tests.helpers import body
 
 ALL = {"b1", "b2", "b3"}
 VISIBLE = {
@@ -93,7 +94,7 @@ def test_lists_exports_and_api_show_only_the_scope(role, world, boards, client):
     for url in (reverse("boards:board-list"), reverse("boards:index")):
         page = client.get(url).content.decode()
         assert all(t in page for t in titles) and not any(t in page for t in hidden), url
-    rows = csv.DictReader(io.StringIO(client.get(reverse("boards:index-csv")).content.decode("utf-8-sig")))
+    rows = csv.DictReader(io.StringIO(body(client.get(reverse("boards:index-csv"))).decode("utf-8-sig")))
     assert {r["Board"] for r in rows} == titles
     assert {b["title"] for b in client.get("/api/boards/").json()["results"]} == titles
     chairs = client.get(reverse("boards:chairs-csv"))
