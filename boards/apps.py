@@ -11,3 +11,4 @@ class BoardsConfig(AppConfig):
         # The core never imports boards: boards registers its deadline checks and demo data with the core.
         import_module("boards.checks")
         import_module("boards.demo")
+        import_module("boards.home").register()

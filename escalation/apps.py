@@ -13,3 +13,4 @@ class EscalationConfig(AppConfig):
         import_module("escalation.demo")
         # Likewise boards never imports this app: the board page's panel and the checklist links are registered.
         import_module("escalation.contributions").register()
+        import_module("escalation.home").register()

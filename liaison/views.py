@@ -21,6 +21,7 @@ from liaison.celery import app as celery_app
 from liaison.exports import csv_response
 from liaison.filters import ContactFilter
 from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_service_errors
+from liaison.home import render_home_panels
 from liaison.models import Alert, Contact, District, Event, LocalAuthority
 from liaison.scoping import scope_for
 
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "alerts": alerts,
             "districts": selectors.district_list(user=request.user)[:20],
             "scope": scope_for(request.user),
+            "panels": render_home_panels(request),
         },
     )
 

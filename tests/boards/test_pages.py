@@ -5,6 +5,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -259,3 +261,39 @@ def test_an_action_owner_reports_on_their_own_action_but_not_on_others(client, w
     assert client.post(theirs.get_absolute_url(), {"status": "done", "update": "Not mine"}).status_code == 403
     theirs.refresh_from_db()
     assert theirs.status == "open"
+
+
+@pytest.mark.django_db
+def test_home_lists_the_users_boards_and_the_actions_they_own_in_constant_queries(
+    client, world, django_assert_max_num_queries
+):
+    erm = world.users["erm"]
+
+    def grow(n):
+        for _ in range(n):
+            board = board_for(world)
+            board.erm.user = erm
+            board.erm.save()
+            meeting = MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=40))
+            services.action_add(
+                actor=erm, meeting=meeting, description="Late one", owner=board.erm, due_date=meeting.date
+            )
+            services.action_add(actor=erm, meeting=meeting, description="Due soon", owner=board.erm, due_date=TODAY)
+
+    client.force_login(erm)
+    grow(1)
+    page = client.get("/").content.decode()
+    assert "Actions you own" in page
+    assert "2 open actions, <strong>1 overdue</strong>" in page
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    grow(6)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get("/").content.decode()
+    assert "14 open actions, <strong>7 overdue</strong>" in page
+    assert "All 7 boards" in page
+
+    client.force_login(world.users["la-manager"])
+    page = client.get("/").content.decode()
+    assert "Joint Boards" in page
+    assert "Actions you own" not in page

@@ -146,6 +146,17 @@ def test_queue_and_national_page(route, client):
     assert "Open issues by level" in page and national.title in page
 
 
+def test_home_shows_the_issues_waiting_for_the_user(route, client):
+    mine = route.issue(attempts_made=True, attempts_detail="Calls", title="At the district ERM")
+    route.issue(actor="gpt", source="legacy-jrb", attempts_made=True, attempts_detail="JRB", title="JRB item")
+    client.force_login(route.users["erm"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Issues waiting for you" in page and "1 issue at your level." in page
+    assert mine.get_absolute_url() in page and "JRB item" not in page
+    client.force_login(route.users["regional-erm"])
+    assert "Issues waiting for you" not in client.get(reverse("home")).content.decode()
+
+
 def test_median_working_days_to_resolution_is_the_middle_value(route):
     from escalation.selectors import national_statistics
 

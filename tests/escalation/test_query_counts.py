@@ -41,6 +41,8 @@ PAGES = [
     ("gpt", "/issues/queue/"),
     ("gpt", "/issues/national/"),
     ("regional-erm", "/issues/"),
+    ("erm", "/"),
+    ("la-manager", "/"),
 ]
 
 

@@ -1,0 +1,29 @@
+"""What escalation adds to the home page: the issues waiting for the user at their level."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from escalation import selectors
+from liaison.home import register_home_panel
+
+SHOWN = 5
+
+
+def queue_panel(request) -> str | None:
+    waiting = selectors.my_queue(user=request.user)
+    shown = list(waiting[:SHOWN])
+    if not shown:
+        return None
+    targets = selectors.level_targets()
+    today = timezone.localdate()
+    for issue in shown:
+        if issue.is_open:
+            issue.due = selectors.level_due(issue, targets)
+            issue.overdue = issue.due < today
+    return render_to_string("escalation/home/queue.html", {"issues": shown, "total": waiting.count()}, request=request)
+
+
+def register() -> None:
+    register_home_panel(10, queue_panel, name="escalation.queue")
