@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
@@ -37,14 +39,19 @@ class GovukFilterSet(django_filters.FilterSet):
         return form
 
 
-class ContactFilter(GovukFilterSet):
-    q = django_filters.CharFilter(
+def search_filter(help_text: str) -> django_filters.CharFilter:
+    """A free-text search (the filter set's `search` method), short enough to keep the query small."""
+    return django_filters.CharFilter(
         label="Search",
         method="search",
-        help_text="Name, email, job title or organisation",
+        help_text=help_text,
         max_length=100,
         error_messages={"max_length": "Search must be 100 characters or fewer"},
     )
+
+
+class ContactFilter(GovukFilterSet):
+    q = search_filter("Name, email, job title or organisation")
     side = django_filters.ChoiceFilter(
         label="Organisation type", choices=Side.choices, method="by_side", empty_label="Any"
     )
@@ -113,3 +120,62 @@ class ContactFilter(GovukFilterSet):
         cutoff = confirmation_cutoff(timezone.localdate())
         stale = queryset.unconfirmed_since(cutoff)
         return stale if value == "overdue" else queryset.exclude(pk__in=stale.values("pk"))
+
+
+# The prefixes of the event kinds each part of the service writes (`<area>.<what happened>`).
+ACTIVITY_AREAS = {
+    "network": ("Contacts and network", ("contact.", "contacts.")),
+    "issues": ("Issues", ("issue.",)),
+    "boards": ("Joint Boards", ("board.", "meeting.", "minutes.", "action.", "return.", "transition.")),
+    "monitoring": ("Monitoring", ("monitoring.",)),
+    "agreements": ("Agreements and signing", ("agreement.",)),
+    "alerts": ("Alerts", ("alert.",)),
+}
+ACTIVITY_PERIODS = {"week": 7, "month": 31, "quarter": 92, "year": 366}
+
+
+class ActivityFilter(GovukFilterSet):
+    q = search_filter("Words in the description")
+    area = django_filters.ChoiceFilter(
+        label="Area",
+        choices=[(code, label) for code, (label, _) in ACTIVITY_AREAS.items()],
+        method="by_area",
+        empty_label="Everything",
+    )
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.none(), method="by_district", empty_label="Any district", to_field_name="code"
+    )
+    period = django_filters.ChoiceFilter(
+        label="When",
+        choices=[
+            ("week", "Last 7 days"),
+            ("month", "Last 31 days"),
+            ("quarter", "Last 3 months"),
+            ("year", "Last 12 months"),
+        ],
+        method="by_period",
+        empty_label="Any time",
+    )
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["district"].queryset = District.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        for term in value.split()[:MAX_SEARCH_WORDS]:
+            queryset = queryset.filter(summary__icontains=term)
+        return queryset
+
+    def by_area(self, queryset, name, value):
+        query = Q()
+        for prefix in ACTIVITY_AREAS[value][1]:
+            query |= Q(kind__startswith=prefix)
+        return queryset.filter(query)
+
+    def by_district(self, queryset, name, value):
+        # An LA's events belong to each district it sits in.
+        return queryset.filter(Q(district=value) | Q(local_authority__districts=value)).distinct()
+
+    def by_period(self, queryset, name, value):
+        since = timezone.now() - datetime.timedelta(days=ACTIVITY_PERIODS[value])
+        return queryset.filter(occurred_at__gte=since)

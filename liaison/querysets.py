@@ -97,10 +97,13 @@ class EventQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.national:
             return self.all()
+        # District roles see everything in their districts, their LAs' events included. An LA role sees its own
+        # LA's events and the JCP side's events in its districts, never another LA's (contact names, issues).
         return self.filter(
-            Q(district_id__in=scope.visible_district_ids)
-            | Q(local_authority_id__in=scope.authority_ids)
+            Q(district_id__in=scope.district_ids)
             | Q(local_authority__districts__id__in=scope.district_ids)
+            | Q(local_authority_id__in=scope.authority_ids)
+            | Q(local_authority__isnull=True, district_id__in=scope.visible_district_ids)
         ).distinct()
 
 

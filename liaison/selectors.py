@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from liaison.models import Contact, ContactRole, District, LocalAuthority, Role, RoleAssignment, Side
+from liaison.models import Contact, ContactRole, District, Event, LocalAuthority, Role, RoleAssignment, Side
 
 
 def confirmation_cutoff(today: datetime.date) -> datetime.date:
@@ -103,3 +103,8 @@ def responsible_for_districts(district_ids) -> dict[int, set[int]]:
         people = set() if district.managed_by_region else set(erms.get(district_id, ()))
         responsible[district_id] = people or set(regional.get(district.region_id, ()))
     return responsible
+
+
+def activity(*, user) -> QuerySet[Event]:
+    """The domain events the user may see, newest first, with what each row shows already joined."""
+    return Event.objects.visible_to(user).select_related("actor", "district", "local_authority")

@@ -24,6 +24,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("activity/", views.activity, name="activity"),
+    path("activity/export.csv", views.activity_export, name="activity-export"),
     path("contacts/", views.contact_directory, name="contact-list"),
     path("contacts/export.csv", views.contact_export, name="contact-export"),
     path("contacts/new/", views.contact_create, name="contact-create"),

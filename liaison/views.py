@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from liaison import selectors, services
 from liaison.celery import app as celery_app
 from liaison.exports import csv_response
-from liaison.filters import ContactFilter
+from liaison.filters import ActivityFilter, ContactFilter
 from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_service_errors
 from liaison.home import render_home_panels
 from liaison.models import Alert, Contact, District, Event, LocalAuthority
@@ -291,3 +291,43 @@ def handler404(request: HttpRequest, exception=None) -> HttpResponse:
 
 def handler500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+def _activity(request: HttpRequest) -> ActivityFilter:
+    return ActivityFilter(request.GET, queryset=selectors.activity(user=request.user), user=request.user)
+
+
+@login_required
+def activity(request: HttpRequest) -> HttpResponse:
+    """The audit trail: every domain event the user's scope covers, filterable, newest first."""
+    activity_filter = _activity(request)
+    page = Paginator(activity_filter.qs.order_by("-occurred_at", "-pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "liaison/activity.html", {"filter": activity_filter, "page": page, "query": query.urlencode()}
+    )
+
+
+ACTIVITY_COLUMNS = ["When", "Kind", "What happened", "Who", "District", "Local Authority"]
+
+
+@login_required
+def activity_export(request: HttpRequest) -> HttpResponse:
+    activity_filter = _activity(request)
+    if not activity_filter.is_valid():
+        return redirect(f"{reverse('activity')}?{request.GET.urlencode()}")
+    rows = (
+        (
+            timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            event.kind,
+            event.summary,
+            (event.actor.get_full_name() or event.actor.username) if event.actor else "",
+            event.district.name if event.district else "",
+            event.local_authority.name if event.local_authority else "",
+        )
+        for event in activity_filter.qs.order_by("-occurred_at", "-pk").iterator(chunk_size=2000)
+    )
+    return csv_response(
+        header=ACTIVITY_COLUMNS, rows=rows, filename=f"liaison-activity-{timezone.localdate():%Y-%m-%d}.csv"
+    )

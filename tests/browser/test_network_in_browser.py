@@ -99,7 +99,7 @@ def test_la_manager_cannot_open_another_las_contacts(demo, live_server, page, si
     assert_accessible(page)
 
 
-def test_every_page_works_without_javascript_errors(demo, live_server, page, sign_in):
+def test_every_page_works_without_javascript_errors(demo, live_server, page, sign_in, assert_accessible):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -107,4 +107,7 @@ def test_every_page_works_without_javascript_errors(demo, live_server, page, sig
     for path in ["/", "/districts/", "/contacts/", "/districts/south-east-wales/", "/authorities/S12000036/"]:
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("body")).to_have_class("govuk-template__body govuk-frontend-supported")
+    page.goto(f"{live_server.url}/activity/?area=issues&period=year")
+    expect(page.get_by_role("heading", name="Activity")).to_be_visible()
+    assert_accessible(page)
     assert errors == []

@@ -1,0 +1,151 @@
+"""The activity page: the append-only events each role's scope covers, filtered, paged and exported."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from liaison.events import event_record
+from liaison.models import Event
+from tests.helpers import body
+
+pytestmark = pytest.mark.django_db
+
+
+def events(world):
+    """One event per place, each named after where it happened."""
+    erm = world.users["erm"]
+    event_record(kind="contact.created", summary="JCP contact added in One", actor=erm, district=world.d1)
+    event_record(kind="contact.created", summary="JCP contact added in Three", district=world.d3)
+    event_record(kind="contact.created", summary="Contact added at Authority One", local_authority=world.la1)
+    event_record(kind="contact.created", summary="Contact added at Authority Straddle", local_authority=world.la12)
+    event_record(
+        kind="issue.logged", summary="Issue between One and Authority One", district=world.d1, local_authority=world.la1
+    )
+    event_record(
+        kind="issue.logged",
+        summary="Issue between One and Authority Straddle",
+        district=world.d1,
+        local_authority=world.la12,
+    )
+    event_record(kind="board.created", summary="Board set up in Two", district=world.d2)
+    event_record(kind="agreement.signed", summary="Statement signed at Authority Three", local_authority=world.la3)
+
+
+EVERYTHING = {
+    "JCP contact added in One",
+    "JCP contact added in Three",
+    "Contact added at Authority One",
+    "Contact added at Authority Straddle",
+    "Issue between One and Authority One",
+    "Issue between One and Authority Straddle",
+    "Board set up in Two",
+    "Statement signed at Authority Three",
+}
+
+# What each role's scope covers (world: erm etc. in d1, la-manager at la1, regional-erm over North = d1 and d2).
+SEES = {
+    "erm": {
+        "JCP contact added in One",
+        "Contact added at Authority One",
+        "Contact added at Authority Straddle",
+        "Issue between One and Authority One",
+        "Issue between One and Authority Straddle",
+    },
+    "la-manager": {
+        "JCP contact added in One",
+        "Contact added at Authority One",
+        "Issue between One and Authority One",
+    },
+    "regional-erm": EVERYTHING - {"JCP contact added in Three", "Statement signed at Authority Three"},
+    "gpt": EVERYTHING,
+    "admin": EVERYTHING,
+}
+
+
+def shown(client, **params) -> set[str]:
+    page = client.get(reverse("activity"), params).content.decode()
+    return {summary for summary in EVERYTHING if summary in page}
+
+
+@pytest.mark.parametrize("role", sorted(SEES))
+def test_each_role_sees_only_its_scope_on_the_page_and_in_the_export(client, world, role):
+    events(world)
+    client.force_login(world.users[role])
+    assert shown(client) == SEES[role]
+    exported = csv.DictReader(io.StringIO(body(client.get(reverse("activity-export"))).decode("utf-8-sig")))
+    assert {row["What happened"] for row in exported} == SEES[role]
+
+
+def test_filters_narrow_by_area_district_period_and_words(client, world):
+    events(world)
+    Event.objects.create(
+        kind="meeting.held",
+        summary="Meeting held in Two last year",
+        district=world.d2,
+        occurred_at=timezone.now() - datetime.timedelta(days=400),
+    )
+    client.force_login(world.users["gpt"])
+    assert shown(client, area="issues") == {
+        "Issue between One and Authority One",
+        "Issue between One and Authority Straddle",
+    }
+    page = client.get(reverse("activity"), {"area": "boards"}).content.decode()
+    assert "Board set up in Two" in page and "Meeting held in Two last year" in page
+    page = client.get(reverse("activity"), {"area": "boards", "period": "year"}).content.decode()
+    assert "Board set up in Two" in page and "Meeting held in Two last year" not in page
+    # An LA's events belong to each district it sits in.
+    assert shown(client, district="d2") == {
+        "Contact added at Authority Straddle",
+        "Issue between One and Authority Straddle",
+        "Board set up in Two",
+    }
+    assert shown(client, q="straddle issue") == {"Issue between One and Authority Straddle"}
+
+
+def test_bad_filters_are_explained_and_the_export_is_not_widened(client, world):
+    events(world)
+    client.force_login(world.users["erm"])
+    response = client.get(reverse("activity"), {"q": "x" * 101, "district": "d3"})
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Search must be 100 characters or fewer" in page
+    export = client.get(reverse("activity-export"), {"district": "d3"})
+    assert export.status_code == 302 and export["Location"].startswith(reverse("activity"))
+
+
+def test_queries_do_not_grow_with_events(client, world, django_assert_max_num_queries):
+    client.force_login(world.users["erm"])
+
+    def grow(n):
+        for i in range(n):
+            event_record(
+                kind="issue.logged",
+                summary=f"Issue {i}",
+                actor=world.users["erm"],
+                district=world.d1,
+                local_authority=world.la12,
+            )
+
+    grow(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("activity"))
+        body(client.get(reverse("activity-export")))
+    grow(80)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(reverse("activity")).content.decode()
+        exported = body(client.get(reverse("activity-export"))).decode("utf-8-sig")
+    assert "Page 1 of 2" in page
+    assert exported.count("Issue ") == 83
+
+
+def test_the_district_page_links_to_its_activity(client, world):
+    events(world)
+    client.force_login(world.users["erm"])
+    page = client.get(reverse("district-detail", args=["d1"])).content.decode()
+    assert f'href="{reverse("activity")}?district=d1"' in page
