@@ -156,7 +156,7 @@ def standard_create(
 @transaction.atomic
 def threshold_add(*, actor, standard: Standard, percent: int, days: int) -> Threshold:
     """Add 'percent% within days working days' to a timeliness standard: GPT for national ones, a board for its own."""
-    standard = Standard.objects.select_for_update().select_related("board").get(pk=standard.pk)
+    standard = Standard.objects.select_for_update(of=("self",)).select_related("board").get(pk=standard.pk)
     check_can_change_standard(actor, standard)
     if standard.kind != StandardKind.TIMELINESS:
         raise ValidationError("Only a timeliness standard has working-day thresholds.")
@@ -182,7 +182,7 @@ def threshold_add(*, actor, standard: Standard, percent: int, days: int) -> Thre
 @transaction.atomic
 def threshold_change(*, actor, threshold: Threshold, percent: int, days: int) -> Threshold:
     """Change a threshold in place; its history keeps every earlier value (thresholds are never deleted)."""
-    threshold = Threshold.objects.select_for_update().select_related("standard__board").get(pk=threshold.pk)
+    threshold = Threshold.objects.select_for_update(of=("self",)).select_related("standard__board").get(pk=threshold.pk)
     standard = threshold.standard
     check_can_change_standard(actor, standard)
     errors = _threshold_errors(percent, days)
