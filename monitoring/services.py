@@ -153,58 +153,49 @@ def standard_create(
     return standard
 
 
-@transaction.atomic
-def threshold_add(*, actor, standard: Standard, percent: int, days: int) -> Threshold:
-    """Add 'percent% within days working days' to a timeliness standard: GPT for national ones, a board for its own."""
-    standard = Standard.objects.select_for_update(of=("self",)).select_related("board").get(pk=standard.pk)
+def _threshold_save(*, actor, standard: Standard, threshold: Threshold, percent: int, days: int) -> Threshold:
+    """Check and save a new or changed threshold of a locked standard, and record it."""
     check_can_change_standard(actor, standard)
     if standard.kind != StandardKind.TIMELINESS:
         raise ValidationError("Only a timeliness standard has working-day thresholds.")
     errors = _threshold_errors(percent, days)
-    if "days" not in errors and standard.thresholds.filter(days=days).exists():
+    if "days" not in errors and standard.thresholds.filter(days=days).exclude(pk=threshold.pk).exists():
         errors["days"] = f"{standard.code} already has a threshold at {days} working days: change that one instead"
     if errors:
         raise ValidationError(errors)
-    threshold = Threshold(standard=standard, percent=percent, days=days)
-    threshold.full_clean()
-    threshold.save()
-    event_record(
-        kind="monitoring.threshold-added",
-        summary=f"{standard.code}: threshold {threshold.label} added",
-        actor=actor,
-        subject=standard,
-        district=_district(standard.board) if standard.board else None,
-        data={"threshold": threshold.pk, "percent": percent, "days": days},
-    )
-    return threshold
-
-
-@transaction.atomic
-def threshold_change(*, actor, threshold: Threshold, percent: int, days: int) -> Threshold:
-    """Change a threshold in place; its history keeps every earlier value (thresholds are never deleted)."""
-    threshold = Threshold.objects.select_for_update(of=("self",)).select_related("standard__board").get(pk=threshold.pk)
-    standard = threshold.standard
-    check_can_change_standard(actor, standard)
-    errors = _threshold_errors(percent, days)
-    if "days" not in errors and standard.thresholds.filter(days=days).exclude(pk=threshold.pk).exists():
-        errors["days"] = f"{standard.code} already has another threshold at {days} working days"
-    if errors:
-        raise ValidationError(errors)
-    before = threshold.label
-    if (threshold.percent, threshold.days) == (percent, days):
+    before = threshold.label if threshold.pk else None
+    if before is not None and (threshold.percent, threshold.days) == (percent, days):
         return threshold
     threshold.percent, threshold.days = percent, days
     threshold.full_clean()
     threshold.save()
     event_record(
-        kind="monitoring.threshold-changed",
-        summary=f"{standard.code}: threshold {before} changed to {threshold.label}",
+        kind="monitoring.threshold-changed" if before else "monitoring.threshold-added",
+        summary=f"{standard.code}: threshold {f'{before} changed to ' if before else ''}{threshold.label}"
+        f"{'' if before else ' added'}",
         actor=actor,
         subject=standard,
         district=_district(standard.board) if standard.board else None,
         data={"threshold": threshold.pk, "percent": percent, "days": days},
     )
     return threshold
+
+
+@transaction.atomic
+def threshold_add(*, actor, standard: Standard, percent: int, days: int) -> Threshold:
+    """Add 'percent% within days working days' to a timeliness standard: GPT for national ones, a board for its own."""
+    standard = Standard.objects.select_for_update(of=("self",)).select_related("board").get(pk=standard.pk)
+    return _threshold_save(
+        actor=actor, standard=standard, threshold=Threshold(standard=standard), percent=percent, days=days
+    )
+
+
+@transaction.atomic
+def threshold_change(*, actor, threshold: Threshold, percent: int, days: int) -> Threshold:
+    """Change a threshold in place; its history keeps every earlier value (thresholds are never deleted)."""
+    standard = Standard.objects.select_for_update(of=("self",)).select_related("board").get(pk=threshold.standard_id)
+    threshold = Threshold.objects.get(pk=threshold.pk)
+    return _threshold_save(actor=actor, standard=standard, threshold=threshold, percent=percent, days=days)
 
 
 # --- Plans and areas -------------------------------------------------------------------------------------------

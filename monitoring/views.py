@@ -138,55 +138,44 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _threshold_page(request, standard: Standard, form, title: str) -> HttpResponse:
-    back_url = reverse("monitoring:standard-detail", args=[standard.pk])
-    caption = f"{standard.code}: {standard.title}"
-    return render(
-        request, "monitoring/form.html", {"form": form, "title": title, "caption": caption, "back_url": back_url}
-    )
+def _threshold_page(request: HttpRequest, standard: Standard, threshold: Threshold | None) -> HttpResponse:
+    """Add a threshold to a standard (`threshold` None) or change one, for those who keep the standard."""
+    services.check_can_change_standard(request.user, standard)
+    if standard.kind != StandardKind.TIMELINESS:
+        raise Http404("Only a timeliness standard has thresholds.")
+    initial = {"percent": threshold.percent, "days": threshold.days} if threshold else None
+    form = ThresholdForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if threshold is None:
+                saved = services.threshold_add(actor=request.user, standard=standard, **form.cleaned_data)
+            else:
+                saved = services.threshold_change(actor=request.user, threshold=threshold, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{standard.code}: the threshold {saved.label} is saved.")
+            return redirect("monitoring:standard-detail", pk=standard.pk)
+    title = f"Change the threshold {threshold.label}" if threshold else f"Add a threshold to {standard.code}"
+    context = {
+        "form": form, "title": title, "caption": f"{standard.code}: {standard.title}",
+        "back_url": reverse("monitoring:standard-detail", args=[standard.pk]),
+    }  # fmt: skip
+    return render(request, "monitoring/form.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def threshold_add(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = _standard(request, pk)
-    services.check_can_change_standard(request.user, standard)
-    if standard.kind != StandardKind.TIMELINESS:
-        raise Http404("Only a timeliness standard has thresholds.")
-    form = ThresholdForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            threshold = services.threshold_add(actor=request.user, standard=standard, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{standard.code}: threshold {threshold.label} added.")
-            return redirect("monitoring:standard-detail", pk=standard.pk)
-    return _threshold_page(request, standard, form, f"Add a threshold to {standard.code}")
+    return _threshold_page(request, _standard(request, pk), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def threshold_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    threshold = get_object_or_404(
-        Threshold.objects.select_related("standard__board").filter(
-            standard__in=Standard.objects.visible_to(request.user).values("pk")
-        ),
-        pk=pk,
-    )
-    standard = threshold.standard
-    services.check_can_change_standard(request.user, standard)
-    initial = {"percent": threshold.percent, "days": threshold.days}
-    form = ThresholdForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            threshold = services.threshold_change(actor=request.user, threshold=threshold, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{standard.code}: the threshold is now {threshold.label}.")
-            return redirect("monitoring:standard-detail", pk=standard.pk)
-    return _threshold_page(request, standard, form, f"Change the threshold {threshold.label}")
+    visible = Standard.objects.visible_to(request.user).values("pk")
+    threshold = get_object_or_404(Threshold.objects.select_related("standard__board"), standard__in=visible, pk=pk)
+    return _threshold_page(request, threshold.standard, threshold)
 
 
 @login_required
