@@ -1,7 +1,8 @@
 """Demo monitoring: for each active demo board, three areas and completed exercises over the last three periods.
 
 Played through the services, so the history and events are what a user would have made. Realistic samples (most
-within target), with at least one standard not met and one exercise short of its sample size. Safe to run again:
+within target), with at least one standard not met and one exercise short of its sample size; the first board also
+has a local standard with its own target. Safe to run again:
 a board and period that has ever had a plan (read from the history) is left as it is.
 """
 
@@ -28,6 +29,9 @@ AREAS = [
     ("ADM-8", "HBRO/MIRO not recorded when JCP benefit ends, causing overpayments", 1.0),
 ]
 
+# The first board's locally agreed target for FRD-2, which the PA leaves to local agreement (PA 3.1.6).
+LOCAL_STANDARD = ("FRD-2L", "Files retrieved from remote storage for fraud investigations", [(95, 3), (100, 10)])
+
 
 def _monday_on_or_before(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
@@ -47,7 +51,7 @@ def _actor_for(board: Board):
 
 @register_demo_loader(200, "monitoring")
 def load_monitoring_demo(today: datetime.date) -> dict[str, int]:
-    counts = {"plans": 0, "exercises": 0, "samples": 0}
+    counts = {"plans": 0, "exercises": 0, "samples": 0, "local standards": 0}
     seed_catalogue()  # seeded by migration; put back if a flushed test database lost it
     standards = {s.code: s for s in Standard.objects.national()}
     known = set(Plan.history.values_list("board_id", "period_start"))
@@ -59,6 +63,12 @@ def load_monitoring_demo(today: datetime.date) -> dict[str, int]:
         if not authorities:
             continue
         actor = _actor_for(board)
+        if board_index == 0 and not Standard.objects.filter(board=board, code=LOCAL_STANDARD[0]).exists():
+            code, title, thresholds = LOCAL_STANDARD
+            services.standard_create(
+                actor=actor, board=board, code=code, title=title, kind="timeliness", thresholds=thresholds
+            )
+            counts["local standards"] = 1
         for start in starts:
             if (board.pk, start) in known:
                 continue

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 
 from liaison.forms import GovukDateField
 from liaison.models import LocalAuthority, Role, RoleAssignment
-from monitoring.models import Standard
+from monitoring.models import Standard, StandardKind
 from monitoring.uploads import MAX_ROWS
 
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -50,8 +51,16 @@ class AreaForm(forms.Form):
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["standard"].queryset = Standard.objects.filter(board__isnull=True) | Standard.objects.filter(
-            board=board
+        # A timeliness standard without a threshold (FRD-2 until one is set) has nothing to measure yet.
+        self.fields["standard"].queryset = (
+            Standard.objects.filter(Q(board__isnull=True) | Q(board=board))
+            .annotate(threshold_count=Count("thresholds"))
+            .exclude(kind=StandardKind.TIMELINESS, threshold_count=0)
+            .order_by("board_id", "code")
+        )
+        self.fields["standard"].help_text = (
+            "A standard with no measurable target yet, such as FRD-2, can be chosen once it has a threshold. "
+            "Your board can add a local standard with its own target."
         )
         district_ids = [d.pk for d in board.districts.all()]
         self.fields["monitor"].queryset = (
@@ -175,3 +184,132 @@ class AttestationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.textarea("statement"), button="Record the attestation")
+
+
+THRESHOLD_ROWS = 3
+ORDINALS = ["first", "second", "third"]
+
+
+PERCENT_ERRORS = {
+    "required": "Enter the percentage of cases",
+    "invalid": "Enter the percentage as a whole number",
+    "min_value": "Enter a percentage from 1 to 100",
+    "max_value": "Enter a percentage from 1 to 100",
+}
+DAYS_ERRORS = {
+    "required": "Enter the number of working days",
+    "invalid": "Enter the working days as a whole number",
+    "min_value": "Enter working days from 1 to 365",
+    "max_value": "Enter working days from 1 to 365",
+}
+
+
+def _percent_field(label: str, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=required, min_value=1, max_value=100, error_messages=PERCENT_ERRORS)
+
+
+def _days_field(label: str, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=required, min_value=1, max_value=365, error_messages=DAYS_ERRORS)
+
+
+class StandardForm(forms.Form):
+    """A new standard: a board's local one (PA 3.1.6), or a national one kept by GPT."""
+
+    code = forms.CharField(
+        max_length=20, help_text="A short code of your own, for example LOC-1.",
+        error_messages={"required": "Enter a short code for the standard, like LOC-1"},
+    )  # fmt: skip
+    title = forms.CharField(
+        label="What the standard measures", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what the standard measures"},
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        label="Kind of standard", choices=StandardKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of standard"},
+    )  # fmt: skip
+    compliance_target = forms.IntegerField(
+        label="Compliance target (%)", required=False, min_value=1, max_value=100,
+        help_text="Compliance standards only: the share of cases that must comply.", error_messages=PERCENT_ERRORS,
+    )  # fmt: skip
+
+    def __init__(self, *args, local: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.local = local
+        fieldsets = []
+        for n in range(1, THRESHOLD_ROWS + 1):
+            self.fields[f"percent_{n}"] = _percent_field("Percentage of cases", required=False)
+            self.fields[f"days_{n}"] = _days_field("Within this many working days", required=False)
+            fieldsets.append(
+                Fieldset(
+                    Field.text(f"percent_{n}", field_width=Fixed.THREE),
+                    Field.text(f"days_{n}", field_width=Fixed.THREE),
+                    legend=f"{ORDINALS[n - 1].capitalize()} threshold{'' if n == 1 and local else ' (optional)'}",
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper = _helper(
+            Field.text("code", field_width=Fixed.TEN),
+            Field.textarea("title"),
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.text("compliance_target", field_width=Fixed.THREE),
+            Fieldset(
+                *fieldsets,
+                legend="Timeliness standards: the target, as a percentage of cases within a number of working days",
+                legend_size=Size.MEDIUM,
+            ),
+            button="Add the standard",
+        )
+
+    def clean(self):
+        data = super().clean()
+        thresholds = []
+        for n in range(1, THRESHOLD_ROWS + 1):
+            percent, days = data.get(f"percent_{n}"), data.get(f"days_{n}")
+            if f"percent_{n}" in self.errors or f"days_{n}" in self.errors:
+                continue
+            if percent is None and days is not None:
+                self.add_error(f"percent_{n}", f"Enter the percentage of cases for the {ORDINALS[n - 1]} threshold")
+            elif days is None and percent is not None:
+                self.add_error(f"days_{n}", f"Enter the working days for the {ORDINALS[n - 1]} threshold")
+            elif percent is not None:
+                thresholds.append((percent, days))
+        data["thresholds"] = thresholds
+        return data
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "code": data["code"], "title": data["title"], "kind": data["kind"],
+            "compliance_target": data.get("compliance_target"), "thresholds": data["thresholds"],
+        }  # fmt: skip
+
+    def add_service_errors(self, error) -> None:
+        """The service's threshold errors belong to the first threshold's fields."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, messages in error.message_dict.items():
+            self.add_error({"thresholds": "percent_1"}.get(field, field) if field != "__all__" else None, messages)
+
+
+class ThresholdForm(forms.Form):
+    percent = _percent_field("Percentage of cases")
+    days = _days_field("Within this many working days")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("percent", field_width=Fixed.THREE), Field.text("days", field_width=Fixed.THREE),
+            button="Save the threshold",
+        )  # fmt: skip
+
+
+class SampleCloseForm(forms.Form):
+    ended_on = GovukDateField(
+        label="End date", example="10 1 2024", help_text="The day the case was completed. For example, 10 1 2024",
+        error_messages={"required": "Enter the end date"},
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("ended_on"), button="Record the end date")

@@ -22,6 +22,7 @@ from monitoring.querysets import AreaQuerySet, ExerciseQuerySet, PlanQuerySet, S
 
 MINIMUM_AREAS = 3
 SAMPLE_RATE = 0.025
+NO_TARGET = "No measurable target yet"
 
 
 class StandardKind(models.TextChoices):
@@ -75,8 +76,13 @@ class Standard(models.Model):
             return "Attestation, no sample"
         thresholds = list(self.thresholds.all())
         if not thresholds:
-            return "Locally agreed target"
+            return NO_TARGET
         return " and ".join(t.label for t in thresholds)
+
+    @property
+    def has_target(self) -> bool:
+        """A timeliness standard is measurable only once it has a threshold; the other kinds always are."""
+        return self.kind != StandardKind.TIMELINESS or bool(self.thresholds.all())
 
 
 class Threshold(models.Model):

@@ -5,16 +5,25 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from liaison import calendar
-from liaison.models import Nation
+from liaison.models import District, Nation
 from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard, StandardKind, Threshold
 
 
 def standards(user) -> QuerySet[Standard]:
     return Standard.objects.visible_to(user).select_related("board").prefetch_related("thresholds")
+
+
+def threshold_history(standard: Standard) -> QuerySet:
+    """Every version of the standard's thresholds, newest first: who set which target, and when."""
+    return (
+        Threshold.history.filter(standard_id=standard.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
 
 
 def open_past_cutoff(today: datetime.date, days: int, nation: str) -> datetime.date:
@@ -25,13 +34,32 @@ def open_past_cutoff(today: datetime.date, days: int, nation: str) -> datetime.d
     return start + datetime.timedelta(days=1)
 
 
-def _open_past(days: int, today: datetime.date) -> Q:
-    """Still open and already older than `days` working days on its LA's nation's calendar."""
-    by_nation = Q()
-    for nation in Nation.values:
-        cutoff = open_past_cutoff(today, days, nation)
-        by_nation |= Q(exercise__local_authority__nation=nation, started_on__lt=cutoff)
-    return Q(ended_on__isnull=True) & by_nation
+def _aggregates(day_counts: list[int], today: datetime.date, *, sample: str, nation: str) -> dict[str, Count]:
+    """Counts of samples for every threshold in `day_counts`, for whatever rows the query groups by.
+
+    `sample` is the path from the grouped model to the sample ('' on Sample, 'samples__' on Exercise), `nation` the
+    path to the LA's nation. A case still open counts against a threshold once it is older than the target on its
+    LA's nation's calendar.
+    """
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{sample}{lookup}": value for lookup, value in lookups.items()})
+
+    pk = f"{sample}pk"
+    aggregates = {
+        "total": Count(pk),
+        "open": Count(pk, filter=q(ended_on__isnull=True)),
+        "yes": Count(pk, filter=q(compliant=True)),
+        "no": Count(pk, filter=q(compliant=False)),
+    }
+    for days in day_counts:
+        past = Q()
+        for code in Nation.values:
+            past |= Q(**{nation: code}) & q(started_on__lt=open_past_cutoff(today, days, code))
+        aggregates[f"within_{days}"] = Count(pk, filter=q(working_days__lte=days))
+        aggregates[f"late_{days}"] = Count(pk, filter=q(working_days__gt=days))
+        aggregates[f"open_past_{days}"] = Count(pk, filter=q(ended_on__isnull=True) & past)
+    return aggregates
 
 
 @dataclass
@@ -85,16 +113,7 @@ def exercise_results(exercises: QuerySet[Exercise], today: datetime.date | None 
     if not exercises:
         return []
     day_counts = sorted({t.days for e in exercises for t in e.area.standard.thresholds.all()})
-    aggregates = {
-        "total": Count("pk"),
-        "open": Count("pk", filter=Q(ended_on__isnull=True)),
-        "yes": Count("pk", filter=Q(compliant=True)),
-        "no": Count("pk", filter=Q(compliant=False)),
-    }
-    for days in day_counts:
-        aggregates[f"within_{days}"] = Count("pk", filter=Q(working_days__lte=days))
-        aggregates[f"late_{days}"] = Count("pk", filter=Q(working_days__gt=days))
-        aggregates[f"open_past_{days}"] = Count("pk", filter=_open_past(days, today))
+    aggregates = _aggregates(day_counts, today, sample="", nation="exercise__local_authority__nation")
     counts = {
         row["exercise_id"]: row
         for row in Sample.objects.filter(exercise__in=[e.pk for e in exercises])
@@ -106,18 +125,23 @@ def exercise_results(exercises: QuerySet[Exercise], today: datetime.date | None 
     for exercise in exercises:
         row = counts.get(exercise.pk, {})
         result = ExerciseResult(exercise=exercise, samples=row.get("total", 0), open=row.get("open", 0))
-        standard = exercise.area.standard
-        if standard.kind == StandardKind.COMPLIANCE:
-            yes, no = row.get("yes", 0), row.get("no", 0)
-            result.rows.append(ThresholdResult("Compliant", standard.compliance_target, yes, yes + no, 0))
-        else:
-            for threshold in standard.thresholds.all():
-                within = row.get(f"within_{threshold.days}", 0)
-                past = row.get(f"open_past_{threshold.days}", 0)
-                decided = within + row.get(f"late_{threshold.days}", 0) + past
-                result.rows.append(ThresholdResult(threshold.label, threshold.percent, within, decided, past))
+        result.rows = _threshold_rows(exercise.area.standard, row)
         results.append(result)
     return results
+
+
+def _threshold_rows(standard: Standard, counts: dict) -> list[ThresholdResult]:
+    """One result per threshold (or the compliance share) from a row of `_aggregates` counts."""
+    if standard.kind == StandardKind.COMPLIANCE:
+        yes, no = counts.get("yes", 0), counts.get("no", 0)
+        return [ThresholdResult("Compliant", standard.compliance_target, yes, yes + no, 0)]
+    rows = []
+    for threshold in standard.thresholds.all():
+        within = counts.get(f"within_{threshold.days}", 0)
+        past = counts.get(f"open_past_{threshold.days}", 0)
+        decided = within + counts.get(f"late_{threshold.days}", 0) + past
+        rows.append(ThresholdResult(threshold.label, threshold.percent, within, decided, past))
+    return rows
 
 
 def board_plans(board) -> QuerySet[Plan]:
@@ -148,6 +172,13 @@ def plan_results_text(plan: Plan) -> str:
             verdict = {True: "met", False: "NOT met", None: "no decided cases"}[row.met]
             share = f"{row.percent}%" if row.percent is not None else "-"
             lines.append(f"  {row.label}: {row.within} of {row.decided} ({share}), {verdict}")
+    attestations = Attestation.objects.filter(area__plan=plan).select_related("area__standard", "attested_by")
+    for attestation in attestations.order_by("area__standard__code", "attested_at"):
+        who = attestation.attested_by.get_full_name() or attestation.attested_by.username
+        lines.append(
+            f"{attestation.area.standard.code} attested by {who} on {attestation.attested_at:%-d %b %Y}: "
+            f"{attestation.statement}"
+        )
     return "\n".join(lines) or "No exercises recorded for this period yet."
 
 
@@ -220,3 +251,104 @@ def board_summary(user, today: datetime.date | None = None):
         )
         .order_by("title")
     )
+
+
+def national_periods(user) -> list[datetime.date]:
+    """The six latest periods any visible board planned, newest first."""
+    plans = Plan.objects.visible_to(user).order_by("-period_start")
+    return list(plans.values_list("period_start", flat=True).distinct()[:6])
+
+
+def _board_region(board_path: str) -> Subquery:
+    """A board's region: that of its first district by name, as the national index of boards shows it."""
+    return Subquery(District.objects.filter(boards=OuterRef(board_path)).order_by("name").values("region__name")[:1])
+
+
+@dataclass
+class NationalRow:
+    region: str
+    board_id: int | None  # None for a region's total or the national total
+    board_title: str
+    exercises: int
+    result: ThresholdResult
+
+    @property
+    def is_total(self) -> bool:
+        return self.board_id is None
+
+
+@dataclass
+class NationalTable:
+    standard: Standard
+    label: str
+    rows: list[NationalRow] = field(default_factory=list)
+
+
+def national_results(user, start: datetime.date, today: datetime.date | None = None) -> list[NationalTable]:
+    """Each sampled standard's results in a period by board, by region and in all, counted by the database.
+
+    Six queries whatever the number of boards, exercises and samples: the standards and their thresholds, then one
+    aggregate each by board, by region and in all.
+    """
+    today = today or timezone.localdate()
+    exercises = (
+        Exercise.objects.visible_to(user)
+        .filter(area__plan__period_start=start)
+        .exclude(area__standard__kind=StandardKind.ATTESTATION)
+    )
+    standards = list(
+        Standard.objects.filter(pk__in=exercises.values("area__standard"))
+        .select_related("board")
+        .prefetch_related(Prefetch("thresholds", queryset=Threshold.objects.order_by("days")))
+        .order_by("code", "board_id")
+    )
+    if not standards:
+        return []
+    day_counts = sorted({t.days for standard in standards for t in standard.thresholds.all()})
+    aggregates = _aggregates(day_counts, today, sample="samples__", nation="local_authority__nation")
+    base = exercises.annotate(region=_board_region("area__plan__board")).order_by()
+    counted = {"exercises": Count("pk", distinct=True), **aggregates}
+    by_board = base.values("area__standard", "region", "area__plan__board", "area__plan__board__title").annotate(
+        **counted
+    )
+    by_region = base.values("area__standard", "region").annotate(**counted)
+    overall = {row["area__standard"]: row for row in base.values("area__standard").annotate(**counted)}
+    regions: dict[int, dict[str, dict]] = {}
+    for row in by_region:
+        regions.setdefault(row["area__standard"], {})[row["region"] or ""] = row
+    boards: dict[tuple[int, str], list[dict]] = {}
+    for row in by_board:
+        boards.setdefault((row["area__standard"], row["region"] or ""), []).append(row)
+
+    tables = []
+    for standard in standards:
+        standard_tables = [NationalTable(standard, r.label) for r in _threshold_rows(standard, {})]
+        for region in sorted(regions.get(standard.pk, {})):
+            for row in sorted(boards.get((standard.pk, region), []), key=lambda r: r["area__plan__board__title"]):
+                _national_add(standard_tables, region, row["area__plan__board"], row["area__plan__board__title"], row)
+            _national_add(standard_tables, region, None, f"All boards in {region or 'no region'}",
+                          regions[standard.pk][region])  # fmt: skip
+        _national_add(standard_tables, "", None, "All regions", overall[standard.pk])
+        tables.extend(standard_tables)
+    return tables
+
+
+def _national_add(tables: list[NationalTable], region: str, board_id: int | None, title: str, counts: dict) -> None:
+    """One row in each of a standard's threshold tables from one row of aggregate counts."""
+    if not tables:
+        return
+    for table, result in zip(tables, _threshold_rows(tables[0].standard, counts), strict=True):
+        table.rows.append(NationalRow(region, board_id, title, counts["exercises"], result))
+
+
+def national_attestations(user, start: datetime.date) -> QuerySet:
+    """Attestation areas of a period by board: how many attestations, and the latest (one query)."""
+    return (
+        Area.objects.visible_to(user)
+        .filter(plan__period_start=start, standard__kind=StandardKind.ATTESTATION)
+        .annotate(region=_board_region("plan__board"), attested=Count("attestations"),
+                  last_attested=Max("attestations__attested_at"))
+        .values("standard__code", "standard__title", "region", "plan__board", "plan__board__title", "attested",
+                "last_attested")
+        .order_by("standard__code", "region", "plan__board__title")
+    )  # fmt: skip

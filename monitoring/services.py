@@ -52,6 +52,34 @@ def _district(board: Board):
 # --- Standards -------------------------------------------------------------------------------------------------
 
 
+def can_keep_catalogue(actor) -> bool:
+    """The Governmental Partnerships Team (and administrators) keep the national catalogue."""
+    scope = scope_for(actor)
+    return scope.admin or scope.has_role("gpt")
+
+
+def can_change_standard(actor, standard: Standard) -> bool:
+    if standard.board_id is None:
+        return can_keep_catalogue(actor)
+    return monitorable_boards(actor).filter(pk=standard.board_id).exists()
+
+
+def check_can_change_standard(actor, standard: Standard) -> None:
+    if not can_change_standard(actor, standard):
+        if standard.board_id is None:
+            raise PermissionDenied("Only the Governmental Partnerships Team maintains the national catalogue.")
+        raise PermissionDenied("Only the board's editors and its district's monitoring officer change its standards.")
+
+
+def _threshold_errors(percent: int | None, days: int | None) -> dict[str, str]:
+    errors = {}
+    if percent is None or not 1 <= percent <= 100:
+        errors["percent"] = "Enter a percentage from 1 to 100"
+    if days is None or not 1 <= days <= 365:
+        errors["days"] = "Enter a number of working days from 1 to 365"
+    return errors
+
+
 @transaction.atomic
 def standard_create(
     *,
@@ -65,34 +93,109 @@ def standard_create(
 ) -> Standard:
     """GPT keeps the national catalogue; a board's editors may add a local standard only it uses (PA 3.1.6)."""
     if board is None:
-        if not scope_for(actor).has_role("gpt", "admin") and not scope_for(actor).admin:
+        if not can_keep_catalogue(actor):
             raise PermissionDenied("Only the Governmental Partnerships Team maintains the catalogue.")
     else:
         check_can_monitor(actor, board)
     thresholds = thresholds or []
-    if kind != StandardKind.TIMELINESS and thresholds:
-        raise ValidationError({"thresholds": "Only a timeliness standard has working-day thresholds."})
+    code = (code or "").strip().upper()
+    title = (title or "").strip()
+    errors: dict[str, str] = {}
+    if not code:
+        errors["code"] = "Enter a short code for the standard, like LOC-1"
+    elif len(code) > 20:
+        errors["code"] = "The code must be 20 characters or fewer"
+    elif Standard.objects.filter(code=code, board=None).exists():
+        errors["code"] = f"{code} is a national standard's code: give the standard a code of its own"
+    elif board is not None and Standard.objects.filter(code=code, board=board).exists():
+        errors["code"] = f"The board already has a local standard {code}"
+    if not title:
+        errors["title"] = "Enter what the standard measures"
+    if kind not in StandardKind.values:
+        errors["kind"] = "Choose the kind of standard"
+    elif kind == StandardKind.COMPLIANCE:
+        if compliance_target is None or not 1 <= compliance_target <= 100:
+            errors["compliance_target"] = "Enter the share of cases that must comply, from 1 to 100"
+    elif kind == StandardKind.TIMELINESS:
+        # A board's own standard comes with its target; a national one may leave it to local agreement (FRD-2).
+        if board is not None and not thresholds:
+            errors["thresholds"] = "Give at least one threshold: a percentage of cases within a number of working days"
+        if len({days for _percent, days in thresholds}) != len(thresholds):
+            errors["thresholds"] = "Each threshold needs a different number of working days"
+        for percent, days in thresholds:
+            problems = _threshold_errors(percent, days)
+            if problems:
+                errors["thresholds"] = " and ".join(problems.values())
+    elif thresholds:
+        errors["thresholds"] = "Only a timeliness standard has working-day thresholds"
+    if errors:
+        raise ValidationError(errors)
     standard = Standard(
-        code=(code or "").strip().upper(),
-        title=(title or "").strip(),
+        code=code,
+        title=title,
         kind=kind,
         board=board,
         compliance_target=compliance_target if kind == StandardKind.COMPLIANCE else None,
     )
     standard.full_clean()
     standard.save()
-    for percent, days in thresholds:
+    for percent, days in sorted(thresholds, key=lambda t: t[1]):
         threshold = Threshold(standard=standard, percent=percent, days=days)
         threshold.full_clean()
         threshold.save()
     event_record(
         kind="monitoring.standard-created",
-        summary=f"Standard {standard.code} added{f' for {board.title}' if board else ''}",
+        summary=f"Standard {standard.code} added{f' for {board.title}' if board else ''}: {standard.target_label}",
         actor=actor,
         subject=standard,
         district=_district(board) if board else None,
     )
     return standard
+
+
+def _threshold_save(*, actor, standard: Standard, threshold: Threshold, percent: int, days: int) -> Threshold:
+    """Check and save a new or changed threshold of a locked standard, and record it."""
+    check_can_change_standard(actor, standard)
+    if standard.kind != StandardKind.TIMELINESS:
+        raise ValidationError("Only a timeliness standard has working-day thresholds.")
+    errors = _threshold_errors(percent, days)
+    if "days" not in errors and standard.thresholds.filter(days=days).exclude(pk=threshold.pk).exists():
+        errors["days"] = f"{standard.code} already has a threshold at {days} working days: change that one instead"
+    if errors:
+        raise ValidationError(errors)
+    before = threshold.label if threshold.pk else None
+    if before is not None and (threshold.percent, threshold.days) == (percent, days):
+        return threshold
+    threshold.percent, threshold.days = percent, days
+    threshold.full_clean()
+    threshold.save()
+    event_record(
+        kind="monitoring.threshold-changed" if before else "monitoring.threshold-added",
+        summary=f"{standard.code}: threshold {f'{before} changed to ' if before else ''}{threshold.label}"
+        f"{'' if before else ' added'}",
+        actor=actor,
+        subject=standard,
+        district=_district(standard.board) if standard.board else None,
+        data={"threshold": threshold.pk, "percent": percent, "days": days},
+    )
+    return threshold
+
+
+@transaction.atomic
+def threshold_add(*, actor, standard: Standard, percent: int, days: int) -> Threshold:
+    """Add 'percent% within days working days' to a timeliness standard: GPT for national ones, a board for its own."""
+    standard = Standard.objects.select_for_update(of=("self",)).select_related("board").get(pk=standard.pk)
+    return _threshold_save(
+        actor=actor, standard=standard, threshold=Threshold(standard=standard), percent=percent, days=days
+    )
+
+
+@transaction.atomic
+def threshold_change(*, actor, threshold: Threshold, percent: int, days: int) -> Threshold:
+    """Change a threshold in place; its history keeps every earlier value (thresholds are never deleted)."""
+    standard = Standard.objects.select_for_update(of=("self",)).select_related("board").get(pk=threshold.standard_id)
+    threshold = Threshold.objects.get(pk=threshold.pk)
+    return _threshold_save(actor=actor, standard=standard, threshold=threshold, percent=percent, days=days)
 
 
 # --- Plans and areas -------------------------------------------------------------------------------------------
@@ -106,6 +209,10 @@ def area_select(
     check_can_monitor(actor, board)
     if standard.board_id not in (None, board.pk):
         raise ValidationError({"standard": "That local standard belongs to another board."})
+    if not standard.has_target:
+        raise ValidationError(
+            {"standard": f"{standard.code} has no measurable target yet: give it a threshold before monitoring it"}
+        )
     start = period_start(on or timezone.localdate())
     plan, _ = Plan.objects.select_for_update().get_or_create(board=board, period_start=start)
     if Area.objects.filter(plan=plan, standard=standard).exists():
@@ -315,21 +422,45 @@ def sample_add(
         created_by=actor,
     )
     sample.save()
+    event_record(
+        kind="monitoring.sample-added",
+        summary=f"Case {reference} added to {exercise}",
+        actor=actor,
+        subject=exercise,
+        district=_district(exercise.area.plan.board),
+        local_authority=exercise.local_authority,
+        data={"sample": sample.pk},
+    )
     return sample
 
 
 @transaction.atomic
-def sample_close(*, actor, sample: Sample, ended_on: datetime.date) -> Sample:
+def sample_close(*, actor, sample: Sample, ended_on: datetime.date | None) -> Sample:
     """Record the end date of a case that was still open; the working days are counted now and stored."""
     sample = Sample.objects.select_for_update().get(pk=sample.pk)
     exercise = _editable_exercise(actor, sample.exercise)
+    if ended_on is None:
+        raise ValidationError({"ended_on": "Enter the end date"})
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "The end date cannot be in the future"})
     if ended_on < sample.started_on:
-        raise ValidationError({"ended_on": "The end date must be on or after the start date"})
+        raise ValidationError(
+            {"ended_on": f"The end date must be on or after the start date, {sample.started_on:%-d %B %Y}"}
+        )
+    before = sample.ended_on
     sample.ended_on = ended_on
     sample.working_days = calendar.working_days_between(sample.started_on, ended_on, exercise.local_authority.nation)
     sample.save()
+    event_record(
+        kind="monitoring.sample-closed",
+        summary=f"Case {sample.case_reference} of {exercise} ended on {ended_on:%-d %B %Y}"
+        f"{f' (was {before:%-d %B %Y})' if before else ''}: {sample.working_days} working days",
+        actor=actor,
+        subject=exercise,
+        district=_district(exercise.area.plan.board),
+        local_authority=exercise.local_authority,
+        data={"sample": sample.pk},
+    )
     return sample
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,8 +19,28 @@ from liaison.forms import add_service_errors
 from liaison.pdf import pdf_response
 from liaison.scoping import scope_for
 from monitoring import selectors, services
-from monitoring.forms import AreaForm, AttestationForm, ExerciseForm, SampleForm, UploadForm
-from monitoring.models import Area, Exercise, Plan, Sample, StandardKind, period_start
+from monitoring.forms import (
+    AreaForm,
+    AttestationForm,
+    ExerciseForm,
+    SampleCloseForm,
+    SampleForm,
+    StandardForm,
+    ThresholdForm,
+    UploadForm,
+)
+from monitoring.models import (
+    Area,
+    Attestation,
+    Exercise,
+    Plan,
+    Sample,
+    Standard,
+    StandardKind,
+    Threshold,
+    period_label,
+    period_start,
+)
 from monitoring.querysets import monitorable_boards
 from monitoring.uploads import UnreadableFile, read_rows
 
@@ -52,7 +73,109 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def standard_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "monitoring/standards.html", {"standards": selectors.standards(request.user)})
+    return render(
+        request,
+        "monitoring/standards.html",
+        {"standards": selectors.standards(request.user), "can_keep": services.can_keep_catalogue(request.user)},
+    )
+
+
+def _standard_form_page(request: HttpRequest, *, board: Board | None) -> HttpResponse:
+    form = StandardForm(request.POST if request.method == "POST" else None, local=board is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            standard = services.standard_create(actor=request.user, board=board, **form.service_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Standard {standard.code} added: {standard.target_label}.")
+            return redirect("monitoring:standard-detail", pk=standard.pk)
+    if board is not None:
+        context = {"title": "Add a local standard", "caption": board.title,
+                   "back_url": reverse("monitoring:board", args=[board.pk]),
+                   "intro": "A local standard is agreed by the board (Partnership Agreement 3.1.6) and only this "
+                            "board uses it. A timeliness standard needs at least one threshold."}  # fmt: skip
+    else:
+        context = {"title": "Add a national standard", "caption": "The national catalogue",
+                   "back_url": reverse("monitoring:standard-list"),
+                   "intro": "Every board can monitor a national standard. A timeliness standard left without a "
+                            "threshold cannot be monitored until one is added."}  # fmt: skip
+    return render(request, "monitoring/form.html", {"form": form, **context})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_standard_add(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    _require_monitor(request, board)
+    return _standard_form_page(request, board=board)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_standard_add(request: HttpRequest) -> HttpResponse:
+    if not services.can_keep_catalogue(request.user):
+        raise PermissionDenied("Only the Governmental Partnerships Team maintains the catalogue.")
+    return _standard_form_page(request, board=None)
+
+
+def _standard(request: HttpRequest, pk: int) -> Standard:
+    return get_object_or_404(selectors.standards(request.user), pk=pk)
+
+
+@login_required
+def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    standard = _standard(request, pk)
+    return render(
+        request,
+        "monitoring/standard_detail.html",
+        {
+            "standard": standard,
+            "thresholds": standard.thresholds.all(),
+            "history": selectors.threshold_history(standard),
+            "can_change": services.can_change_standard(request.user, standard),
+        },
+    )
+
+
+def _threshold_page(request: HttpRequest, standard: Standard, threshold: Threshold | None) -> HttpResponse:
+    """Add a threshold to a standard (`threshold` None) or change one, for those who keep the standard."""
+    services.check_can_change_standard(request.user, standard)
+    if standard.kind != StandardKind.TIMELINESS:
+        raise Http404("Only a timeliness standard has thresholds.")
+    initial = {"percent": threshold.percent, "days": threshold.days} if threshold else None
+    form = ThresholdForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if threshold is None:
+                saved = services.threshold_add(actor=request.user, standard=standard, **form.cleaned_data)
+            else:
+                saved = services.threshold_change(actor=request.user, threshold=threshold, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{standard.code}: the threshold {saved.label} is saved.")
+            return redirect("monitoring:standard-detail", pk=standard.pk)
+    title = f"Change the threshold {threshold.label}" if threshold else f"Add a threshold to {standard.code}"
+    context = {
+        "form": form, "title": title, "caption": f"{standard.code}: {standard.title}",
+        "back_url": reverse("monitoring:standard-detail", args=[standard.pk]),
+    }  # fmt: skip
+    return render(request, "monitoring/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _threshold_page(request, _standard(request, pk), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = Standard.objects.visible_to(request.user).values("pk")
+    threshold = get_object_or_404(Threshold.objects.select_related("standard__board"), standard__in=visible, pk=pk)
+    return _threshold_page(request, threshold.standard, threshold)
 
 
 @login_required
@@ -75,6 +198,7 @@ def board_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
             "charts": selectors.period_series(results),
             "can_monitor": _can_monitor(request, board),
             "current_start": period_start(timezone.localdate()),
+            "local_standards": selectors.standards(request.user).filter(board=board),
         },
     )
 
@@ -84,7 +208,7 @@ def board_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
 def area_add(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
     _require_monitor(request, board)
-    form = AreaForm(request.POST or None, board=board)
+    form = AreaForm(request.POST if request.method == "POST" else None, board=board)
     if request.method == "POST" and form.is_valid():
         try:
             services.area_select(actor=request.user, board=board, **form.cleaned_data)
@@ -133,7 +257,15 @@ def plan_pdf(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
     board = _board(request, pk)
     plan = get_object_or_404(Plan.objects.filter(board=board), pk=plan_pk)
     results = selectors.exercise_results(Exercise.objects.filter(area__plan=plan))
-    context = {"board": board, "plan": plan, "results": results, "today": timezone.localdate()}
+    attestations = (
+        Attestation.objects.filter(area__plan=plan)
+        .select_related("area__standard", "attested_by")
+        .order_by("area__standard__code", "attested_at")
+    )
+    context = {
+        "board": board, "plan": plan, "results": results, "attestations": attestations,
+        "today": timezone.localdate(),
+    }  # fmt: skip
     return pdf_response("monitoring/pdf/report.html", context, f"monitoring-{board.pk}-{plan.period_start}.pdf")
 
 
@@ -148,7 +280,7 @@ def _area(request: HttpRequest, pk: int) -> Area:
 def exercise_add(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request, pk)
     board = area.plan.board
-    form = ExerciseForm(request.POST or None, board=board)
+    form = ExerciseForm(request.POST if request.method == "POST" else None, board=board)
     if request.method == "POST" and form.is_valid():
         try:
             exercise = services.exercise_create(actor=request.user, area=area, **form.cleaned_data)
@@ -165,7 +297,7 @@ def exercise_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def attest(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request, pk)
-    form = AttestationForm(request.POST or None)
+    form = AttestationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.attestation_record(actor=request.user, area=area, statement=form.cleaned_data["statement"])
@@ -191,6 +323,8 @@ def _exercise_page(request, exercise, *, sample_form=None, upload_form=None, upl
     compliance = exercise.area.standard.kind == StandardKind.COMPLIANCE
     [result] = selectors.exercise_results(Exercise.objects.filter(pk=exercise.pk))
     samples = Sample.objects.filter(exercise=exercise).order_by("started_on", "pk")
+    # Open cases first in their own list, so the ones to close are found however long the sample is.
+    open_samples = samples.filter(ended_on__isnull=True)
     return render(
         request,
         "monitoring/exercise.html",
@@ -199,6 +333,7 @@ def _exercise_page(request, exercise, *, sample_form=None, upload_form=None, upl
             "board": exercise.area.plan.board,
             "result": result,
             "samples": samples[:200],
+            "open_samples": open_samples[:200],
             "sample_count": result.samples,
             "compliance": compliance,
             "can_monitor": _can_monitor(request, exercise.area.plan.board),
@@ -261,36 +396,59 @@ def exercise_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def sample_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the end date of a case still open; its working days are counted and stored."""
+    sample = get_object_or_404(
+        Sample.objects.visible_to(request.user).select_related(
+            "exercise__area__plan__board", "exercise__area__standard", "exercise__local_authority"
+        ),
+        pk=pk,
+    )
+    exercise = sample.exercise
+    _require_monitor(request, exercise.area.plan.board)
+    if sample.ended_on is not None:
+        messages.info(request, f"Case {sample.case_reference} already ended on {sample.ended_on:%-d %B %Y}.")
+        return redirect(exercise)
+    form = SampleCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sample = services.sample_close(actor=request.user, sample=sample, ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Case {sample.case_reference} ended after {sample.working_days} working days.")
+            return redirect(exercise)
+    return render(
+        request,
+        "monitoring/form.html",
+        {
+            "form": form,
+            "title": f"Record the end date of case {sample.case_reference}",
+            "caption": f"{exercise.area.standard.code}: {exercise.local_authority.name}",
+            "intro": f"The case started on {sample.started_on:%-d %B %Y}. Working days are counted on the calendar "
+            f"of {exercise.local_authority.get_nation_display()}.",
+            "back_url": exercise.get_absolute_url(),
+        },
+    )
+
+
+@login_required
 def national(request: HttpRequest) -> HttpResponse:
     """GPT's view: each standard's compliance by region and board for a period (counted by the database)."""
     if not scope_for(request.user).national:
         raise PermissionDenied("The national view is for the Governmental Partnerships Team.")
-    starts = list(Plan.objects.order_by("-period_start").values_list("period_start", flat=True).distinct()[:6])
+    starts = selectors.national_periods(request.user)
     chosen = request.GET.get("period", "")[:10]
     start = next((s for s in starts if s.isoformat() == chosen), starts[0] if starts else None)
-    results = selectors.exercise_results(Exercise.objects.filter(area__plan__period_start=start)) if start else []
-    rows: dict[tuple, dict] = {}
-    for result in results:
-        board = result.exercise.area.plan.board
-        for row in result.rows:
-            key = (result.exercise.area.standard.code, row.label, board.pk)
-            entry = rows.setdefault(
-                key, {"code": key[0], "threshold": row.label, "board": board, "target": row.target_percent,
-                      "within": 0, "decided": 0},
-            )  # fmt: skip
-            entry["within"] += row.within
-            entry["decided"] += row.decided
-    board_ids = {key[2] for key in rows}
-    regions = dict(
-        Board.districts.through.objects.filter(board_id__in=board_ids)
-        .order_by("district__region__name")
-        .values_list("board_id", "district__region__name")
+    return render(
+        request,
+        "monitoring/national.html",
+        {
+            "tables": selectors.national_results(request.user, start) if start else [],
+            "attestations": selectors.national_attestations(request.user, start) if start else [],
+            "periods": [(s, period_label(s)) for s in starts],
+            "start": start,
+            "period_label": period_label(start) if start else "",
+        },
     )
-    table = []
-    for entry in sorted(rows.values(), key=lambda e: (e["code"], e["threshold"], regions.get(e["board"].pk) or "")):
-        percent = round(100 * entry["within"] / entry["decided"], 1) if entry["decided"] else None
-        table.append(
-            {**entry, "region": regions.get(entry["board"].pk, ""), "percent": percent,
-             "met": None if percent is None else percent >= entry["target"]}
-        )  # fmt: skip
-    return render(request, "monitoring/national.html", {"rows": table, "starts": starts, "start": start})

@@ -48,3 +48,63 @@ def test_monitor_uploads_samples_and_sees_results(demo, live_server, page, sign_
     expect(page.get_by_role("row", name=re.compile("WEB-1"))).to_be_visible()
     expect(page.get_by_role("table", name="Results by target")).to_contain_text("within")
     assert Sample.objects.count() == before + 2
+
+
+def _fill_date(page, name, day):
+    page.locator(f"input[name={name}_0]").fill(str(day.day))
+    page.locator(f"input[name={name}_1]").fill(str(day.month))
+    page.locator(f"input[name={name}_2]").fill(str(day.year))
+
+
+def test_local_standard_and_closing_an_open_case_then_the_national_view(
+    demo, live_server, page, browser, sign_in, assert_accessible
+):
+    sign_in(page, "monitor")
+    page.goto(f"{live_server.url}/monitoring/")
+    page.get_by_role("link", name="Greater Manchester Joint Board").click()
+
+    # A local standard: refused without a threshold, then added with one.
+    page.get_by_role("link", name="Add a local standard").click()
+    assert_accessible(page)
+    page.get_by_label("Code").fill("GM-9")
+    page.get_by_label("What the standard measures").fill("Claims packs checked within the agreed time")
+    page.get_by_label("Timeliness (working days)").check()
+    page.get_by_role("button", name="Add the standard").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("at least one threshold")
+    assert_accessible(page)
+    page.locator("input[name=percent_1]").fill("95")
+    page.locator("input[name=days_1]").fill("4")
+    page.get_by_role("button", name="Add the standard").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("GM-9"))
+    expect(page.get_by_text("95% within 4 working days").first).to_be_visible()
+    assert_accessible(page)
+
+    # A case still open is added by the form, then its end date recorded (a date before its start is refused).
+    page.goto(f"{live_server.url}/monitoring/")
+    page.get_by_role("link", name="Greater Manchester Joint Board").click()
+    page.get_by_role("link", name=re.compile("cases from")).first.click()
+    start = timezone.localdate() - datetime.timedelta(days=14)
+    page.get_by_label("Case reference").fill("WEB-OPEN")
+    _fill_date(page, "started_on", start)
+    page.get_by_role("button", name="Add the case").click()
+    expect(page.get_by_text("Case WEB-OPEN added")).to_be_visible()
+    page.get_by_role("link", name="Record the end date of case WEB-OPEN").click()
+    assert_accessible(page)
+    _fill_date(page, "ended_on", start - datetime.timedelta(days=1))
+    page.get_by_role("button", name="Record the end date").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("on or after the start date")
+    assert_accessible(page)
+    assert Sample.objects.get(case_reference="WEB-OPEN").ended_on is None
+    _fill_date(page, "ended_on", start + datetime.timedelta(days=1))
+    page.get_by_role("button", name="Record the end date").click()
+    expect(page.get_by_text(re.compile("Case WEB-OPEN ended after"))).to_be_visible()
+    assert Sample.objects.get(case_reference="WEB-OPEN").working_days is not None
+
+    # GPT's national view, by region and board.
+    gpt = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(gpt, "gpt")
+    gpt.goto(f"{live_server.url}/monitoring/national/")
+    expect(gpt.get_by_role("heading", level=1)).to_have_text("Compliance by region and board")
+    expect(gpt.get_by_text("All regions").first).to_be_visible()
+    assert_accessible(gpt)
+    gpt.context.close()

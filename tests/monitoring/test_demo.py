@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from boards.models import Board, BoardStatus
-from monitoring.models import Exercise, Plan, Sample
+from monitoring.models import Exercise, Plan, Sample, Standard
 from monitoring.selectors import exercise_results
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +28,5 @@ def test_demo_monitoring_covers_three_periods_with_a_miss_and_a_short_sample():
     adm2 = [r for r in results if r.met is False and r.exercise.area.standard.code == "ADM-2"]
     assert adm2 and [row.met for row in adm2[0].rows] == [False, True]
     assert not Sample.objects.filter(case_reference__regex=r"^[A-Za-z]{2}\d{6}").exists()
+    local = Standard.objects.get(board__isnull=False)
+    assert local.board.status == BoardStatus.ACTIVE and local.target_label.startswith("95% within 3 working days")

@@ -12,6 +12,7 @@ from liaison.models import Role
 from monitoring import services
 from monitoring.models import Area, Exercise, Sample
 from tests.boards.factories import MeetingFactory
+from tests.boards.test_pages import pdf_text
 from tests.factories import user_with_role
 from tests.monitoring.test_uploads import csv_file
 
@@ -193,6 +194,77 @@ def test_query_counts_do_not_grow_with_samples(setup, client, django_assert_max_
     before = {url: _count(client, url) for url in urls}
     _grow(setup, adm2, 30)
     setup.exercise("ADM-3", area=None)
+    for url in urls:
+        with django_assert_max_num_queries(before[url], info=url):
+            assert client.get(url).status_code == 200
+
+
+def test_fewer_than_three_areas_cannot_be_confirmed_on_the_page(setup, client):
+    setup.area("ADM-1")
+    plan = setup.area("ADM-2").plan
+    client.force_login(setup.monitor)
+    response = client.post(reverse("monitoring:plan-confirm", args=[plan.pk]), follow=True)
+    assert "Choose at least 3 areas before confirming: this period has 2." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.confirmed_at is None
+    setup.area("ADM-8")
+    client.post(reverse("monitoring:plan-confirm", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.confirmed_at is not None
+
+
+def test_an_area_without_a_local_risk_is_refused_on_the_page(setup, client):
+    client.force_login(setup.monitor)
+    data = {"standard": setup.standard("ADM-1").pk, "local_risk": "  ", "monitor": setup.monitor.pk}
+    response = client.post(reverse("monitoring:area-add", args=[setup.board.pk]), data)
+    assert response.status_code == 200
+    assert "Name the local risk this area is aligned with" in response.content.decode()
+    assert not Area.objects.exists()
+
+
+def test_attestations_are_in_the_pdf_and_the_meeting_item(setup, client):
+    exercise = setup.exercise("ADM-1")
+    services.attestation_record(actor=setup.monitor, area=setup.area("ARR-2"), statement="LHA rates shared")
+    meeting = MeetingFactory(
+        board=setup.board, status=MeetingStatus.SCHEDULED, date=datetime.date.today() + datetime.timedelta(days=20)
+    )
+    services.results_send_to_meeting(actor=setup.monitor, plan=exercise.area.plan)
+    body = AgendaItem.objects.get(meeting=meeting, source="monitoring").body
+    assert "ARR-2 attested by" in body and "LHA rates shared" in body and "ADM-1" in body
+    client.force_login(setup.users["la-manager"])
+    text = pdf_text(client.get(reverse("monitoring:plan-pdf", args=[setup.board.pk, exercise.area.plan.pk])))
+    assert "Attestations" in text and "LHA rates shared" in text and "ADM-1" in text
+
+
+def test_query_counts_of_the_standards_and_close_pages(setup, client, django_assert_max_num_queries):
+    exercise = setup.exercise("ADM-3")
+    sample = services.sample_add(
+        actor=setup.monitor, exercise=exercise, case_reference="OPEN", started_on=datetime.date(2024, 1, 8)
+    )
+    services.standard_create(
+        actor=setup.monitor, board=setup.board, code="LOC-0", title="Local", kind="timeliness", thresholds=[(90, 2)]
+    )
+    adm2 = setup.standard("ADM-2")
+    client.force_login(setup.users["admin"])
+    urls = [
+        reverse("monitoring:standard-list"),
+        reverse("monitoring:standard-detail", args=[adm2.pk]),
+        reverse("monitoring:sample-close", args=[sample.pk]),
+        reverse("monitoring:board", args=[setup.board.pk]),
+        exercise.get_absolute_url(),
+    ]
+    before = {url: _count(client, url) for url in urls}
+    for n in range(1, 6):
+        services.standard_create(
+            actor=setup.monitor, board=setup.board, code=f"LOC-{n}", title="Local", kind="timeliness",
+            thresholds=[(90, 2), (100, 3 + n)],
+        )  # fmt: skip
+        services.threshold_change(
+            actor=setup.users["gpt"], threshold=adm2.thresholds.get(days=5), percent=100 - n, days=5
+        )
+        services.sample_add(
+            actor=setup.monitor, exercise=exercise, case_reference=f"OPEN-{n}", started_on=datetime.date(2024, 1, 8)
+        )
     for url in urls:
         with django_assert_max_num_queries(before[url], info=url):
             assert client.get(url).status_code == 200

@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook
 
 from monitoring import services
@@ -63,6 +65,11 @@ BAD_FILES = {
     "duplicate of saved": (["EXISTING,2024-01-08,"], [(3, "case_reference")]),
     "nino": (["ab 123456 c,2024-01-08,"], [(3, "case_reference")]),
     "not a date": (["A-1,yesterday,"], [(3, "start_date")]),
+    "end not a date": (["A-1,2024-01-08,31/02/2024"], [(3, "end_date")]),
+    "future end date": ([f"A-1,2024-01-08,{NEXT_MONTH}"], [(3, "end_date")]),
+    "missing reference": ([",2024-01-08,"], [(3, "case_reference")]),
+    "reference too long": ([f"{'R' * 41},2024-01-08,"], [(3, "case_reference")]),
+    "every column wrong": (["AB123456C,soon,later"], [(3, "case_reference"), (3, "start_date"), (3, "end_date")]),
 }
 
 
@@ -117,12 +124,34 @@ def test_wrong_or_missing_columns_refuse_the_file(setup, header, expected):
     assert not Sample.objects.exists()
 
 
-def test_compliance_file_needs_its_yes_no_column(setup):
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["case_reference,start_date,end_date,compliant", "A-1,2024-01-08,,maybe"], [(2, "compliant")]),
+        (["case_reference,start_date,end_date,compliant", "A-1,2024-01-08,,"], [(2, "compliant")]),
+        (["case_reference,start_date,end_date", "A-1,2024-01-08,"], [(1, "compliant")]),
+    ],
+)
+def test_compliance_file_needs_its_yes_no_column(setup, lines, expected):
     exercise = setup.exercise("FRD-1")
     with pytest.raises(services.UploadRejected) as raised:
-        upload(setup, exercise, csv_file(["case_reference,start_date,end_date,compliant", "A-1,2024-01-08,,maybe"]))
-    assert [(e.row, e.column) for e in raised.value.errors] == [(2, "compliant")]
+        upload(setup, exercise, csv_file(lines))
+    assert [(e.row, e.column) for e in raised.value.errors] == expected
     assert not Sample.objects.exists()
+
+
+def test_a_file_with_no_rows_is_refused(setup):
+    exercise = setup.exercise("ADM-3")
+    with pytest.raises(services.UploadRejected) as raised:
+        upload(setup, exercise, csv_file(["case_reference,start_date,end_date", ",,"]))
+    assert [(e.row, e.column) for e in raised.value.errors] == [(2, "case_reference")]
+
+
+def test_a_file_not_in_utf8_or_too_long_is_refused_before_reading_rows():
+    with pytest.raises(UnreadableFile, match="UTF-8"):
+        read_rows(SimpleUploadedFile("samples.csv", "case_reference\nCAF\xc9-1\n".encode("latin-1")))
+    with pytest.raises(UnreadableFile, match="more than 20,000 rows"):
+        read_rows(csv_file(["case_reference,start_date,end_date", *[f"R-{n},2024-01-08," for n in range(20_001)]]))
 
 
 @pytest.mark.parametrize("name", ["samples.txt", "samples.xlsx"])
@@ -131,9 +160,16 @@ def test_unreadable_files_are_refused(name):
         read_rows(SimpleUploadedFile(name, b"not a spreadsheet"))
 
 
-def test_ten_thousand_rows_import(setup):
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_ten_thousand_rows_import_in_under_five_seconds(setup, client, kind):
     exercise = setup.exercise("ADM-6", throughput=400_000)
-    lines = ["case_reference,start_date,end_date"]
-    lines += [f"R-{n},2024-01-08,2024-02-{1 + n % 28:02d}" for n in range(10_000)]
-    assert upload(setup, exercise, csv_file(lines)) == 10_000
+    rows = [[f"R-{n}", f"2024-01-{1 + n % 28:02d}", f"2024-02-{1 + n % 28:02d}"] for n in range(10_000)]
+    header = ["case_reference", "start_date", "end_date"]
+    file = csv_file([",".join(r) for r in [header, *rows]]) if kind == "csv" else xlsx_file([header, *rows])
+    client.force_login(setup.monitor)
+    began = time.perf_counter()
+    response = client.post(reverse("monitoring:exercise-upload", args=[exercise.pk]), {"file": file})
+    took = time.perf_counter() - began
+    assert response.status_code == 302
     assert Sample.objects.filter(exercise=exercise, working_days__isnull=False).count() == 10_000
+    assert took < 5, f"10,000 rows took {took:.1f} s"

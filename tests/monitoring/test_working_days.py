@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from liaison.calendar import working_days_between
 from monitoring import services
-from monitoring.models import Exercise, Sample
+from monitoring.models import Exercise, Sample, proposed_sample_size
 from monitoring.selectors import exercise_results, open_past_cutoff
 from tests.factories import LocalAuthorityFactory
 
@@ -26,6 +26,16 @@ D = datetime.date
         (D(2024, 7, 11), D(2024, 7, 15), "NIR", 1),  # 12 July (Friday) in Northern Ireland
         (D(2024, 7, 11), D(2024, 7, 15), "ENG", 2),
         (D(2024, 3, 15), D(2024, 3, 19), "NIR", 1),  # St Patrick's Day, observed Monday 18 March 2024
+        (D(2024, 12, 20), D(2025, 1, 3), "ENG", 7),  # Christmas to New Year: 25, 26 December and 1 January
+        (D(2024, 12, 20), D(2025, 1, 3), "SCT", 6),  # and 2 January in Scotland
+        (D(2026, 12, 24), D(2026, 12, 29), "WLS", 1),  # Boxing Day on a Saturday: Monday 28 December off
+        (D(2024, 11, 29), D(2024, 12, 3), "SCT", 1),  # St Andrew's Day on a Saturday: Monday 2 December off
+        (D(2024, 11, 29), D(2024, 12, 3), "ENG", 2),
+        (D(2025, 7, 11), D(2025, 7, 15), "NIR", 1),  # 12 July on a Saturday: Monday 14 July off
+        (D(2025, 7, 11), D(2025, 7, 15), "SCT", 2),
+        (D(2024, 3, 28), D(2024, 4, 2), "ENG", 1),  # Good Friday and Easter Monday
+        (D(2024, 3, 28), D(2024, 4, 2), "SCT", 2),  # Easter Monday is a working day in Scotland
+        (D(2024, 1, 8), D(2024, 1, 8), "ENG", 0),  # ended the day it started
     ],
 )
 def test_working_days_by_nation(start, end, nation, expected):
@@ -60,6 +70,39 @@ def test_exactly_n_is_within_and_n_plus_one_is_not(setup):
     [result] = exercise_results(Exercise.objects.filter(pk=exercise.pk))
     row = result.rows[0]
     assert (row.within, row.decided, row.percent, row.target_percent, row.met) == (1, 2, 50.0, 100, False)
+
+
+@pytest.mark.parametrize(
+    ("code", "nation", "start", "end", "within"),
+    [
+        # ADM-2's two thresholds (2 and 5 working days), each at N and N+1, from Monday 8 January 2024.
+        ("ADM-2", "ENG", D(2024, 1, 8), D(2024, 1, 10), [True, True]),  # 2
+        ("ADM-2", "ENG", D(2024, 1, 8), D(2024, 1, 11), [False, True]),  # 3
+        ("ADM-2", "ENG", D(2024, 1, 8), D(2024, 1, 15), [False, True]),  # 5
+        ("ADM-2", "ENG", D(2024, 1, 8), D(2024, 1, 16), [False, False]),  # 6
+        # Across Christmas: Monday 23 to Friday 27 December 2024 is 2 working days, to Monday 30th 3.
+        ("ADM-1", "ENG", D(2024, 12, 23), D(2024, 12, 27), [True]),
+        ("ADM-1", "ENG", D(2024, 12, 23), D(2024, 12, 30), [False]),
+        # 2 January in Scotland: Monday 30 December 2024 to Friday 3 January 2025 is 2 there, 3 in England.
+        ("ADM-1", "SCT", D(2024, 12, 30), D(2025, 1, 3), [True]),
+        ("ADM-1", "ENG", D(2024, 12, 30), D(2025, 1, 3), [False]),
+        # 12 July in Northern Ireland: Wednesday 10 to Monday 15 July 2024 is 2 there, 3 in England.
+        ("ADM-1", "NIR", D(2024, 7, 10), D(2024, 7, 15), [True]),
+        ("ADM-1", "ENG", D(2024, 7, 10), D(2024, 7, 15), [False]),
+        # St Andrew's Day: Wednesday 29 November to Monday 4 December 2023 is 2 in Scotland, 3 in England.
+        ("ADM-1", "SCT", D(2023, 11, 29), D(2023, 12, 4), [True]),
+        ("ADM-1", "ENG", D(2023, 11, 29), D(2023, 12, 4), [False]),
+    ],
+)
+def test_threshold_edges_on_each_nations_calendar(setup, code, nation, start, end, within):
+    authority = LocalAuthorityFactory(nation=nation, districts=[setup.world.d1])
+    setup.board.local_authorities.add(authority)
+    exercise = setup.exercise(code, authority=authority)
+    _add(setup, exercise, "EDGE", start, end)
+    [result] = exercise_results(Exercise.objects.filter(pk=exercise.pk))
+    assert [row.within == 1 for row in result.rows] == within
+    assert [row.decided for row in result.rows] == [1] * len(within)
+    assert [row.met for row in result.rows] == within
 
 
 def test_adm2_fails_one_of_its_two_thresholds(setup):
@@ -131,6 +174,25 @@ def test_duplicate_reference_is_refused(setup):
     with pytest.raises(ValidationError):
         _add(setup, exercise, "ref-1", D(2024, 1, 8), D(2024, 1, 9))
     assert Sample.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("throughput", "size"), [(0, 1), (1, 1), (40, 1), (41, 2), (80, 2), (81, 3), (400, 10), (401, 11), (4000, 100)]
+)
+def test_proposed_sample_size(throughput, size):
+    assert proposed_sample_size(throughput) == size
+
+
+@pytest.mark.parametrize(
+    ("agreed", "reason", "field"),
+    [(100, "Large BDC", "agreed_size"), (150, "Large BDC", "agreed_size"), (0, "Large BDC", "agreed_size"),
+     (50, "  ", "agreed_size_reason")],
+)  # fmt: skip
+def test_a_smaller_agreed_size_must_be_smaller_with_a_reason(setup, agreed, reason, field):
+    with pytest.raises(ValidationError) as raised:
+        setup.exercise("ADM-5", throughput=4000, agreed_size=agreed, agreed_size_reason=reason)
+    assert field in raised.value.message_dict
+    assert not Exercise.objects.exists()
 
 
 def test_sample_size_is_two_and_a_half_percent_rounded_up(setup):
