@@ -36,10 +36,46 @@ def _year_field(label: str, help_text: str, required: str) -> forms.IntegerField
     )
 
 
-class StatementChoiceMixin:
-    """The End of Year statement, chosen by the signers as they sign (see `signing.statement_choice`)."""
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        help_text="Enter your Liaison password again to confirm it is you signing.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+        strip=False,
+    )
+    printed_name = forms.CharField(
+        label="Printed name",
+        help_text="Your full name as it should be printed under your signature.",
+        max_length=200,
+        error_messages={"required": "Enter your printed name"},
+    )
+    declaration = forms.BooleanField(
+        label="I have read the text above and I sign it on behalf of my organisation",
+        error_messages={"required": "Confirm that you have read the text and sign it"},
+    )
+    shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def add_statement_fields(self, *, current: str, reason: str, signed_by_other: bool) -> list:
+    def __init__(self, *args, document=None, signed_by_other: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice = []
+        if document is not None and document.kind == DocumentKind.END_OF_YEAR:
+            choice = self._add_statement_fields(
+                current=document.statement, reason=document.not_met_reason, signed_by_other=signed_by_other
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *choice,
+            Field.text("password", field_width=Fluid.ONE_HALF),
+            Field.text("printed_name", field_width=Fluid.TWO_THIRDS),
+            Field.checkbox("declaration", small=True),
+            "shown_sha256",
+            Button("submit", "Sign this document"),
+        )
+
+    def _add_statement_fields(self, *, current: str, reason: str, signed_by_other: bool) -> list:
+        """The End of Year statement, chosen by the signers as they sign (see `signing.statement_choice`)."""
         self.fields["statement"] = forms.ChoiceField(
             label="Which statement do you sign?",
             choices=[(value, YEAR_STATEMENT_TEXTS[YearStatement(value)]) for value in YearStatement.values],
@@ -65,45 +101,6 @@ class StatementChoiceMixin:
             self.initial.setdefault("statement", current)
             self.initial.setdefault("not_met_reason", reason)
         return [Field.radios("statement", legend_size=Size.SMALL), Field.textarea("not_met_reason", rows=3)]
-
-
-class SignForm(StatementChoiceMixin, forms.Form):
-    password = forms.CharField(
-        label="Your password",
-        help_text="Enter your Liaison password again to confirm it is you signing.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password"},
-        strip=False,
-    )
-    printed_name = forms.CharField(
-        label="Printed name",
-        help_text="Your full name as it should be printed under your signature.",
-        max_length=200,
-        error_messages={"required": "Enter your printed name"},
-    )
-    declaration = forms.BooleanField(
-        label="I have read the text above and I sign it on behalf of my organisation",
-        error_messages={"required": "Confirm that you have read the text and sign it"},
-    )
-    shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args, document=None, signed_by_other: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        choice = []
-        if document is not None and document.kind == DocumentKind.END_OF_YEAR:
-            choice = self.add_statement_fields(
-                current=document.statement, reason=document.not_met_reason, signed_by_other=signed_by_other
-            )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *choice,
-            Field.text("password", field_width=Fluid.ONE_HALF),
-            Field.text("printed_name", field_width=Fluid.TWO_THIRDS),
-            Field.checkbox("declaration", small=True),
-            "shown_sha256",
-            Button("submit", "Sign this document"),
-        )
 
 
 class AuthorityChoiceField(forms.ModelChoiceField):

@@ -115,29 +115,18 @@ def test_outsiders_do_not_find_the_prepare_page(client, signing, world):
     assert client.get(_prepare_url(signing)).status_code == 404
 
 
-def _sign_payload(document, **data):
-    payload = {
-        "password": "liaison",
-        "printed_name": "A PERSON",
-        "declaration": "on",
-        "shown_sha256": document.content_sha256,
-    }
-    payload.update(data)
-    return payload
-
-
 def test_end_of_year_signers_choose_the_statement_on_the_sign_page(client, signing):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
     url = document.get_absolute_url()
     client.force_login(signing.users["la-manager"])
     html = client.get(url).content.decode()
     assert "Which statement do you sign?" in html and "have not been met satisfactorily" in html
-    response = client.post(url, _sign_payload(document, printed_name="HELEN BROOKS"))
+    response = client.post(url, signing.payload(document, printed_name="HELEN BROOKS"))
     html = response.content.decode()
     assert "Choose one of the three statements" in html and 'value="HELEN BROOKS"' in html
-    response = client.post(url, _sign_payload(document, statement=YearStatement.NOT_MET, not_met_reason=""))
+    response = client.post(url, signing.payload(document, statement=YearStatement.NOT_MET, not_met_reason=""))
     assert "Say briefly why" in response.content.decode()
-    response = client.post(url, _sign_payload(document, statement=YearStatement.NOT_MET, not_met_reason="Backlog"))
+    response = client.post(url, signing.payload(document, statement=YearStatement.NOT_MET, not_met_reason="Backlog"))
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.statement == YearStatement.NOT_MET and "Backlog" in document.content
@@ -148,7 +137,7 @@ def test_end_of_year_signers_choose_the_statement_on_the_sign_page(client, signi
     checked = re.findall(r"<input[^>]*>", html, re.S)
     assert [tag for tag in checked if 'value="not-met"' in tag and "checked" in tag], "not met is preselected"
     response = client.post(
-        url, _sign_payload(document, statement=YearStatement.NOT_MET, not_met_reason="Backlog", printed_name="DM")
+        url, signing.payload(document, statement=YearStatement.NOT_MET, not_met_reason="Backlog", printed_name="DM")
     )
     assert response.status_code == 302
     document.refresh_from_db()
@@ -161,7 +150,7 @@ def test_the_first_signer_is_told_on_the_page_when_the_second_changes_the_statem
     signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
     document.refresh_from_db()
     client.force_login(signing.users["district-manager"])
-    response = client.post(document.get_absolute_url(), _sign_payload(document, statement=YearStatement.BEST_ABILITY))
+    response = client.post(document.get_absolute_url(), signing.payload(document, statement=YearStatement.BEST_ABILITY))
     assert response.status_code == 302
     client.force_login(signing.users["la-manager"])
     html = client.get(document.get_absolute_url()).content.decode()
