@@ -1,15 +1,25 @@
 """Deadline checks of the agreements app: statements unsigned when their period starts, sign-offs late,
-evaluations overdue, and a reminder to each signer who has not signed 5 working days after being asked."""
+evaluations overdue, a reminder to each signer who has not signed 5 working days after being asked, a signer
+whose signature no longer applies because the text changed, and a "not met" review with no action yet."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from agreements.models import Agreement, DocumentKind, DocumentStatus, Side, SigningDocument
+from agreements.models import (
+    Agreement,
+    DocumentKind,
+    DocumentStatus,
+    Side,
+    Signature,
+    SigningDocument,
+    YearStatement,
+    evaluation_due,
+)
 from liaison import calendar
 from liaison.alerts import Finding, register_check
 from liaison.models import Role, RoleAssignment
@@ -120,7 +130,7 @@ def evaluation_overdue(today: datetime.date) -> list[Finding]:
     )
     for agreement in agreements:
         since = agreement.last or agreement.period_start
-        due = _add_months(since, 12)
+        due = evaluation_due(agreement, agreement.last)
         if today > due:
             findings.append(
                 Finding(
@@ -132,12 +142,6 @@ def evaluation_overdue(today: datetime.date) -> list[Finding]:
                 )
             )
     return findings
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    from dateutil.relativedelta import relativedelta
-
-    return day + relativedelta(months=months)
 
 
 @register_check("agreement-signer-reminder", "Signer has not signed 5 working days after being asked")
@@ -167,3 +171,54 @@ def signer_reminder(today: datetime.date) -> list[Finding]:
                 )
             )
     return findings
+
+
+@register_check("agreement-signature-voided", "The text changed after you signed: your signature no longer applies")
+def signature_voided(today: datetime.date) -> list[Finding]:
+    """Tell each signer whose signature a change voided, until their side has signed the current text."""
+    signed_since = Signature.objects.filter(
+        document=OuterRef("document"), side=OuterRef("side"), invalidated_at__isnull=True
+    )
+    voided = (
+        Signature.objects.filter(invalidated_at__isnull=False, document__status__in=OPEN, signer__is_active=True)
+        .exclude(Exists(signed_since))
+        .select_related("document", "document__board", "document__signing_authority")
+        .order_by("document_id", "side", "-invalidated_at")
+    )
+    latest: dict[str, Signature] = {}
+    signers: dict[str, set[int]] = {}
+    for signature in voided:
+        document = signature.document
+        key = f"voided:{document.pk}:{signature.side}:{document.content_sha256[:16]}"
+        latest.setdefault(key, signature)
+        signers.setdefault(key, set()).add(signature.signer_id)
+    return [
+        _finding(
+            signature.document,
+            key,
+            f"Sign again: {signature.document.get_kind_display()} for {signature.document.authorities_label} "
+            "changed after you signed",
+            f"The text changed on {timezone.localtime(signature.invalidated_at):%-d %B %Y}, so your signature as "
+            f"{Side(signature.side).label} no longer applies. Read the new text and sign it if you agree.",
+            signers[key],
+        )
+        for key, signature in latest.items()
+    ]
+
+
+@register_check("agreement-review-not-opened", "End of Year Sign-off not met, but no review action opened")
+def review_not_opened(today: datetime.date) -> list[Finding]:
+    documents = SigningDocument.objects.filter(
+        status=DocumentStatus.SEALED, statement=YearStatement.NOT_MET, review_opened=False
+    ).select_related("board", "signing_authority")
+    return [
+        _finding(
+            document,
+            f"review:{document.pk}",
+            f"Open the review: {document.board.title} signed off {document.period_label} as not met",
+            "The board has no meeting or ERM to hold the review action. Schedule a meeting and name the ERM, then "
+            "open the review from the document's page.",
+            _erms(document),
+        )
+        for document in documents
+    ]

@@ -9,6 +9,7 @@ from boards.panels import register_board_panel
 
 def board_panel(request, board) -> str:
     from agreements.models import DocumentStatus, SigningDocument
+    from agreements.signing import can_prepare
 
     documents = (
         SigningDocument.objects.filter(board=board)
@@ -16,7 +17,11 @@ def board_panel(request, board) -> str:
         .select_related("signing_authority")
         .order_by("-period_start", "kind")[:10]
     )
-    return render_to_string("agreements/_board_panel.html", {"board": board, "documents": documents}, request=request)
+    return render_to_string(
+        "agreements/_board_panel.html",
+        {"board": board, "documents": documents, "can_prepare": can_prepare(request.user, board)},
+        request=request,
+    )
 
 
 def register() -> None:

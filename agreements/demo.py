@@ -24,7 +24,7 @@ from liaison.models import LocalAuthority
 logger = logging.getLogger(__name__)
 
 BOARD = "Greater Manchester Joint Board"
-# (kind, signing LA GSS code, on behalf of all, first April, statement, signers (username, side))
+# (kind, signing LA GSS code, on behalf of all, first April, statement the first signer chooses, signers)
 DOCUMENTS = [
     (
         DocumentKind.STATEMENT_OF_INTENT,
@@ -93,7 +93,6 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
                 "Manchester Benefit Delivery Centre",
                 period_start=period_start,
                 period_end=datetime.date(year + 1, 3, 31),
-                statement=statement,
             )
         except (PermissionDenied, ValidationError):
             logger.warning("Demo %s for %s not prepared", kind, authority)
@@ -112,6 +111,8 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
                     printed_name=(user.get_full_name() or user.username).upper(),
                     declaration=True,
                     shown_sha256=document.content_sha256,
+                    statement=document.statement or statement,
+                    not_met_reason=document.not_met_reason,
                     ip_address="127.0.0.1",
                     user_agent="Liaison demo loader",
                 )
@@ -120,4 +121,5 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
                 logger.warning("Demo signature by %s skipped", username)
                 continue
             created["signatures"] += 1
+            document.refresh_from_db()
     return created

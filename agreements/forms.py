@@ -1,10 +1,39 @@
-"""GOV.UK forms for signing and verifying."""
+"""GOV.UK forms for preparing, signing and verifying documents and recording evaluations; services check the rest."""
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
+
+from agreements.models import YEAR_STATEMENT_TEXTS, DocumentKind, YearStatement
+from agreements.signing import NOT_MET_REASON_MAX
+from liaison.forms import GovukDateField
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+def _year_field(label: str, help_text: str, required: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": required,
+            "invalid": "Enter the year as 4 numbers, like 2008",
+            "min_value": "Enter a year from 2000",
+            "max_value": "Enter a year up to 2100",
+        },
+    )
 
 
 class SignForm(forms.Form):
@@ -27,17 +56,178 @@ class SignForm(forms.Form):
     )
     shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, document=None, signed_by_other: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        choice = []
+        if document is not None and document.kind == DocumentKind.END_OF_YEAR:
+            choice = self._add_statement_fields(
+                current=document.statement, reason=document.not_met_reason, signed_by_other=signed_by_other
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            *choice,
             Field.text("password", field_width=Fluid.ONE_HALF),
             Field.text("printed_name", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("declaration", small=True),
             "shown_sha256",
             Button("submit", "Sign this document"),
         )
+
+    def _add_statement_fields(self, *, current: str, reason: str, signed_by_other: bool) -> list:
+        """The End of Year statement, chosen by the signers as they sign (see `signing.statement_choice`)."""
+        self.fields["statement"] = forms.ChoiceField(
+            label="Which statement do you sign?",
+            choices=[(value, YEAR_STATEMENT_TEXTS[YearStatement(value)]) for value in YearStatement.values],
+            widget=forms.RadioSelect,
+            help_text=(
+                "The statement chosen by the other signer is selected. If you choose another one, the text changes: "
+                "their signature no longer applies and they are asked to sign again."
+                if signed_by_other
+                else "The statement you choose becomes part of the text you sign; the other signer signs the same."
+            ),
+            error_messages={"required": "Choose one of the three statements"},
+        )
+        self.fields["not_met_reason"] = forms.CharField(
+            label="If not met: why, briefly",
+            help_text="Needed when the aims, objectives and standards were not met. The reason becomes part of the "
+            "text, and a review action is opened for the Joint Board when both have signed.",
+            required=False,
+            max_length=NOT_MET_REASON_MAX,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"max_length": f"The reason must be {NOT_MET_REASON_MAX} characters or fewer"},
+        )
+        if not self.is_bound:
+            self.initial.setdefault("statement", current)
+            self.initial.setdefault("not_met_reason", reason)
+        return [Field.radios("statement", legend_size=Size.SMALL), Field.textarea("not_met_reason", rows=3)]
+
+
+class AuthorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class PrepareForm(forms.Form):
+    """Prepare a Statement of Intent (a period of whole years) or an End of Year Sign-off (one year) for a board."""
+
+    agreement = forms.ModelChoiceField(
+        queryset=None,
+        label="Partnership Agreement",
+        empty_label=None,
+        error_messages={"required": "Choose the Partnership Agreement", "invalid_choice": "Choose an agreement"},
+    )
+    signing_authority = AuthorityChoiceField(
+        queryset=None,
+        label="Local Authority",
+        help_text="Its LA Benefits Manager signs for the Local Authority.",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the Local Authority that signs",
+            "invalid_choice": "Choose a Local Authority of this Joint Board",
+        },
+    )
+    on_behalf_of_all = forms.BooleanField(
+        label="This Local Authority signs on behalf of all Local Authorities in the Joint Board",
+        required=False,
+    )
+    delivery_centre = forms.CharField(
+        label="Name of Benefit Delivery Centre and/or district",
+        max_length=300,
+        error_messages={"required": "Enter the name of the Benefit Delivery Centre and/or district"},
+    )
+
+    def __init__(self, *args, board, agreements, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["agreement"].queryset = agreements
+        authorities = board.local_authorities.order_by("name")
+        self.fields["signing_authority"].queryset = authorities
+        names = ", ".join(a.name for a in authorities)
+        self.fields[
+            "on_behalf_of_all"
+        ].help_text = f"PA 5.2. The document then lists every Local Authority it covers: {names}."
+        if kind == DocumentKind.STATEMENT_OF_INTENT:
+            self.fields["first_year"] = _year_field(
+                "From April of", "The year the period starts, for example 2008.", "Enter the year the period starts"
+            )
+            self.fields["last_year"] = _year_field(
+                "To March of", "The year the period ends, for example 2011.", "Enter the year the period ends"
+            )
+            years = [Field.text("first_year", field_width=Fixed.FOUR), Field.text("last_year", field_width=Fixed.FOUR)]
+        else:
+            self.fields["first_year"] = _year_field(
+                "The year from April of",
+                "The sign-off covers April of this year to March of the next, for example 2008 for April 2008 to "
+                "March 2009.",
+                "Enter the year the sign-off covers",
+            )
+            years = [Field.text("first_year", field_width=Fixed.FOUR)]
+        self.helper = _helper(
+            Field.select("agreement"),
+            Field.radios("signing_authority", legend_size=Size.SMALL),
+            Field.checkbox("on_behalf_of_all", small=True),
+            Field.text("delivery_centre", field_width=Fluid.TWO_THIRDS),
+            *years,
+            button="Prepare for signing",
+        )
+
+    def clean(self):
+        data = super().clean()
+        first = data.get("first_year")
+        last = data.get("last_year", first + 1 if first else None)
+        if first and last:
+            if last <= first:
+                self.add_error("last_year", "The period must end in a later year than it starts")
+            else:
+                data["period_start"] = datetime.date(first, 4, 1)
+                data["period_end"] = datetime.date(last, 3, 31)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "agreement": data["agreement"],
+            "signing_authority": data["signing_authority"],
+            "on_behalf_of_all": data["on_behalf_of_all"],
+            "delivery_centre": data["delivery_centre"],
+            "period_start": data["period_start"],
+            "period_end": data["period_end"],
+        }
+
+
+class NewVersionForm(forms.Form):
+    delivery_centre = forms.CharField(
+        label="Name of Benefit Delivery Centre and/or district",
+        max_length=300,
+        error_messages={"required": "Enter the name of the Benefit Delivery Centre and/or district"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("delivery_centre", field_width=Fluid.TWO_THIRDS), button="Make a new version for signing"
+        )
+
+
+class EvaluationForm(forms.Form):
+    evaluated_on = GovukDateField(
+        label="Date of the evaluation",
+        help_text="For example, 2 4 2009.",
+        example="2 4 2009",
+        error_messages={"required": "Enter the date of the evaluation"},
+    )
+    notes = forms.CharField(
+        label="Findings",
+        help_text="What the evaluation found and any changes agreed (PA 5.4).",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("evaluated_on"), Field.textarea("notes", rows=5), button="Record the evaluation")
 
 
 class VerifyForm(forms.Form):
@@ -58,6 +248,3 @@ class VerifyForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError("The PDF must be smaller than 10 MB")
         return upload
-
-
-__all__ = ["SignForm", "Size", "VerifyForm"]

@@ -5,8 +5,10 @@ A signed-and-sealed document is never edited: a change means a new version, whic
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,6 +37,21 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:agreement-detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start:%B %Y} to {self.period_end:%B %Y}"
+
+
+EVALUATION_INTERVAL_MONTHS = 12
+
+
+def evaluation_due(agreement: Agreement, last_evaluated: datetime.date | None) -> datetime.date:
+    """Evaluated every 12 months (PA 5.4), counted from the last evaluation or, before the first, the start."""
+    return (last_evaluated or agreement.period_start) + relativedelta(months=EVALUATION_INTERVAL_MONTHS)
 
 
 class Evaluation(models.Model):
@@ -140,6 +157,14 @@ class SigningDocument(models.Model):
     sealed_pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
     review_opened = models.BooleanField(default=False)
+    review_action = models.ForeignKey(
+        "boards.Action",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text='The board\'s review action opened when the signers chose "not met".',
+    )
 
     history = HistoricalRecords(excluded_fields=["sealed_pdf"])
 

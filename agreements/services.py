@@ -27,7 +27,9 @@ from agreements.models import (
     content_hash,
 )
 from agreements.seal import seal_check, seal_pdf
-from boards.models import Board, Meeting, MeetingStatus
+from boards.models import Board
+from boards.services import action_raise
+from liaison import calendar
 from liaison.events import event_record
 from liaison.models import Event, LocalAuthority
 from liaison.pdf import render_pdf
@@ -71,7 +73,9 @@ def document_text(document: SigningDocument, authorities: list[LocalAuthority]) 
     if document.kind == DocumentKind.STATEMENT_OF_INTENT:
         return header + f"Effective Partnership Statement of Intent\n\n\u201c{STATEMENT_OF_INTENT_TEXT}\u201d\n"
     statement = (
-        YEAR_STATEMENT_TEXTS[YearStatement(document.statement)] if document.statement else "(no statement chosen yet)"
+        YEAR_STATEMENT_TEXTS[YearStatement(document.statement)]
+        if document.statement
+        else "(No statement chosen yet: the first signer chooses one of the three statements when signing.)"
     )
     text = (
         header
@@ -105,25 +109,66 @@ def agreement_create(
 
 @transaction.atomic
 def evaluation_record(*, actor, agreement: Agreement, evaluated_on: datetime.date, notes: str = "") -> Evaluation:
-    if not scope_for(actor).national:
+    if not signing.can_evaluate(actor):
         raise PermissionDenied("The evaluation is led nationally (PA 5.4).")
-    evaluation = Evaluation.objects.create(
-        agreement=agreement, evaluated_on=evaluated_on, notes=notes, recorded_by=actor
-    )
+    if evaluated_on > timezone.localdate():
+        raise ValidationError({"evaluated_on": "The date of the evaluation must be today or in the past"})
+    if evaluated_on < agreement.period_start:
+        raise ValidationError(
+            {"evaluated_on": f"The date must be on or after the agreement began ({agreement.period_start:%-d %B %Y})"}
+        )
+    evaluation = Evaluation(agreement=agreement, evaluated_on=evaluated_on, notes=notes.strip(), recorded_by=actor)
+    evaluation.full_clean()
+    evaluation.save()
     event_record(
         kind="agreement.evaluated",
         summary=f"{agreement} evaluated on {evaluated_on:%-d %B %Y}",
         actor=actor,
         subject=agreement,
+        data={"evaluation": evaluation.pk},
     )
     return evaluation
 
 
-def _clean_statement(kind: str, statement: str, reason: str) -> None:
-    if kind == DocumentKind.STATEMENT_OF_INTENT and statement:
-        raise ValidationError({"statement": "A Statement of Intent has no end of year statement."})
-    if statement == YearStatement.NOT_MET and not reason.strip():
-        raise ValidationError({"not_met_reason": "Say briefly why the aims, objectives and standards were not met"})
+def _check_period(agreement: Agreement, kind: str, period_start: datetime.date, period_end: datetime.date) -> None:
+    if kind == DocumentKind.END_OF_YEAR and (period_start.month, period_start.day, period_end) != (
+        4,
+        1,
+        datetime.date(period_start.year + 1, 3, 31),
+    ):
+        raise ValidationError({"period_start": "An End of Year Sign-off covers one year, April to March"})
+    if period_end <= period_start:
+        raise ValidationError({"period_end": "The period must end after it starts"})
+    if period_start < agreement.period_start or period_end > agreement.period_end:
+        raise ValidationError(
+            {
+                "period_start": f"The period must fall within the agreement's period, {agreement.period_start:%B %Y} "
+                f"to {agreement.period_end:%B %Y}"
+            }
+        )
+
+
+def _check_no_overlap(document: SigningDocument, authorities: list[LocalAuthority]) -> None:
+    """One current document of a kind per LA and period: a second would leave it unclear which one is signed."""
+    clash = (
+        SigningDocument.objects.filter(
+            board=document.board,
+            kind=document.kind,
+            covered_authorities__in=[a.pk for a in authorities],
+            period_start__lte=document.period_end,
+            period_end__gte=document.period_start,
+        )
+        .exclude(status=DocumentStatus.SUPERSEDED)
+        .exclude(pk=document.supersedes_id)
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "signing_authority": f"There is already a {clash.get_kind_display()} for {clash.authorities_label}, "
+                f"{clash.period_label}: make a new version of it instead"
+            }
+        )
 
 
 @transaction.atomic
@@ -138,14 +183,19 @@ def document_prepare(
     period_start: datetime.date,
     period_end: datetime.date,
     on_behalf_of_all: bool = False,
-    statement: str = "",
-    not_met_reason: str = "",
 ) -> SigningDocument:
+    """Prepare a Statement of Intent or End of Year Sign-off for signing; the signers choose the year's statement."""
+    board = Board.objects.select_for_update().get(pk=board.pk)
     if not signing.can_prepare(actor, board):
         raise PermissionDenied("Only the board's ERM (or the Regional ERM) prepares documents for signing.")
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": "Choose a Statement of Intent or an End of Year Sign-off"})
     if not board.local_authorities.filter(pk=signing_authority.pk).exists():
         raise ValidationError({"signing_authority": "Choose a Local Authority of this Joint Board"})
-    _clean_statement(kind, statement, not_met_reason)
+    delivery_centre = (delivery_centre or "").strip()
+    if not delivery_centre:
+        raise ValidationError({"delivery_centre": "Enter the name of the Benefit Delivery Centre and/or district"})
+    _check_period(agreement, kind, period_start, period_end)
     document = SigningDocument(
         agreement=agreement,
         kind=kind,
@@ -155,11 +205,10 @@ def document_prepare(
         delivery_centre=delivery_centre,
         period_start=period_start,
         period_end=period_end,
-        statement=statement,
-        not_met_reason=not_met_reason if statement == YearStatement.NOT_MET else "",
         prepared_by=actor,
     )
     authorities = _covered(board, signing_authority, on_behalf_of_all)
+    _check_no_overlap(document, authorities)
     document.content = document_text(document, authorities)
     document.content_sha256 = content_hash(document.content)
     document.full_clean()
@@ -173,33 +222,12 @@ def _current_signatures(document: SigningDocument):
     return document.signatures.filter(invalidated_at__isnull=True)
 
 
-@transaction.atomic
-def document_update(
-    *,
-    actor,
-    document: SigningDocument,
-    delivery_centre: str | None = None,
-    statement: str | None = None,
-    not_met_reason: str | None = None,
-) -> SigningDocument:
-    """Correct a document before it is sealed. Signatures over the old text no longer apply."""
-    document = SigningDocument.objects.select_for_update().get(pk=document.pk)
-    if not signing.can_edit(actor, document):
-        raise PermissionDenied("You cannot change this document.")
-    signing.check_editable(document)
-    if delivery_centre is not None:
-        document.delivery_centre = delivery_centre
-    if statement is not None:
-        document.statement = statement
-    if not_met_reason is not None:
-        document.not_met_reason = not_met_reason
-    if document.statement != YearStatement.NOT_MET:
-        document.not_met_reason = ""
-    _clean_statement(document.kind, document.statement, document.not_met_reason)
+def _retext(document: SigningDocument, actor, now) -> list[Signature]:
+    """Recompute the text and its hash; signatures over any other text no longer apply (their signers are told)."""
     document.content = document_text(document, list(document.covered_authorities.order_by("name")))
     document.content_sha256 = content_hash(document.content)
-    now = timezone.now()
-    for signature in _current_signatures(document).exclude(content_sha256=document.content_sha256):
+    voided = list(_current_signatures(document).exclude(content_sha256=document.content_sha256))
+    for signature in voided:
         signature.invalidated_at = now
         signature.save(update_fields=["invalidated_at"])
         _record(
@@ -211,6 +239,25 @@ def document_update(
             signed_sha256=signature.content_sha256,
             new_sha256=document.content_sha256,
         )
+    if voided:
+        # The signers whose signature no longer applies are asked again: reminders count from now.
+        document.asked_at = now
+    return voided
+
+
+@transaction.atomic
+def document_update(*, actor, document: SigningDocument, delivery_centre: str) -> SigningDocument:
+    """Correct a document before it is sealed. Signatures over the old text no longer apply."""
+    document = SigningDocument.objects.select_for_update().get(pk=document.pk)
+    if not signing.can_edit(actor, document):
+        raise PermissionDenied("You cannot change this document.")
+    signing.check_editable(document)
+    delivery_centre = (delivery_centre or "").strip()
+    if not delivery_centre:
+        raise ValidationError({"delivery_centre": "Enter the name of the Benefit Delivery Centre and/or district"})
+    document.delivery_centre = delivery_centre
+    now = timezone.now()
+    _retext(document, actor, now)
     new_status = signing.status_after(document, set(_current_signatures(document).values_list("side", flat=True)))
     signing.check_transition(document.status, new_status)
     document.status = new_status
@@ -250,27 +297,55 @@ def document_sign(
     printed_name: str,
     declaration: bool,
     shown_sha256: str,
+    statement: str = "",
+    not_met_reason: str = "",
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Signature:
+    """Sign the text the signer was shown; an End of Year signer also chooses the statement (`statement_choice`).
+
+    The document row is locked, so of two signers finishing at once one waits for the other: both signatures land
+    and the document is sealed once.
+    """
     document = (
         SigningDocument.objects.select_for_update().select_related("board", "signing_authority").get(pk=document.pk)
     )
-    current = set(_current_signatures(document).values_list("side", flat=True))
+    current = dict(_current_signatures(document).values_list("side", "signer_id"))
     signing.check_can_sign(actor, document, side, current)
     if shown_sha256 != document.content_sha256:
         raise ValidationError("The document changed since you opened it: read the new text, then sign again.")
+    statement, not_met_reason, changes = signing.statement_choice(document, statement, not_met_reason)
     if not actor.check_password(password):
         raise ValidationError({"password": "The password is not right"})
     if not printed_name.strip():
         raise ValidationError({"printed_name": "Type your name in capitals as it should be printed"})
     if not declaration:
         raise ValidationError({"declaration": "Confirm that you have read the text and sign it"})
+    now = timezone.now()
+    if changes:
+        first = not document.statement
+        document.statement = statement
+        document.not_met_reason = not_met_reason
+        voided = _retext(document, actor, now)
+        for signature in voided:
+            current.pop(signature.side, None)
+        document.full_clean()
+        document.save(update_fields=["statement", "not_met_reason", "content", "content_sha256", "asked_at"])
+        _record(
+            "statement-chosen" if first else "statement-changed",
+            f"Statement {'chosen' if first else 'changed'} by {actor.get_full_name() or actor.username}: "
+            f"{YearStatement(statement).label}",
+            document,
+            actor,
+            statement=statement,
+            sha256=document.content_sha256,
+        )
     signature = Signature.objects.create(
         document=document,
         side=side,
         signer=actor,
         printed_name=printed_name.strip()[:200],
+        signed_at=now,
         ip_address=ip_address or None,
         user_agent=user_agent[:500],
         content_sha256=document.content_sha256,
@@ -284,7 +359,7 @@ def document_sign(
         ip=ip_address or "",
         user_agent=user_agent[:200],
     )
-    new_status = signing.status_after(document, current | {side})
+    new_status = signing.status_after(document, set(current) | {side})
     signing.check_transition(document.status, new_status)
     if new_status == DocumentStatus.SEALED:
         _seal(document)
@@ -324,57 +399,119 @@ def _seal(document: SigningDocument) -> None:
         _open_review(document)
 
 
-def _open_review(document: SigningDocument) -> None:
-    """ "Not met": the board reviews its arrangements; the item goes on the agenda of its next meeting."""
-    from boards.services import agenda_item_add
+REVIEW_ACTION_WORKING_DAYS = 20
 
-    meeting = (
-        Meeting.objects.filter(board=document.board, status=MeetingStatus.SCHEDULED, date__gte=timezone.localdate())
-        .order_by("date", "pk")
-        .first()
+
+def _open_review(document: SigningDocument, actor=None) -> bool:
+    """ "Not met ... we will review": a review action for the board, owned by its ERM, due in 20 working days.
+
+    A later version of a sign-off whose review is already open does not open a second one.
+    """
+    earlier = document.supersedes
+    while earlier is not None:
+        if earlier.review_opened:
+            document.review_opened = True
+            document.review_action_id = earlier.review_action_id
+            document.save(update_fields=["review_opened", "review_action"])
+            _record("review-opened", f"The review opened for version {earlier.version} carries on", document, actor)
+            return True
+        earlier = earlier.supersedes
+    due = calendar.add_working_days(timezone.localdate(), REVIEW_ACTION_WORKING_DAYS, document.signing_authority.nation)
+    action = action_raise(
+        board=document.board,
+        description=(
+            f"Review the effective partnership arrangements, with an aim to improving them: the End of Year Sign-off "
+            f"for {document.authorities_label}, {document.period_label}, says the aims, objectives and standards of "
+            f"the PA were not met satisfactorily. Reason given: {document.not_met_reason}"
+        ),
+        due_date=due,
+        source="agreements",
     )
-    if meeting is not None:
-        agenda_item_add(
-            meeting=meeting,
-            title="Review of partnership arrangements (End of Year Sign-off: not met)",
-            body=document.not_met_reason,
-            source="agreements",
+    if action is None:
+        _record(
+            "review-pending",
+            f"{document.board.title} has no meeting or ERM to hold the review action: schedule a meeting, then open "
+            "the review from this page",
+            document,
+            actor,
         )
+        return False
     document.review_opened = True
-    document.save(update_fields=["review_opened"])
+    document.review_action = action
+    document.save(update_fields=["review_opened", "review_action"])
     _record(
         "review-opened",
-        f"{document.board.title}: review of partnership arrangements opened",
+        f"{document.board.title}: review action opened for {action.owner.name}, due {action.due_date:%-d %B %Y}",
         document,
-        None,
-        meeting=meeting.pk if meeting else None,
+        actor,
+        action=action.pk,
     )
+    return True
 
 
 @transaction.atomic
-def document_new_version(*, actor, document: SigningDocument) -> SigningDocument:
-    """A sealed document never changes: a change is a new version that needs signing again."""
-    old = SigningDocument.objects.select_for_update().get(pk=document.pk)
+def document_review_open(*, actor, document: SigningDocument) -> SigningDocument:
+    """Open the review action of a "not met" sign-off that could not get one when it was sealed."""
+    document = (
+        SigningDocument.objects.select_for_update().select_related("board", "signing_authority").get(pk=document.pk)
+    )
+    if not signing.can_prepare(actor, document.board):
+        raise PermissionDenied("Only the board's ERM (or the Regional ERM) opens the review.")
+    if not (document.is_sealed and document.statement == YearStatement.NOT_MET) or document.review_opened:
+        raise ValidationError("There is no review to open for this document.")
+    if not _open_review(document, actor):
+        raise ValidationError(
+            "The board has no meeting or ERM for the review action: schedule a meeting and name the ERM, then try "
+            "again."
+        )
+    return document
+
+
+@transaction.atomic
+def document_new_version(
+    *,
+    actor,
+    document: SigningDocument,
+    delivery_centre: str | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+) -> SigningDocument:
+    """A sealed document never changes: a change is a new version that needs signing again.
+
+    The new version takes the board's current LAs when one LA signs for all of them, and its End of Year statement
+    is chosen again by its signers.
+    """
+    old = SigningDocument.objects.select_for_update().select_related("board", "agreement").get(pk=document.pk)
     if not signing.can_prepare(actor, old.board):
         raise PermissionDenied("Only the board's ERM (or the Regional ERM) prepares documents for signing.")
     if old.status == DocumentStatus.SUPERSEDED:
         raise ValidationError("This document already has a newer version.")
-    authorities = list(old.covered_authorities.order_by("name"))
+    delivery_centre = (old.delivery_centre if delivery_centre is None else delivery_centre).strip()
+    if not delivery_centre:
+        raise ValidationError({"delivery_centre": "Enter the name of the Benefit Delivery Centre and/or district"})
+    period_start = period_start or old.period_start
+    period_end = period_end or old.period_end
+    _check_period(old.agreement, old.kind, period_start, period_end)
+    if not old.board.local_authorities.filter(pk=old.signing_authority_id).exists():
+        raise ValidationError("The signing Local Authority has left this Joint Board: prepare a new document instead.")
     new = SigningDocument(
         agreement=old.agreement,
         kind=old.kind,
         board=old.board,
         signing_authority=old.signing_authority,
         on_behalf_of_all=old.on_behalf_of_all,
-        delivery_centre=old.delivery_centre,
-        period_start=old.period_start,
-        period_end=old.period_end,
-        statement=old.statement,
-        not_met_reason=old.not_met_reason,
+        delivery_centre=delivery_centre,
+        period_start=period_start,
+        period_end=period_end,
         version=old.version + 1,
         supersedes=old,
         prepared_by=actor,
     )
+    if old.on_behalf_of_all:
+        authorities = _covered(old.board, old.signing_authority, True)
+    else:
+        authorities = list(old.covered_authorities.order_by("name"))
+    _check_no_overlap(new, authorities)
     new.content = document_text(new, authorities)
     new.content_sha256 = content_hash(new.content)
     new.full_clean()
@@ -384,7 +521,7 @@ def document_new_version(*, actor, document: SigningDocument) -> SigningDocument
     old.status = DocumentStatus.SUPERSEDED
     old.save(update_fields=["status"])
     _record("superseded", f"{old} replaced by version {new.version}", old, actor, new=new.pk)
-    _record("prepared", f"{new} prepared for signing", new, actor, sha256=new.content_sha256)
+    _record("prepared", f"{new} prepared for signing", new, actor, sha256=new.content_sha256, supersedes=old.pk)
     return new
 
 

@@ -2,14 +2,17 @@
 
 States: awaiting -> part-signed -> sealed; a sealed document is final; a new version supersedes it. Only the
 holder of a role signs for a side: the JCP Joint Board chair (the board's JCP co-chair's linked user, or a District
-Manager of one of the board's districts) and the LA Benefits Manager of the signing LA (PA 5.2).
+Manager of one of the board's districts) and the LA Benefits Manager of the signing LA (PA 5.2). One person never
+signs for both sides.
+
+The End of Year statement is chosen by the signers while signing (see `statement_choice`).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from agreements.models import DocumentStatus, Side, SigningDocument
+from agreements.models import DocumentKind, DocumentStatus, Side, SigningDocument, YearStatement
 from boards.models import Board
 from liaison.models import Role, RoleAssignment
 from liaison.scoping import scope_for
@@ -29,6 +32,11 @@ def can_view(user, document: SigningDocument) -> bool:
 def can_prepare(user, board: Board) -> bool:
     """The board's district ERM, the Regional ERM and administrators prepare documents for signing."""
     return Board.objects.editable_by(user).filter(pk=board.pk).exists()
+
+
+def can_evaluate(user) -> bool:
+    """The evaluation every 12 months is led nationally by the Partnerships Division (PA 5.4)."""
+    return scope_for(user).national
 
 
 def holds_side(user, document: SigningDocument, side: str) -> bool:
@@ -59,16 +67,45 @@ def can_edit(user, document: SigningDocument) -> bool:
     return can_prepare(user, document.board) or bool(sides_for(user, document)) or scope_for(user).admin
 
 
-def check_can_sign(user, document: SigningDocument, side: str, current_sides: set[str]) -> None:
-    """Raise unless `user` may sign `document` for `side` now."""
+def check_can_sign(user, document: SigningDocument, side: str, current: dict[str, int]) -> None:
+    """Raise unless `user` may sign `document` for `side` now; `current` maps each signed side to its signer."""
     if document.status in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED):
         raise ValidationError("This document is final: it can no longer be signed. A change needs a new version.")
     if not holds_side(user, document, side):
         raise PermissionDenied("Only the person holding this role for the board and Local Authority can sign here.")
-    if side in current_sides:
+    if side in current:
         raise ValidationError("This side has already signed this version of the document.")
-    if document.kind == "end-of-year" and not document.statement:
-        raise ValidationError("Choose one of the three statements before signing.")
+    if user.pk in current.values():
+        raise ValidationError("You have signed this document for the other side: the other party signs here.")
+
+
+NOT_MET_REASON_MAX = 1000
+
+
+def statement_choice(document: SigningDocument, statement: str, reason: str) -> tuple[str, str, bool]:
+    """Check a signer's End of Year statement; return it, its cleaned reason and whether it changes the text.
+
+    The signers choose one of the three statements of the form (annex 3), as part of signing: the preparer does
+    not. The first signer chooses it (with a short reason when "not met"); the statement and the reason become part
+    of the text and its SHA-256, so the second signer sees, and signs, exactly that text. A second signer who
+    disagrees cannot change it silently: they may choose another statement (or reason) when signing, which changes
+    the text, so, as with any change after a first signature, the first signature no longer applies, the first
+    signer is told (on the document page and by an alert) and asked to sign the new text, or to change it in turn.
+    A Statement of Intent has no such statement.
+    """
+    statement = statement or ""
+    if document.kind != DocumentKind.END_OF_YEAR:
+        if statement:
+            raise ValidationError({"statement": "A Statement of Intent has no end of year statement."})
+        return "", "", False
+    if statement not in YearStatement.values:
+        raise ValidationError({"statement": "Choose one of the three statements"})
+    reason = (reason or "").strip() if statement == YearStatement.NOT_MET else ""
+    if statement == YearStatement.NOT_MET and not reason:
+        raise ValidationError({"not_met_reason": "Say briefly why the aims, objectives and standards were not met"})
+    if len(reason) > NOT_MET_REASON_MAX:
+        raise ValidationError({"not_met_reason": f"The reason must be {NOT_MET_REASON_MAX} characters or fewer"})
+    return statement, reason, (statement, reason) != (document.statement, document.not_met_reason)
 
 
 def status_after(document: SigningDocument, signed_sides: set[str]) -> str:

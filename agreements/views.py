@@ -7,21 +7,36 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements import selectors, services, signing
-from agreements.forms import SignForm, VerifyForm
-from agreements.models import Side, SigningDocument
+from agreements.forms import EvaluationForm, NewVersionForm, PrepareForm, SignForm, VerifyForm
+from agreements.models import Agreement, DocumentKind, DocumentStatus, Side, SigningDocument, evaluation_due
+from boards.models import Board
 from liaison.forms import add_service_errors
+
+KIND_SLUGS = {"statement-of-intent": DocumentKind.STATEMENT_OF_INTENT, "end-of-year": DocumentKind.END_OF_YEAR}
 
 
 def _document(request: HttpRequest, pk: int) -> SigningDocument:
     return get_object_or_404(selectors.document_list(user=request.user), pk=pk)
 
 
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "agreements/document_list.html", {"documents": selectors.document_list(user=request.user)})
+    return render(
+        request,
+        "agreements/document_list.html",
+        {
+            "documents": selectors.document_list(user=request.user),
+            "agreements": selectors.agreement_list(),
+            "boards": selectors.boards_to_prepare_for(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -33,10 +48,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = {s.side: s for s in signatures if s.invalidated_at is None}
     open_sides = [side for side in sides if side not in current]
     voided_mine = [s for s in signatures if s.invalidated_at is not None and s.signer_id == request.user.pk]
+    signed_by_me = any(s.signer_id == request.user.pk for s in current.values())
     form = None
-    if open_sides and not document.is_sealed and document.status != "superseded":
+    if open_sides and not signed_by_me and document.status not in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED):
+        form = SignForm(_posted(request), document=document, signed_by_other=bool(current))
         if request.method == "POST":
-            form = SignForm(request.POST)
             if form.is_valid():
                 try:
                     services.document_sign(
@@ -47,6 +63,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         printed_name=form.cleaned_data["printed_name"],
                         declaration=form.cleaned_data["declaration"],
                         shown_sha256=form.cleaned_data["shown_sha256"],
+                        statement=form.cleaned_data.get("statement", ""),
+                        not_met_reason=form.cleaned_data.get("not_met_reason", ""),
                         ip_address=request.META.get("REMOTE_ADDR"),
                         user_agent=request.headers.get("User-Agent", ""),
                     )
@@ -55,32 +73,115 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, "You have signed this document.")
                     return redirect(document.get_absolute_url())
+            # Whatever went wrong, the page now shows the current text and its hash: sign that.
+            form.data = form.data.copy()
+            form.data["shown_sha256"] = document.content_sha256
+            form.data["password"] = ""
         else:
             services.document_viewed(actor=request.user, document=document)
-            form = SignForm(initial={"shown_sha256": document.content_sha256})
+            form.initial["shown_sha256"] = document.content_sha256
     elif request.method == "POST":
         raise PermissionDenied("You cannot sign this document.")
-    if form is not None and form.is_bound and form.errors:
-        # Whatever went wrong, the page now shows the current text and its hash: sign that.
-        form.data = form.data.copy()
-        form.data["shown_sha256"] = document.content_sha256
-        form.data["password"] = ""
+    events = list(selectors.document_events(document))
     return render(
         request,
         "agreements/document_detail.html",
         {
             "document": document,
             "signatures": signatures,
-            "current": current,
             "jcp": current.get(Side.JCP),
             "la": current.get(Side.LA),
             "form": form,
             "signing_side": Side(open_sides[0]).label if open_sides else "",
             "voided_mine": voided_mine,
-            "events": selectors.document_events(document),
+            "audit": [(event, selectors.event_hashes(event)) for event in events],
             "newer": SigningDocument.objects.filter(supersedes=document).first(),
+            "can_prepare": signing.can_prepare(request.user, document.board),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_prepare(request: HttpRequest, board_pk: int, kind: str) -> HttpResponse:
+    board = get_object_or_404(Board.objects.visible_to(request.user), pk=board_pk)
+    kind = KIND_SLUGS.get(kind)
+    if kind is None:
+        raise Http404("No such kind of document.")
+    if not signing.can_prepare(request.user, board):
+        raise PermissionDenied("Only the board's ERM (or the Regional ERM) prepares documents for signing.")
+    agreements = selectors.agreement_list()
+    form = PrepareForm(
+        _posted(request),
+        board=board,
+        agreements=agreements,
+        kind=kind,
+        initial={
+            "agreement": agreements.first(),
+            "delivery_centre": " and ".join(board.districts.order_by("name").values_list("name", flat=True)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_prepare(actor=request.user, kind=kind, board=board, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The document is ready: the two signers can now read and sign it.")
+            return redirect(document)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": f"Prepare {'a' if kind == DocumentKind.STATEMENT_OF_INTENT else 'an'} {DocumentKind(kind).label}",
+            "board": board,
+            "cancel": board.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    if not signing.can_prepare(request.user, document.board):
+        raise PermissionDenied("Only the board's ERM (or the Regional ERM) prepares documents for signing.")
+    if document.status == DocumentStatus.SUPERSEDED:
+        raise Http404("This document already has a newer version.")
+    form = NewVersionForm(_posted(request), initial={"delivery_centre": document.delivery_centre})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.document_new_version(actor=request.user, document=document, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Version {new.version} is ready: both signers sign it again.")
+            return redirect(new)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": f"Make version {document.version + 1}",
+            "board": document.board,
+            "document": document,
+            "cancel": document.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_review_open(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    try:
+        services.document_review_open(actor=request.user, document=document)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The review action has been opened for the Joint Board.")
+    return redirect(document)
 
 
 @login_required
@@ -94,6 +195,49 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(selectors.agreement_list(), pk=pk)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "evaluations": agreement.evaluations.select_related("recorded_by"),
+            "next_due": evaluation_due(agreement, agreement.last_evaluated),
+            "documents": selectors.document_list(user=request.user).filter(agreement=agreement),
+            "can_evaluate": signing.can_evaluate(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=pk)
+    if not signing.can_evaluate(request.user):
+        raise PermissionDenied("The evaluation is led nationally (PA 5.4).")
+    form = EvaluationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_record(actor=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The evaluation has been recorded.")
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": "Record an evaluation",
+            "caption": str(agreement),
+            "cancel": agreement.get_absolute_url(),
+        },
+    )
 
 
 @login_required

@@ -363,6 +363,39 @@ def action_can_update(actor, action: Action) -> bool:
 
 
 @transaction.atomic
+def action_raise(*, board: Board, description: str, due_date: datetime.date, source: str) -> Action | None:
+    """Raise an action on a board from another app's work (no actor: the app raises it, as for agenda items).
+
+    It hangs on the board's latest meeting up to today, so it is carried forward to the next agenda (or, where the
+    board has only meetings to come, on the next one). The board's ERM owns it, or its JCP co-chair where no ERM is
+    named. Returns None, changing nothing, when the board has no meeting or nobody to own the action.
+    """
+    board = Board.objects.select_related("erm", "jcp_chair").get(pk=board.pk)
+    owner = board.erm or board.jcp_chair
+    today = timezone.localdate()
+    meetings = Meeting.objects.filter(board=board).exclude(status=MeetingStatus.CANCELLED)
+    meeting = meetings.filter(date__lte=today).order_by("-date", "-pk").first() or (
+        meetings.filter(status=MeetingStatus.SCHEDULED).order_by("date", "pk").first()
+    )
+    if meeting is None or owner is None:
+        return None
+    action = Action(
+        board=board, meeting=meeting, description=description, owner=owner, due_date=max(due_date, meeting.date)
+    )
+    action.full_clean()
+    action.save()
+    event_record(
+        kind="action.added",
+        summary=f"{board.title}: action for {owner.name} due {action.due_date:%-d %B %Y} (raised by {source})",
+        actor=None,
+        subject=action,
+        district=_first_district(board),
+        data={"source": source},
+    )
+    return action
+
+
+@transaction.atomic
 def action_update(
     *, actor, action: Action, status: str, update: str = "", today: datetime.date | None = None
 ) -> Action:

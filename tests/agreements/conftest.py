@@ -32,6 +32,17 @@ class Signing:
             actor=self.users["erm"], agreement=self.agreement, kind=kind, board=self.board, **kwargs
         )
 
+    @staticmethod
+    def payload(document, **data):
+        """What the sign form posts for `document`, with `data` on top."""
+        return {
+            "password": "liaison",
+            "printed_name": "A PERSON",
+            "declaration": "on",
+            "shown_sha256": document.content_sha256,
+            **data,
+        }
+
     def sign(self, document, who, side, **kwargs):
         document.refresh_from_db()
         kwargs.setdefault("password", "liaison")

@@ -25,13 +25,13 @@ def test_statement_unsigned_when_its_period_starts_raises_once_and_clears_when_s
 
 
 def test_end_of_year_sign_off_late_after_30_april(signing):
-    document = signing.prepare(kind=DocumentKind.END_OF_YEAR, statement=YearStatement.MET)
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
     scan_deadlines(today=datetime.date(2009, 4, 30), codes=["agreement-sign-off-late"])
     assert _open("agreement-sign-off-late") == []
     scan_deadlines(today=datetime.date(2009, 5, 1), codes=["agreement-sign-off-late"])
     assert len(_open("agreement-sign-off-late")) == 1
-    signing.sign(document, "la-manager", Side.LA)
-    signing.sign(document, "district-manager", Side.JCP)
+    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
+    signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.MET)
     scan_deadlines(today=datetime.date(2009, 5, 2), codes=["agreement-sign-off-late"])
     assert _open("agreement-sign-off-late") == []
 
@@ -74,3 +74,44 @@ def test_board_page_shows_the_agreement_status(client, signing):
     client.force_login(signing.users["erm"])
     html = client.get(signing.board.get_absolute_url()).content.decode()
     assert "Statements of Intent and End of Year Sign-offs" in html and document.get_absolute_url() in html
+
+
+def test_a_signer_whose_signature_a_change_voided_is_told_until_they_sign_again(signing, mailoutbox):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
+    scan_deadlines(today=datetime.date(2026, 3, 2), codes=["agreement-signature-voided"])
+    assert _open("agreement-signature-voided") == []
+    signing.sign(
+        document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Targets missed"
+    )
+    scan_deadlines(today=datetime.date(2026, 3, 2), codes=["agreement-signature-voided"])
+    scan_deadlines(today=datetime.date(2026, 3, 3), codes=["agreement-signature-voided"])
+    alerts = _open("agreement-signature-voided")
+    assert len(alerts) == 1 and alerts[0].url == document.get_absolute_url()
+    told = [m for m in mailoutbox if signing.users["la-manager"].email in m.to]
+    assert len(told) == 1 and "changed after you signed" in told[0].subject
+    assert not [m for m in mailoutbox if signing.users["district-manager"].email in m.to]
+    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Targets missed")
+    scan_deadlines(today=datetime.date(2026, 3, 4), codes=["agreement-signature-voided"])
+    assert _open("agreement-signature-voided") == []
+
+
+def test_not_met_with_no_meeting_for_the_review_raises_an_alert_to_the_erm_until_it_is_opened(signing):
+    from agreements import services
+    from boards.services import meeting_schedule
+
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Backlog")
+    signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Backlog")
+    document.refresh_from_db()
+    assert document.is_sealed and not document.review_opened
+    scan_deadlines(codes=["agreement-review-not-opened"])
+    alerts = _open("agreement-review-not-opened")
+    assert len(alerts) == 1
+    assert set(alerts[0].recipients.values_list("pk", flat=True)) == {signing.users["erm"].pk}
+    meeting_schedule(
+        actor=signing.users["erm"], board=signing.board, date=datetime.date.today() + datetime.timedelta(days=30)
+    )
+    services.document_review_open(actor=signing.users["erm"], document=document)
+    scan_deadlines(codes=["agreement-review-not-opened"])
+    assert _open("agreement-review-not-opened") == []

@@ -7,18 +7,12 @@ from django.urls import reverse
 from agreements.models import DocumentStatus, Side
 from agreements.seal import seal_check
 from liaison.models import Event
+from tests.agreements.conftest import Signing
 
 
 def _post_sign(client, user, document, **data):
     client.force_login(user)
-    payload = {
-        "password": "liaison",
-        "printed_name": "A PERSON",
-        "declaration": "on",
-        "shown_sha256": document.content_sha256,
-    }
-    payload.update(data)
-    return client.post(reverse("agreements:document-detail", args=[document.pk]), payload)
+    return client.post(reverse("agreements:document-detail", args=[document.pk]), Signing.payload(document, **data))
 
 
 def test_list_and_detail_show_the_text_and_the_sign_form_only_to_a_signer(client, signing):
@@ -138,3 +132,31 @@ def test_verify_page_intact_and_tampered(client, signing):
     assert "The seal is not intact" in page.content.decode()
     page = client.post("/agreements/verify/", {})
     assert "Choose the PDF to check" in page.content.decode()
+
+
+def test_verify_page_says_when_a_newer_version_exists(client, signing):
+    from agreements import services
+
+    document = signing.prepare()
+    signing.sign(document, "la-manager", Side.LA)
+    signing.sign(document, "district-manager", Side.JCP)
+    document.refresh_from_db()
+    new = services.document_new_version(actor=signing.users["erm"], document=document)
+    client.force_login(signing.users["la-manager"])
+    page = client.post(
+        "/agreements/verify/", {"pdf": SimpleUploadedFile("a.pdf", bytes(document.sealed_pdf), "application/pdf")}
+    )
+    html = page.content.decode()
+    assert "The seal is intact" in html and f"/agreements/{document.pk}/" in html
+    assert "A newer version of this document exists" in html and "latest version" not in html
+    assert new.version == 2
+
+
+def test_board_panel_offers_preparing_only_to_those_who_prepare(client, signing):
+    client.force_login(signing.users["erm"])
+    html = client.get(signing.board.get_absolute_url()).content.decode()
+    assert f"/agreements/boards/{signing.board.pk}/statement-of-intent/new/" in html
+    assert f"/agreements/boards/{signing.board.pk}/end-of-year/new/" in html
+    client.force_login(signing.users["district-manager"])
+    html = client.get(signing.board.get_absolute_url()).content.decode()
+    assert "Statements of Intent and End of Year Sign-offs" in html and "/statement-of-intent/new/" not in html

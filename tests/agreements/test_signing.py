@@ -1,13 +1,17 @@
+import datetime
 import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from pypdf import PdfReader
 
 from agreements import services
-from agreements.models import DocumentKind, DocumentStatus, Side, YearStatement
+from agreements.models import DocumentKind, DocumentStatus, Side, YearStatement, content_hash
 from agreements.seal import seal_check
-from boards.models import AgendaItem
+from boards.models import Action
+from boards.selectors import carried_forward_actions
+from liaison.calendar import add_working_days
 from liaison.models import Event, Role
 from tests.boards.factories import MeetingFactory
 from tests.factories import user_with_role
@@ -88,12 +92,12 @@ def test_already_signed_side_cannot_sign_again(signing):
 
 
 def test_changed_document_voids_the_first_signature_and_refuses_a_stale_page(signing):
-    document = signing.prepare(kind=DocumentKind.END_OF_YEAR, statement=YearStatement.MET)
+    document = signing.prepare()
     old_hash = document.content_sha256
     signing.sign(document, "la-manager", Side.LA)
-    services.document_update(actor=signing.users["erm"], document=document, statement=YearStatement.BEST_ABILITY)
+    services.document_update(actor=signing.users["erm"], document=document, delivery_centre="District One BDC")
     document.refresh_from_db()
-    assert document.content_sha256 != old_hash
+    assert document.content_sha256 != old_hash and "District One BDC" in document.content
     assert document.status == DocumentStatus.AWAITING
     signature = document.signatures.get()
     assert signature.invalidated_at is not None and signature.content_sha256 == old_hash
@@ -104,6 +108,91 @@ def test_changed_document_voids_the_first_signature_and_refuses_a_stale_page(sig
     signing.sign(document, "la-manager", Side.LA)
     document.refresh_from_db()
     assert document.status == DocumentStatus.SEALED
+
+
+def test_end_of_year_the_first_signer_chooses_the_statement_and_the_second_signs_that_exact_text(signing):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    assert document.statement == "" and "No statement chosen yet" in document.content
+    with pytest.raises(ValidationError) as error:
+        signing.sign(document, "la-manager", Side.LA)
+    assert "statement" in error.value.message_dict
+    first = signing.sign(document, "la-manager", Side.LA, statement=YearStatement.BEST_ABILITY)
+    document.refresh_from_db()
+    assert document.statement == YearStatement.BEST_ABILITY
+    assert "met to the best of each organisations ability" in document.content
+    assert first.content_sha256 == document.content_sha256 == content_hash(document.content)
+    second = signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.BEST_ABILITY)
+    document.refresh_from_db()
+    assert second.content_sha256 == first.content_sha256 and document.status == DocumentStatus.SEALED
+    assert first.__class__.objects.get(pk=first.pk).invalidated_at is None
+    assert _kinds(document) == [
+        "agreement.prepared",
+        "agreement.statement-chosen",
+        "agreement.signed",
+        "agreement.signed",
+        "agreement.sealed",
+    ]
+
+
+def test_end_of_year_second_signer_who_disagrees_changes_the_text_and_the_first_signs_again(signing):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    first = signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
+    document.refresh_from_db()
+    met_hash = document.content_sha256
+    second = signing.sign(
+        document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Backlog all year"
+    )
+    document.refresh_from_db()
+    first.refresh_from_db()
+    assert first.invalidated_at is not None and first.content_sha256 == met_hash
+    assert second.content_sha256 == document.content_sha256 != met_hash
+    assert "not been met satisfactorily" in document.content and "Backlog all year" in document.content
+    assert document.status == DocumentStatus.PART_SIGNED
+    assert "agreement.statement-changed" in _kinds(document) and "agreement.invalidated" in _kinds(document)
+    # The first signer, on a page showing the old text, is refused and shown the new one.
+    with pytest.raises(ValidationError, match="changed since you opened it"):
+        signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET, shown_sha256=met_hash)
+    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Backlog all year")
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SEALED
+    assert set(document.signatures.filter(invalidated_at__isnull=True).values_list("content_sha256", flat=True)) == {
+        document.content_sha256
+    }
+
+
+def test_statement_rules(signing):
+    soi = signing.prepare()
+    with pytest.raises(ValidationError) as error:
+        signing.sign(soi, "la-manager", Side.LA, statement=YearStatement.MET)
+    assert "statement" in error.value.message_dict
+    eoy = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    with pytest.raises(ValidationError) as error:
+        signing.sign(eoy, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="  ")
+    assert "not_met_reason" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        signing.sign(eoy, "la-manager", Side.LA, statement="maybe")
+    assert "statement" in error.value.message_dict
+    # A wrong password changes nothing, not even the statement.
+    with pytest.raises(ValidationError):
+        signing.sign(eoy, "la-manager", Side.LA, statement=YearStatement.MET, password="wrong")
+    eoy.refresh_from_db()
+    assert eoy.statement == "" and eoy.signatures.count() == 0
+    # The reason is kept only with "not met".
+    signing.sign(eoy, "la-manager", Side.LA, statement=YearStatement.MET, not_met_reason="ignored")
+    eoy.refresh_from_db()
+    assert eoy.not_met_reason == "" and "ignored" not in eoy.content
+
+
+def test_one_person_never_signs_for_both_sides(signing, world):
+    both = signing.users["district-manager"]
+    from liaison.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=both, role=Role.LA_BENEFITS_MANAGER, local_authority=world.la1)
+    document = signing.prepare()
+    signing.sign(document, "district-manager", Side.JCP)
+    with pytest.raises(ValidationError, match="other side"):
+        signing.sign(document, "district-manager", Side.LA)
+    assert document.signatures.count() == 1
 
 
 def test_sealed_document_is_never_edited_a_change_is_a_new_version(signing):
@@ -129,21 +218,98 @@ def test_one_la_signs_on_behalf_of_all_the_board_las(signing, world):
     assert "Authority Straddle" in text
 
 
-def test_not_met_needs_a_reason_and_opens_a_review_for_the_board(signing):
-    with pytest.raises(ValidationError):
-        signing.prepare(kind=DocumentKind.END_OF_YEAR, statement=YearStatement.NOT_MET)
-    meeting = MeetingFactory(
-        board=signing.board, status="scheduled", date=signing.board.established_on.replace(year=2099)
+def test_not_met_opens_a_review_action_for_the_board_on_its_next_agenda(signing):
+    held = MeetingFactory(board=signing.board, date=timezone.localdate() - datetime.timedelta(days=20))
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Targets missed")
+    assert not Action.objects.exists()
+    signing.sign(
+        document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Targets missed"
     )
-    document = signing.prepare(
-        kind=DocumentKind.END_OF_YEAR, statement=YearStatement.NOT_MET, not_met_reason="Targets missed all year"
-    )
-    signing.sign(document, "la-manager", Side.LA)
-    signing.sign(document, "district-manager", Side.JCP)
     document.refresh_from_db()
     assert document.review_opened
-    item = AgendaItem.objects.get(meeting=meeting, source="agreements")
-    assert "Targets missed" in item.body
+    action = document.review_action
+    assert action.board == signing.board and action.meeting == held
+    assert action.owner == signing.board.erm and "Targets missed" in action.description
+    nation = document.signing_authority.nation
+    assert action.due_date == add_working_days(timezone.localdate(), services.REVIEW_ACTION_WORKING_DAYS, nation)
+    assert Event.objects.filter(kind="action.added", subject_id=action.pk, data__source="agreements").exists()
+    next_meeting = MeetingFactory(
+        board=signing.board, status="scheduled", date=timezone.localdate() + datetime.timedelta(days=40)
+    )
+    assert action in carried_forward_actions(next_meeting)
+    assert "agreement.review-opened" in _kinds(document)
+
+    # A new version signed "not met" again carries on with the same review, not a second action.
+    new = services.document_new_version(actor=signing.users["erm"], document=document)
+    assert new.statement == "" and "No statement chosen yet" in new.content
+    signing.sign(new, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Still behind")
+    signing.sign(new, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Still behind")
+    new.refresh_from_db()
+    assert new.review_action == action and Action.objects.count() == 1
+
+
+def test_met_opens_no_review(signing):
+    MeetingFactory(board=signing.board)
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
+    signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.MET)
+    document.refresh_from_db()
+    assert document.is_sealed and not document.review_opened and not Action.objects.exists()
+
+
+def test_preparing_checks_the_period_and_refuses_a_second_document_for_the_same_la_and_period(signing, world):
+    with pytest.raises(ValidationError) as error:
+        signing.prepare(period_start=datetime.date(2007, 4, 1))
+    assert "period_start" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        signing.prepare(kind=DocumentKind.END_OF_YEAR, period_end=datetime.date(2010, 3, 31))
+    assert "An End of Year Sign-off covers one year" in str(error.value)
+    with pytest.raises(ValidationError) as error:
+        signing.prepare(signing_authority=world.la3)
+    assert "signing_authority" in error.value.message_dict
+    signing.prepare(period_end=datetime.date(2011, 3, 31))
+    with pytest.raises(ValidationError, match="make a new version"):
+        signing.prepare(signing_authority=world.la12, on_behalf_of_all=True)
+    signing.prepare(kind=DocumentKind.END_OF_YEAR)  # another kind is another document
+    assert signing.board.signing_documents.count() == 2
+
+
+def test_new_version_of_a_document_signed_on_behalf_of_all_lists_the_board_las_as_they_are_now(signing, world):
+    document = signing.prepare(on_behalf_of_all=True)
+    signing.sign(document, "la-manager", Side.LA)
+    signing.board.local_authorities.add(world.la2)
+    new = services.document_new_version(actor=signing.users["erm"], document=document, delivery_centre="BDC North")
+    assert set(new.covered_authorities.all()) == {world.la1, world.la12, world.la2}
+    assert "Authority Two" in new.content and "BDC North" in new.content and new.supersedes == document
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SUPERSEDED
+    with pytest.raises(ValidationError, match="newer version"):
+        services.document_new_version(actor=signing.users["erm"], document=document)
+    with pytest.raises(PermissionDenied):
+        services.document_new_version(actor=signing.users["district-manager"], document=new)
+
+
+def test_evaluation_is_recorded_nationally_and_not_in_the_future(signing):
+    with pytest.raises(PermissionDenied):
+        services.evaluation_record(
+            actor=signing.users["erm"], agreement=signing.agreement, evaluated_on=datetime.date(2009, 4, 1)
+        )
+    with pytest.raises(ValidationError):
+        services.evaluation_record(
+            actor=signing.users["gpt"],
+            agreement=signing.agreement,
+            evaluated_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    with pytest.raises(ValidationError):
+        services.evaluation_record(
+            actor=signing.users["gpt"], agreement=signing.agreement, evaluated_on=datetime.date(2008, 3, 31)
+        )
+    evaluation = services.evaluation_record(
+        actor=signing.users["gpt"], agreement=signing.agreement, evaluated_on=datetime.date(2009, 4, 1), notes="Fine"
+    )
+    assert evaluation.recorded_by == signing.users["gpt"]
+    assert Event.objects.filter(kind="agreement.evaluated", subject_id=signing.agreement.pk).count() == 1
 
 
 def test_only_the_board_erm_prepares(signing, world):

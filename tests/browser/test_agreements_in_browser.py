@@ -1,26 +1,22 @@
-"""Both parties sign a Statement of Intent in a real Chromium; the sealed PDF is downloaded, read back and its seal
-validated with pyHanko; a tampered copy fails on the verify page."""
+"""The ERM prepares an End of Year Sign-off and both parties sign it in a real Chromium, the first choosing "not
+met"; the sealed PDF is downloaded, read back and its seal validated with pyHanko; a tampered copy fails on the
+verify page."""
 
-import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from agreements import services
-from agreements.models import Agreement, DocumentKind, DocumentStatus, SigningDocument
+from agreements.models import DocumentKind, DocumentStatus, SigningDocument
 from agreements.seal import seal_check
-from boards.models import Board
-from liaison.models import LocalAuthority
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign(page, live_server, document, password, printed_name):
     page.goto(f"{live_server.url}/agreements/{document.pk}/")
-    expect(page.locator("#document-text")).to_contain_text("We have read the service level agreement")
+    expect(page.locator("#document-text")).to_contain_text("We have reviewed partnership working")
     page.get_by_label("Your password").fill(password)
     page.get_by_label("Printed name").fill(printed_name)
     page.get_by_label("I have read the text above").check()
@@ -28,26 +24,41 @@ def _sign(page, live_server, document, password, printed_name):
 
 
 def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, sign_in, assert_accessible, tmp_path):
-    erm = get_user_model().objects.get(username="erm")
-    document = services.document_prepare(
-        actor=erm,
-        agreement=Agreement.objects.get(version="FINAL VERSION 1.0"),
-        kind=DocumentKind.STATEMENT_OF_INTENT,
-        board=Board.objects.get(title="Greater Manchester Joint Board"),
-        signing_authority=LocalAuthority.objects.get(gss_code="E08000003"),
-        delivery_centre="Manchester Benefit Delivery Centre",
-        period_start=datetime.date(2010, 4, 1),
-        period_end=datetime.date(2011, 3, 31),
-    )
+    sign_in(page, "erm")
+    page.goto(f"{live_server.url}/agreements/")
+    assert_accessible(page)
+    page.get_by_role("link", name="End of Year Sign-off for Greater Manchester Joint Board").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prepare an End of Year Sign-off")
+    assert_accessible(page)
+    page.get_by_label("Manchester", exact=True).check()
+    page.get_by_label("The year from April of").fill("2009")
+    page.get_by_role("button", name="Prepare for signing").click()
+    expect(page.locator("#document-text")).to_contain_text("No statement chosen yet")
+    document = SigningDocument.objects.get(kind=DocumentKind.END_OF_YEAR, period_start__year=2009)
+    page.context.clear_cookies()
 
     sign_in(page, "la-manager")
     page.get_by_role("link", name="Agreements").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Agreements and signing")
     assert_accessible(page)
-    _sign(page, live_server, document, "wrong-password", "HELEN BROOKS")
+    page.goto(f"{live_server.url}/agreements/{document.pk}/")
+    page.get_by_label("have not been met satisfactorily").check()
+    page.get_by_label("Your password").fill("liaison")
+    page.get_by_label("Printed name").fill("HELEN BROOKS")
+    page.get_by_label("I have read the text above").check()
+    page.get_by_role("button", name="Sign this document").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say briefly why")
+    page.get_by_label("If not met: why, briefly").fill("Change of circumstances forwarded late all year")
+    page.get_by_label("Your password").fill("wrong-password")
+    page.get_by_label("I have read the text above").check()
+    page.get_by_role("button", name="Sign this document").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The password is not right")
+    expect(page.get_by_label("have not been met satisfactorily")).to_be_checked()
     assert_accessible(page)
-    _sign(page, live_server, document, "liaison", "HELEN BROOKS")
+    page.get_by_label("Your password").fill("liaison")
+    page.get_by_label("I have read the text above").check()
+    page.get_by_role("button", name="Sign this document").click()
+    expect(page.locator("#document-text")).to_contain_text("Change of circumstances forwarded late all year")
     expect(page.locator("#signature-la")).to_contain_text("HELEN BROOKS")
     expect(page.locator("#document-status")).to_have_text("Signed by one party")
     page.context.clear_cookies()
@@ -56,6 +67,7 @@ def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, 
     _sign(page, live_server, document, "liaison", "DAVID OKAFOR")
     expect(page.locator("#document-status")).to_have_text("Signed by both and sealed")
     expect(page.locator("#audit")).to_be_visible()
+    expect(page.locator("#review-action")).to_contain_text("A review action is open for the Joint Board")
     assert_accessible(page)
     document.refresh_from_db()
     assert document.status == DocumentStatus.SEALED
@@ -67,8 +79,14 @@ def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, 
     pdf = path.read_bytes()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "HELEN BROOKS" in text and "DAVID OKAFOR" in text and "Audit record" in text
+    words = " ".join(text.split())
+    assert "not been met satisfactorily" in words and "forwarded late all year" in words
     check = seal_check(pdf)
     assert check.intact and check.trusted
+
+    page.goto(f"{live_server.url}{document.agreement.get_absolute_url()}")
+    expect(page.locator("#next-evaluation")).to_be_visible()
+    assert_accessible(page)
 
     page.goto(f"{live_server.url}/agreements/verify/")
     assert_accessible(page)
