@@ -9,12 +9,13 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets chromium run migrate demo test test-fast lint format check-migrations worker beat clean
+.PHONY: help install assets chromium run migrate demo test test-fast bench lint format check-migrations worker beat clean
 
 help:
 	@echo "make run     install, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test    install, then lint, migration check and the whole test suite"
 	@echo "make lint    ruff check and format check"
+	@echo "make bench   time what the issues give a budget for (10,000-row sample upload: 5 s)"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL); make beat for the scheduler"
 
 $(BIN)/python:
@@ -79,6 +80,10 @@ test: install chromium lint check-migrations
 # Everything but the browser and service tests, for a quick loop while coding.
 test-fast: install
 	$(BIN)/pytest -m "not browser and not services" -q
+
+# Timings live here, never in the test suite; DATABASE_URL chooses the database as for the tests.
+bench: install
+	$(BIN)/python bench/uploads.py
 
 worker: install
 	$(BIN)/celery -A liaison worker --loglevel=info

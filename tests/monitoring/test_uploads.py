@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -161,15 +160,13 @@ def test_unreadable_files_are_refused(name):
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_ten_thousand_rows_import_in_under_five_seconds(setup, client, kind):
+def test_ten_thousand_rows_import_through_the_page(setup, client, kind):
+    """Correctness at full size; `make bench` times the same upload against its 5-second budget."""
     exercise = setup.exercise("ADM-6", throughput=400_000)
     rows = [[f"R-{n}", f"2024-01-{1 + n % 28:02d}", f"2024-02-{1 + n % 28:02d}"] for n in range(10_000)]
     header = ["case_reference", "start_date", "end_date"]
     file = csv_file([",".join(r) for r in [header, *rows]]) if kind == "csv" else xlsx_file([header, *rows])
     client.force_login(setup.monitor)
-    began = time.perf_counter()
     response = client.post(reverse("monitoring:exercise-upload", args=[exercise.pk]), {"file": file})
-    took = time.perf_counter() - began
     assert response.status_code == 302
     assert Sample.objects.filter(exercise=exercise, working_days__isnull=False).count() == 10_000
-    assert took < 5, f"10,000 rows took {took:.1f} s"
