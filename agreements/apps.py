@@ -12,3 +12,4 @@ class AgreementsConfig(AppConfig):
         import_module("agreements.checks")
         import_module("agreements.demo")
         import_module("agreements.contributions").register()
+        import_module("agreements.home").register()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from agreements.models import Agreement, SigningDocument
+from agreements.models import Agreement, DocumentStatus, Side, Signature, SigningDocument
 from boards.models import Board, BoardStatus
-from liaison.models import Event
+from liaison.models import Event, Role, RoleAssignment
 
 
 def document_list(*, user) -> QuerySet[SigningDocument]:
@@ -14,6 +14,33 @@ def document_list(*, user) -> QuerySet[SigningDocument]:
         SigningDocument.objects.filter(board__in=Board.objects.visible_to(user).values("pk"))
         .select_related("agreement", "board", "signing_authority", "review_action__owner")
         .order_by("-period_start", "board__title", "kind", "-version")
+    )
+
+
+def awaiting_signature(*, user) -> QuerySet[SigningDocument]:
+    """Documents waiting for this user's signature: `signing.holds_side` for an unsigned side, as one query."""
+    current = Signature.objects.filter(document=OuterRef("pk"), invalidated_at__isnull=True)
+    roles = RoleAssignment.objects.filter(user=user)
+    manager_boards = Board.districts.through.objects.filter(
+        district_id__in=roles.filter(role=Role.DISTRICT_MANAGER).values("district_id")
+    ).values("board_id")
+    jcp_holder = Q(board__jcp_chair__user=user) | Q(board__in=manager_boards)
+    board_member = Board.local_authorities.through.objects.filter(
+        board_id=OuterRef("board_id"), localauthority_id=OuterRef("signing_authority_id")
+    )
+    la_holder = Q(signing_authority__in=roles.filter(role=Role.LA_BENEFITS_MANAGER).values("local_authority_id")) & Q(
+        Exists(board_member)
+    )
+    return (
+        document_list(user=user)
+        .filter(status__in=[DocumentStatus.AWAITING, DocumentStatus.PART_SIGNED])
+        .filter(
+            (jcp_holder & ~Q(Exists(current.filter(side=Side.JCP))))
+            | (la_holder & ~Q(Exists(current.filter(side=Side.LA))))
+        )
+        # One person never signs for both sides.
+        .exclude(Exists(current.filter(signer=user)))
+        .order_by("asked_at", "pk")
     )
 
 

@@ -12,3 +12,4 @@ class MonitoringConfig(AppConfig):
         import_module("monitoring.checks")
         import_module("monitoring.demo")
         import_module("monitoring.contributions").register()
+        import_module("monitoring.home").register()

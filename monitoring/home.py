@@ -1,0 +1,49 @@
+"""What monitoring adds to the home page: the areas and exercises the user monitors."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from liaison.home import register_home_panel
+from monitoring.models import Area, Exercise, period_label, period_start
+
+SHOWN = 5
+
+
+def monitoring_panel(request) -> str | None:
+    """Exercises still open, and this period's areas with no exercise yet, where the user is the named monitor."""
+    current = period_start(timezone.localdate())
+    open_exercises = (
+        Exercise.objects.visible_to(request.user)
+        .filter(area__monitor=request.user, completed_at__isnull=True)
+        .select_related("area__standard", "area__plan__board", "local_authority")
+        .annotate(sampled=Count("samples"))
+        .order_by("sampled_to", "pk")
+    )
+    unstarted = (
+        Area.objects.visible_to(request.user)
+        .filter(monitor=request.user, plan__period_start=current, exercises__isnull=True)
+        .select_related("standard", "plan__board")
+        .order_by("plan__board__title", "standard__code")
+    )
+    exercises = list(open_exercises[:SHOWN])
+    areas = list(unstarted[:SHOWN])
+    if not exercises and not areas:
+        return None
+    return render_to_string(
+        "monitoring/home/monitoring.html",
+        {
+            "exercises": exercises,
+            "exercises_total": open_exercises.count() if len(exercises) == SHOWN else len(exercises),
+            "areas": areas,
+            "areas_total": unstarted.count() if len(areas) == SHOWN else len(areas),
+            "period": period_label(current),
+        },
+        request=request,
+    )
+
+
+def register() -> None:
+    register_home_panel(30, monitoring_panel, name="monitoring.mine")
