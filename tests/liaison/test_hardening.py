@@ -219,3 +219,17 @@ def test_loading_the_demo_again_keeps_what_users_changed(settings):
     assert Contact.objects.get(pk=renamed.pk).name == "Renamed Person"
     assert IssueCategory.objects.get(code="nino-applied-for").name == "NINO applications (local wording)"
     assert Group.objects.filter(name=Role.ERM.label).exists()
+
+
+def test_no_page_template_uses_inline_styles_the_csp_would_block():
+    """style-src is 'self' only: a style="" attribute is silently dropped by the browser (PDF templates excepted)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("templates", "liaison", "boards", "escalation", "monitoring", "agreements")
+        for path in (root / folder).rglob("*.html")
+        if "/pdf/" not in str(path) and " style=" in path.read_text()
+    ]
+    assert offenders == []
