@@ -21,6 +21,7 @@ from liaison.models import Role, RoleAssignment
 from monitoring import services
 from monitoring.catalogue import seed_catalogue
 from monitoring.models import Plan, Standard, period_start
+from monitoring.uploads import expected_columns
 
 # Per period, the areas chosen: (standard, local risk, share of cases on time).
 AREAS = [
@@ -98,6 +99,7 @@ def load_monitoring_demo(today: datetime.date) -> dict[str, int]:
                 )  # fmt: skip
                 size = exercise.required_size - (3 if previous and code == "ADM-3" else 0)
                 target = max(t.days for t in standards[code].thresholds.all()) if code != "ADM-8" else 5
+                rows = []
                 for n in range(size):
                     started = week + datetime.timedelta(days=rng.randint(0, 4))
                     # Every fourth case late for the 2-day target where the demo misses ADM-2.
@@ -107,12 +109,20 @@ def load_monitoring_demo(today: datetime.date) -> dict[str, int]:
                     else:
                         days = rng.randint(0, target) if fast else target + rng.randint(1, 6)
                     ended = calendar.add_working_days(started, days, authority.nation)
-                    services.sample_add(
-                        actor=actor, exercise=exercise, case_reference=f"{code}-{start:%y%m}-{n + 1:04d}",
-                        started_on=started, ended_on=ended if ended <= today else None,
-                        compliant=(rng.random() < on_time) if code == "ADM-8" else None,
-                    )  # fmt: skip
-                    counts["samples"] += 1
+                    rows.append(
+                        {
+                            "row": n + 2,
+                            "case_reference": f"{code}-{start:%y%m}-{n + 1:04d}",
+                            "start_date": started,
+                            "end_date": ended if ended <= today else None,
+                            "compliant": (rng.random() < on_time) if code == "ADM-8" else None,
+                            "errors": {},
+                        }
+                    )
+                # As a monitor would: one file per exercise, saved whole.
+                counts["samples"] += services.samples_import(
+                    actor=actor, exercise=exercise, rows=rows, columns=expected_columns(code == "ADM-8")
+                )
                 if start != current:
                     services.exercise_complete(actor=actor, exercise=exercise)
                 counts["exercises"] += 1

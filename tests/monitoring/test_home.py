@@ -17,7 +17,7 @@ def test_the_monitor_sees_open_exercises_and_unstarted_areas_in_constant_queries
     exercise = setup.exercise("ADM-3", throughput=200)
     setup.area("ADM-5")
     page = client.get(reverse("home")).content.decode()
-    assert "1 exercise still open." in page and exercise.get_absolute_url() in page
+    assert "1 exercise not yet completed." in page and exercise.get_absolute_url() in page
     assert "0 of 5 cases recorded" in page
     assert "1 area of" in page and "ADM-5: " in page
     with CaptureQueriesContext(connection) as few:
@@ -28,7 +28,7 @@ def test_the_monitor_sees_open_exercises_and_unstarted_areas_in_constant_queries
     setup.area("ADM-7")
     with django_assert_max_num_queries(len(few) + 1):  # one count, once more exercises are open than are listed
         page = client.get(reverse("home")).content.decode()
-    assert "5 exercises still open." in page and "2 areas of" in page
+    assert "5 exercises not yet completed." in page and "2 areas of" in page
 
     # Someone else's monitoring is not theirs to do.
     client.force_login(setup.users["erm"])
