@@ -46,6 +46,17 @@ def celery_eager():
 
 
 @pytest.fixture
+def postgres_only():
+    """Row locks need PostgreSQL: skip on SQLite, but fail where CI promised the real services."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if settings.REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES is set but the database is not PostgreSQL")
+        pytest.skip("Row locks need PostgreSQL; set DATABASE_URL to run this test")
+
+
+@pytest.fixture
 def require_services():
     """Whether a missing PostgreSQL/Redis must fail the test (CI) rather than skip it (a bare laptop)."""
     return settings.REQUIRE_SERVICES

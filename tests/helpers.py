@@ -6,3 +6,32 @@ def body(response) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
     return response.content
+
+
+def race(*actions):
+    """Run each action in its own thread and database connection, all released at the same moment.
+
+    Returns what each action returned, or the exception it raised, in order.
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(i, action):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = action()
+        except Exception as error:  # the outcome of each racer is what the test inspects
+            outcomes[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes

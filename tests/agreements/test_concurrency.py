@@ -1,57 +1,24 @@
 """Two signers at the same moment on PostgreSQL: the document row lock lets both land and seals the document once."""
 
-import threading
-
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from agreements.models import DocumentKind, DocumentStatus, Side, Signature, YearStatement
 from agreements.seal import seal_check
 from liaison.models import Event, Role
 from tests.factories import user_with_role
+from tests.helpers import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def on_postgres():
-    if connection.vendor != "postgresql":
-        if settings.REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES is set but the database is not PostgreSQL")
-        pytest.skip("Row locks need PostgreSQL; set DATABASE_URL to run this test")
-
-
-def at_once(*calls):
-    """Start every call in its own thread (and database connection) at the same moment; return what each gave."""
-    start = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # each signer's outcome is what the test checks
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _events(document, kind):
     return Event.objects.filter(subject_type="agreements.signingdocument", subject_id=document.pk, kind=kind).count()
 
 
-def test_both_signers_at_once_both_land_and_the_document_is_sealed_once(on_postgres, signing):
+def test_both_signers_at_once_both_land_and_the_document_is_sealed_once(postgres_only, signing):
     document = signing.prepare()
-    results = at_once(
+    results = race(
         lambda: signing.sign(document, "la-manager", Side.LA),
         lambda: signing.sign(document, "district-manager", Side.JCP),
     )
@@ -66,11 +33,11 @@ def test_both_signers_at_once_both_land_and_the_document_is_sealed_once(on_postg
     assert seal_check(bytes(document.sealed_pdf)).ok
 
 
-def test_two_holders_of_the_same_side_at_once_one_signs(on_postgres, signing, world):
+def test_two_holders_of_the_same_side_at_once_one_signs(postgres_only, signing, world):
     second = user_with_role(Role.LA_BENEFITS_MANAGER, local_authority=world.la1, username="w-la-two")
     signing.users["la-manager-two"] = second
     document = signing.prepare()
-    results = at_once(
+    results = race(
         lambda: signing.sign(document, "la-manager", Side.LA),
         lambda: signing.sign(document, "la-manager-two", Side.LA),
     )
@@ -80,9 +47,9 @@ def test_two_holders_of_the_same_side_at_once_one_signs(on_postgres, signing, wo
     assert document.status == DocumentStatus.PART_SIGNED and document.signatures.count() == 1
 
 
-def test_end_of_year_signers_choosing_different_statements_at_once_one_wins_and_the_other_is_told(on_postgres, signing):
+def test_end_of_year_signers_choosing_different_statements_at_once_one_wins_the_other_is_told(postgres_only, signing):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
-    results = at_once(
+    results = race(
         lambda: signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET),
         lambda: signing.sign(
             document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Backlog"

@@ -38,7 +38,7 @@ def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, 
     page.context.clear_cookies()
 
     sign_in(page, "la-manager")
-    page.get_by_role("link", name="Agreements").first.click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Agreements").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Agreements and signing")
     assert_accessible(page)
     page.goto(f"{live_server.url}/agreements/{document.pk}/")

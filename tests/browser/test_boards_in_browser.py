@@ -23,7 +23,7 @@ def fill_date(page, day, scope=None):
 def test_erm_runs_a_board_and_gpt_finds_it_in_the_national_index(demo, live_server, page, sign_in, assert_accessible):
     today = timezone.localdate()
     sign_in(page, "erm")
-    page.get_by_role("link", name="Boards").first.click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Boards").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Joint Boards")
     assert_accessible(page)
 

@@ -36,7 +36,7 @@ def test_la_managers_issue_goes_through_every_level_to_the_gpt_and_back(
     demo, live_server, page, sign_in, assert_accessible, act
 ):
     sign_in(page, "la-manager")
-    page.get_by_role("link", name="Issues").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Issues").click()
     assert_accessible(page)
     page.get_by_role("link", name="Log an issue").click()
     assert_accessible(page)

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_monitor_uploads_samples_and_sees_results(demo, live_server, page, sign_in, assert_accessible):
     sign_in(page, "monitor")
-    page.get_by_role("link", name="Monitoring").first.click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Monitoring").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Monitoring the Partnership Agreement")
     assert_accessible(page)
     page.get_by_role("link", name="Greater Manchester Joint Board").click()

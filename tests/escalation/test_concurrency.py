@@ -1,46 +1,13 @@
 """Two people act on the same issue at once: one wins, the other is told, and nothing is half-applied."""
 
-import threading
-
 import pytest
-from django.conf import settings
-from django.db import connection, connections
 
 from escalation import services
 from escalation.models import Issue, Level, StepKind
 from escalation.route import StaleIssue
+from tests.helpers import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        if settings.REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES is set but the database is not PostgreSQL")
-        pytest.skip("Row locks need PostgreSQL; set DATABASE_URL to run this test")
-
-
-def race(*actions):
-    """Run each action in its own thread and database connection, all released at the same moment."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(i, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = action()
-        except Exception as error:  # the outcome of each racer is what the test inspects
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_escalate_and_resolve_at_once_one_wins(postgres_only, route):
