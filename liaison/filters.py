@@ -38,6 +38,14 @@ class GovukFilterSet(django_filters.FilterSet):
             form.helper = helper
         return form
 
+    @property
+    def qs(self):
+        # django-filter drops an invalid value and filters by the rest, which would list more than was asked for:
+        # show the errors over an empty list instead.
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
 
 def search_filter(help_text: str) -> django_filters.CharFilter:
     """A free-text search (the filter set's `search` method), short enough to keep the query small."""
@@ -173,8 +181,10 @@ class ActivityFilter(GovukFilterSet):
         return queryset.filter(query)
 
     def by_district(self, queryset, name, value):
-        # An LA's events belong to each district it sits in.
-        return queryset.filter(Q(district=value) | Q(local_authority__districts=value)).distinct()
+        # An event naming a district is that district's; one naming only an LA belongs to each district it sits in.
+        return queryset.filter(
+            Q(district=value) | Q(district__isnull=True, local_authority__districts=value)
+        ).distinct()
 
     def by_period(self, queryset, name, value):
         since = timezone.now() - datetime.timedelta(days=ACTIVITY_PERIODS[value])

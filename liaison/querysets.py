@@ -94,17 +94,25 @@ class EventQuerySet(models.QuerySet):
         raise TypeError("Events are append-only and cannot be deleted.")
 
     def visible_to(self, user) -> EventQuerySet:
+        """An event about a thing is seen by those who can see the thing (`liaison.event_scopes`); any other event
+        by the district and LA it names: district roles see their districts, an LA's events where the LA is theirs
+        or sits only in their districts, and an LA role its own LA and the JCP side's district events."""
+        from liaison.event_scopes import registered_subjects
+
         scope = scope_for(user)
         if scope.national:
             return self.all()
-        # District roles see everything in their districts, their LAs' events included. An LA role sees its own
-        # LA's events and the JCP side's events in its districts, never another LA's (contact names, issues).
-        return self.filter(
+        subjects = registered_subjects()
+        by_place = (
             Q(district_id__in=scope.district_ids)
-            | Q(local_authority__districts__id__in=scope.district_ids)
+            | Q(district__isnull=True, local_authority__districts__id__in=scope.district_ids)
             | Q(local_authority_id__in=scope.authority_ids)
             | Q(local_authority__isnull=True, district_id__in=scope.visible_district_ids)
-        ).distinct()
+        )
+        visible = ~Q(subject_type__in=list(subjects)) & by_place
+        for label, scoped in subjects.items():
+            visible |= Q(subject_type=label, subject_id__in=scoped(user).values("pk"))
+        return self.filter(visible).distinct()
 
 
 class AlertQuerySet(models.QuerySet):

@@ -13,3 +13,8 @@ class MonitoringConfig(AppConfig):
         import_module("monitoring.demo")
         import_module("monitoring.contributions").register()
         import_module("monitoring.home").register()
+        from liaison.event_scopes import register_event_subject
+        from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard
+
+        for model in (Area, Attestation, Exercise, Plan, Sample, Standard):
+            register_event_subject(model._meta.label_lower, model.objects.visible_to)

@@ -18,7 +18,14 @@ from simple_history.models import HistoricalRecords
 
 from boards.models import Board
 from liaison.models import LocalAuthority
-from monitoring.querysets import AreaQuerySet, ExerciseQuerySet, PlanQuerySet, SampleQuerySet, StandardQuerySet
+from monitoring.querysets import (
+    AreaQuerySet,
+    AttestationQuerySet,
+    ExerciseQuerySet,
+    PlanQuerySet,
+    SampleQuerySet,
+    StandardQuerySet,
+)
 
 MINIMUM_AREAS = 3
 SAMPLE_RATE = 0.025
@@ -275,6 +282,7 @@ class Attestation(models.Model):
     attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attested_at = models.DateTimeField(default=timezone.now)
 
+    objects = AttestationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

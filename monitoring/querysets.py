@@ -57,6 +57,10 @@ class AreaQuerySet(_ByBoard):
     board_path = "plan__board"
 
 
+class AttestationQuerySet(_ByBoard):
+    board_path = "area__plan__board"
+
+
 class ExerciseQuerySet(_ByBoard):
     board_path = "area__plan__board"
 

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.events import event_record
-from liaison.models import Event
+from liaison.models import Event, Role
+from tests.boards.factories import MeetingFactory, board_for
+from tests.factories import user_with_role
 from tests.helpers import body
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,18 @@ def events(world):
     )
     event_record(kind="board.created", summary="Board set up in Two", district=world.d2)
     event_record(kind="agreement.signed", summary="Statement signed at Authority Three", local_authority=world.la3)
+    # A straddling LA's event named with the other district belongs to that district, not to every district of the LA.
+    event_record(
+        kind="alert.raised",
+        summary="Alert for Two and Authority Straddle",
+        district=world.d2,
+        local_authority=world.la12,
+    )
+    # An event about a thing is seen by those who see the thing: this board is District Two's and the Straddle LA's.
+    board = board_for(world, district=world.d2, authority=world.la12, title="Straddle board")
+    event_record(kind="board.created", summary="Straddle board set up", subject=board, district=world.d2)
+    meeting = MeetingFactory(board=board)
+    event_record(kind="meeting.held", summary="Straddle board met", subject=meeting, district=world.d2)
 
 
 EVERYTHING = {
@@ -46,6 +60,9 @@ EVERYTHING = {
     "Issue between One and Authority Straddle",
     "Board set up in Two",
     "Statement signed at Authority Three",
+    "Alert for Two and Authority Straddle",
+    "Straddle board set up",
+    "Straddle board met",
 }
 
 # What each role's scope covers (world: erm etc. in d1, la-manager at la1, regional-erm over North = d1 and d2).
@@ -63,6 +80,16 @@ SEES = {
         "Issue between One and Authority One",
     },
     "regional-erm": EVERYTHING - {"JCP contact added in Three", "Statement signed at Authority Three"},
+    "la12-manager": {
+        # Events naming only a district of theirs (here without a subject) are the JCP side's, which LA roles see.
+        "JCP contact added in One",
+        "Board set up in Two",
+        "Contact added at Authority Straddle",
+        "Issue between One and Authority Straddle",
+        "Alert for Two and Authority Straddle",
+        "Straddle board set up",
+        "Straddle board met",
+    },
     "gpt": EVERYTHING,
     "admin": EVERYTHING,
 }
@@ -76,7 +103,8 @@ def shown(client, **params) -> set[str]:
 @pytest.mark.parametrize("role", sorted(SEES))
 def test_each_role_sees_only_its_scope_on_the_page_and_in_the_export(client, world, role):
     events(world)
-    client.force_login(world.users[role])
+    users = {**world.users, "la12-manager": user_with_role(Role.LA_BENEFITS_MANAGER, local_authority=world.la12)}
+    client.force_login(users[role])
     assert shown(client) == SEES[role]
     exported = csv.DictReader(io.StringIO(body(client.get(reverse("activity-export"))).decode("utf-8-sig")))
     assert {row["What happened"] for row in exported} == SEES[role]
@@ -99,11 +127,13 @@ def test_filters_narrow_by_area_district_period_and_words(client, world):
     assert "Board set up in Two" in page and "Meeting held in Two last year" in page
     page = client.get(reverse("activity"), {"area": "boards", "period": "year"}).content.decode()
     assert "Board set up in Two" in page and "Meeting held in Two last year" not in page
-    # An LA's events belong to each district it sits in.
+    # An event naming only an LA belongs to each district the LA sits in; one naming a district, to that district.
     assert shown(client, district="d2") == {
         "Contact added at Authority Straddle",
-        "Issue between One and Authority Straddle",
         "Board set up in Two",
+        "Alert for Two and Authority Straddle",
+        "Straddle board set up",
+        "Straddle board met",
     }
     assert shown(client, q="straddle issue") == {"Issue between One and Authority Straddle"}
 
@@ -115,6 +145,9 @@ def test_bad_filters_are_explained_and_the_export_is_not_widened(client, world):
     page = response.content.decode()
     assert "There is a problem" in page
     assert "Search must be 100 characters or fewer" in page
+    assert "0 events." in page and "JCP contact added in One" not in page
+    page = client.get(reverse("activity"), {"period": "bogus"}).content.decode()
+    assert "There is a problem" in page and "0 events." in page
     export = client.get(reverse("activity-export"), {"district": "d3"})
     assert export.status_code == 302 and export["Location"].startswith(reverse("activity"))
 

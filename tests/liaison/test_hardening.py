@@ -49,7 +49,7 @@ def test_an_overlong_search_is_refused_with_a_message(world, client):
 def test_many_search_words_only_use_the_first_eight(world, client):
     ContactFactory(name="Ada Lovelace", district=world.d1)
     client.force_login(world.users["erm"])
-    response = client.get(reverse("contact-list"), {"q": "ada " * 8 + "nomatch " * 10})
+    response = client.get(reverse("contact-list"), {"q": "ada " * 8 + "zz " * 10})
     assert "Ada Lovelace" in response.content.decode()
 
 
