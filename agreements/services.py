@@ -362,14 +362,14 @@ def document_sign(
     new_status = signing.status_after(document, set(current) | {side})
     signing.check_transition(document.status, new_status)
     if new_status == DocumentStatus.SEALED:
-        _seal(document)
+        _seal(document, actor)
     else:
         document.status = new_status
         document.save(update_fields=["status"])
     return signature
 
 
-def _seal(document: SigningDocument) -> None:
+def _seal(document: SigningDocument, actor) -> None:
     now = timezone.now()
     signatures = list(_current_signatures(document).select_related("signer"))
     events = list(
@@ -396,7 +396,7 @@ def _seal(document: SigningDocument) -> None:
         sha256=document.content_sha256,
     )
     if document.statement == YearStatement.NOT_MET:
-        _open_review(document)
+        _open_review(document, actor)
 
 
 REVIEW_ACTION_WORKING_DAYS = 20
@@ -418,6 +418,7 @@ def _open_review(document: SigningDocument, actor=None) -> bool:
         earlier = earlier.supersedes
     due = calendar.add_working_days(timezone.localdate(), REVIEW_ACTION_WORKING_DAYS, document.signing_authority.nation)
     action = action_raise(
+        actor=actor,
         board=document.board,
         description=(
             f"Review the effective partnership arrangements, with an aim to improving them: the End of Year Sign-off "

@@ -160,7 +160,7 @@ def load_boards_demo(today: datetime.date) -> dict[str, int]:
         # History, not the live table: a checklist a user seeded, ticked off or cleared is theirs, not re-seeded.
         if not TransitionAction.history.filter(district_id=district.pk).exists():
             created["transition actions"] += transition_seed(
-                actor=None, district=district, start=today - relativedelta(months=7)
+                actor=users["admin"], district=district, start=today - relativedelta(months=7)
             )
             # The early rows are done, the later ones overdue or to do; the demo ERM's own district is up to date
             # so that their dashboard shows only what they are asked to fix.

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from boards.models import Action, Board, BoardStatus
 from liaison.home import register_home_panel
+from liaison.models import Contact
 from liaison.scoping import scope_for
 
 SHOWN = 5
@@ -26,9 +27,13 @@ def boards_panel(request) -> str | None:
 
 
 def actions_panel(request) -> str | None:
-    """Open actions the user owns, through the contact record linked to them."""
+    """Open actions the user owns, through a contact record linked to them that is still in post."""
     today = timezone.localdate()
-    mine = Action.objects.visible_to(request.user).open().filter(owner__user=request.user)
+    mine = (
+        Action.objects.visible_to(request.user)
+        .open()
+        .filter(owner__in=Contact.objects.active().filter(user=request.user).values("pk"))
+    )
     counts = mine.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
     if not counts["total"]:
         return None

@@ -355,29 +355,34 @@ def action_add(*, actor, meeting: Meeting, description: str, owner: Contact, due
 
 
 def action_can_update(actor, action: Action) -> bool:
-    """The board's editors may update any action; the person owning it may report on their own."""
-    owner_user_id = Contact.objects.filter(pk=action.owner_id).values_list("user_id", flat=True).first()
-    if owner_user_id is not None and owner_user_id == actor.pk:
+    """The board's editors may update any action; the person owning it, while still in post, reports on their own."""
+    if Contact.objects.active().filter(pk=action.owner_id, user_id=actor.pk).exists():
         return Board.objects.visible_to(actor).filter(pk=action.board_id).exists()
     return Board.objects.editable_by(actor).filter(pk=action.board_id).exists()
 
 
 @transaction.atomic
-def action_raise(*, board: Board, description: str, due_date: datetime.date, source: str) -> Action | None:
-    """Raise an action on a board from another app's work (no actor: the app raises it, as for agenda items).
+def action_raise(*, actor=None, board: Board, description: str, due_date: datetime.date, source: str) -> Action | None:
+    """Raise an action on a board from another app's rule (as for agenda items, the app decides, not a board editor).
 
-    It hangs on the board's latest meeting up to today, so it is carried forward to the next agenda (or, where the
-    board has only meetings to come, on the next one). The board's ERM owns it, or its JCP co-chair where no ERM is
-    named. Returns None, changing nothing, when the board has no meeting or nobody to own the action.
+    `actor` is the person whose act raised it (a signature, say), recorded on the event; None for a scan. It hangs
+    on the board's latest meeting up to today, so it is carried forward to the next agenda (or, where the board has
+    only meetings to come, on the next one). The board's ERM owns it, or its JCP co-chair where no ERM is in post.
+    Returns None, changing nothing, when the board is wound up, has no meeting or has nobody in post to own it.
     """
     board = Board.objects.select_related("erm", "jcp_chair").get(pk=board.pk)
-    owner = board.erm or board.jcp_chair
     today = timezone.localdate()
+    in_post = set(
+        Contact.objects.active(today)
+        .filter(pk__in=[c.pk for c in (board.erm, board.jcp_chair) if c])
+        .values_list("pk", flat=True)
+    )
+    owner = next((c for c in (board.erm, board.jcp_chair) if c and c.pk in in_post), None)
     meetings = Meeting.objects.filter(board=board).exclude(status=MeetingStatus.CANCELLED)
     meeting = meetings.filter(date__lte=today).order_by("-date", "-pk").first() or (
         meetings.filter(status=MeetingStatus.SCHEDULED).order_by("date", "pk").first()
     )
-    if meeting is None or owner is None:
+    if board.status == BoardStatus.WOUND_UP or meeting is None or owner is None:
         return None
     action = Action(
         board=board, meeting=meeting, description=description, owner=owner, due_date=max(due_date, meeting.date)
@@ -387,7 +392,7 @@ def action_raise(*, board: Board, description: str, due_date: datetime.date, sou
     event_record(
         kind="action.added",
         summary=f"{board.title}: action for {owner.name} due {action.due_date:%-d %B %Y} (raised by {source})",
-        actor=None,
+        actor=actor,
         subject=action,
         district=_first_district(board),
         data={"source": source},
@@ -500,9 +505,9 @@ def _end_of_month(day: datetime.date) -> datetime.date:
 def transition_seed(*, actor, district: District, start: datetime.date | None = None) -> int:
     """Give a district its "Moving on" checklist (idempotent); due dates keep the guidelines' spacing.
 
-    `actor` must be able to edit the district; the demo loader alone passes None.
+    `actor` must be able to edit the district.
     """
-    if actor is not None and not District.objects.editable_by(actor).filter(pk=district.pk).exists():
+    if not District.objects.editable_by(actor).filter(pk=district.pk).exists():
         raise PermissionDenied("Only the district's ERM can start its moving-on checklist.")
     start = start or timezone.localdate()
     existing = set(TransitionAction.objects.filter(district=district).values_list("code", flat=True))
@@ -529,7 +534,7 @@ def transition_seed(*, actor, district: District, start: datetime.date | None = 
         )
     TransitionAction.objects.bulk_create(rows)
     TransitionAction.history.bulk_history_create(rows, default_change_reason="Checklist seeded", default_user=actor)
-    if rows and actor is not None:
+    if rows:
         event_record(
             kind="transition.started",
             summary=f"{district.name}: moving-on checklist started ({len(rows)} actions)",

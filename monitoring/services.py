@@ -109,6 +109,9 @@ def standard_create(
         errors["code"] = f"{code} is a national standard's code: give the standard a code of its own"
     elif board is not None and Standard.objects.filter(code=code, board=board).exists():
         errors["code"] = f"The board already has a local standard {code}"
+    elif board is None and Standard.objects.filter(code=code).exists():
+        # Boards already using the code would see two standards of that code in their areas and reports.
+        errors["code"] = f"A board's local standard already uses {code}: choose another code"
     if not title:
         errors["title"] = "Enter what the standard measures"
     if kind not in StandardKind.values:

@@ -79,7 +79,7 @@ def test_action_past_due_alerts_the_owner_and_the_erm(world):
 
 @pytest.mark.django_db
 def test_transition_actions_past_due_go_to_the_erm_and_to_gpt(world):
-    services.transition_seed(actor=None, district=world.d1, start=TODAY - relativedelta(months=6))
+    services.transition_seed(actor=world.users["admin"], district=world.d1, start=TODAY - relativedelta(months=6))
     result = scan("transition-actions-overdue")
     assert result.raised == 2
     erm_alert = Alert.objects.get(key="district:d1:erm")

@@ -51,7 +51,7 @@ def setting(world):
     services.minutes_save(actor=world.users["erm"], meeting=held, text="Draft minutes")
     later = MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=1), status=MeetingStatus.SCHEDULED)
     action = ActionFactory(meeting=held)
-    services.transition_seed(actor=None, district=world.d1)
+    services.transition_seed(actor=world.users["admin"], district=world.d1)
     item = TransitionAction.objects.get(district=world.d1, code="network")
     return board, held, later, action, item
 

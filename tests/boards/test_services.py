@@ -225,8 +225,10 @@ def test_a_submitted_return_is_an_immutable_snapshot(world):
 
 @pytest.mark.django_db
 def test_transition_checklist_is_seeded_once_and_ticked_off_with_a_date(world):
-    assert services.transition_seed(actor=None, district=world.d1, start=datetime.date(2026, 1, 10)) == 9
-    assert services.transition_seed(actor=None, district=world.d1) == 0
+    assert (
+        services.transition_seed(actor=world.users["admin"], district=world.d1, start=datetime.date(2026, 1, 10)) == 9
+    )
+    assert services.transition_seed(actor=world.users["admin"], district=world.d1) == 0
     network = TransitionAction.objects.get(district=world.d1, code="network")
     assert network.due_date == datetime.date(2026, 2, 28)
     assert TransitionAction.objects.get(district=world.d1, code="index").due_date == datetime.date(2026, 6, 15)
@@ -256,3 +258,43 @@ def test_starting_a_districts_checklist_is_recorded_against_its_erm(world):
     assert (event.actor, event.district) == (world.users["erm"], world.d1)
     assert services.transition_seed(actor=world.users["erm"], district=world.d1) == 0
     assert Event.objects.filter(kind="transition.started").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_raised_action_goes_to_an_owner_in_post_and_never_to_a_wound_up_board(world):
+    board = board_for(world)
+    MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=10))
+    signer = world.users["la-manager"]
+    action = services.action_raise(
+        actor=signer, board=board, description="Review the arrangements", due_date=TODAY, source="agreements"
+    )
+    assert action.owner == board.erm
+    assert Event.objects.get(kind="action.added", subject_id=action.pk).actor == signer
+    # The ERM has left: the JCP co-chair owns the next one.
+    board.erm.active_to = TODAY - datetime.timedelta(days=1)
+    board.erm.save()
+    action = services.action_raise(board=board, description="Another", due_date=TODAY, source="agreements")
+    assert action.owner == board.jcp_chair
+    board.status = "wound-up"
+    board.wound_up_on = TODAY
+    board.save()
+    assert services.action_raise(board=board, description="Late", due_date=TODAY, source="agreements") is None
+    assert board.actions.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_owner_who_has_left_no_longer_updates_their_action(world):
+    board = board_for(world)
+    owner = world.users["la-manager"]
+    board.la_chair.user = owner
+    board.la_chair.save()
+    meeting = MeetingFactory(board=board)
+    action = services.action_add(
+        actor=world.users["erm"], meeting=meeting, description="Share", owner=board.la_chair, due_date=TODAY
+    )
+    assert services.action_can_update(owner, action)
+    board.la_chair.active_to = TODAY - datetime.timedelta(days=1)
+    board.la_chair.save()
+    assert not services.action_can_update(owner, action)
+    with pytest.raises(PermissionDenied):
+        services.action_update(actor=owner, action=action, status="done", update="Shared")

@@ -195,7 +195,7 @@ def legacy_items(route):
 
 
 def test_the_moving_on_checklist_links_outstanding_items_to_the_escalation_list(route, client, legacy_items):
-    transition_seed(actor=None, district=route.world.d1)
+    transition_seed(actor=route.world.users["admin"], district=route.world.d1)
     client.force_login(route.users["erm"])
 
     page = client.get(reverse("boards:transition", args=["d1"])).content.decode()
@@ -219,7 +219,7 @@ def test_the_moving_on_checklist_links_outstanding_items_to_the_escalation_list(
 
 
 def test_the_checklist_links_are_per_district(route, client, legacy_items):
-    transition_seed(actor=None, district=route.world.d2)
+    transition_seed(actor=route.world.users["admin"], district=route.world.d2)
     client.force_login(route.users["regional-erm"])
 
     page = client.get(reverse("boards:transition", args=["d2"])).content.decode()

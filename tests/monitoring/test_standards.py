@@ -231,3 +231,12 @@ def test_permission_matrix_of_the_standards_pages(setup, client, role):
     assert Standard.objects.filter(code="NAT-1").exists() is keeps
     assert national.thresholds.filter(days=9).exists() is keeps
     assert national.thresholds.get(days=2).percent == (99 if keeps else 100)
+
+
+def test_a_national_standard_cannot_take_a_code_a_board_already_uses(setup):
+    local_standard(setup, code="LOC-9")
+    with pytest.raises(ValidationError, match="local standard already uses LOC-9"):
+        services.standard_create(
+            actor=setup.users["gpt"], board=None, code="loc-9", title="National post", kind="attestation"
+        )
+    assert Standard.objects.filter(code="LOC-9").count() == 1
