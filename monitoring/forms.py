@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
@@ -252,17 +252,19 @@ class StandardForm(forms.Form):
             Field.textarea("title"),
             Field.radios("kind", legend_size=Size.SMALL),
             Field.text("compliance_target", field_width=Fixed.THREE),
-            Fieldset(
-                *fieldsets,
-                legend="Timeliness standards: the target, as a percentage of cases within a number of working days",
-                legend_size=Size.MEDIUM,
+            # A heading, not a fieldset: each threshold is a fieldset already, and nested legends are read twice.
+            HTML(
+                '<h2 class="govuk-heading-m">Timeliness standards</h2>'
+                '<p class="govuk-hint">The target, as a percentage of cases within a number of working days.</p>'
             ),
+            *fieldsets,
             button="Add the standard",
         )
 
     def clean(self):
         data = super().clean()
         thresholds = []
+        row_of_days: dict[int, int] = {}
         for n in range(1, THRESHOLD_ROWS + 1):
             percent, days = data.get(f"percent_{n}"), data.get(f"days_{n}")
             if f"percent_{n}" in self.errors or f"days_{n}" in self.errors:
@@ -271,7 +273,15 @@ class StandardForm(forms.Form):
                 self.add_error(f"percent_{n}", f"Enter the percentage of cases for the {ORDINALS[n - 1]} threshold")
             elif days is None and percent is not None:
                 self.add_error(f"days_{n}", f"Enter the working days for the {ORDINALS[n - 1]} threshold")
+            elif days in row_of_days:
+                # On the row that repeats, so that the error summary links to the field to change.
+                self.add_error(
+                    f"days_{n}",
+                    f"The {ORDINALS[n - 1]} threshold needs a different number of working days from the "
+                    f"{ORDINALS[row_of_days[days] - 1]}",
+                )
             elif percent is not None:
+                row_of_days[days] = n
                 thresholds.append((percent, days))
         data["thresholds"] = thresholds
         return data

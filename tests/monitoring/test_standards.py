@@ -56,7 +56,7 @@ def test_local_compliance_and_attestation_standards(setup):
         ({"percent_1": "101"}, "percent_1", "from 1 to 100"),
         ({"days_1": "0"}, "days_1", "from 1 to 365"),
         ({"days_1": "two"}, "days_1", "whole number"),
-        ({"percent_2": "100", "days_2": "1"}, "percent_1", "different number of working days"),
+        ({"percent_2": "100", "days_2": "1"}, "days_2", "different number of working days from the first"),
         ({"code": "ADM-1"}, "code", "national standard's code"),
         ({"code": "LOC-0"}, "code", "already has a local standard LOC-0"),
         ({"code": ""}, "code", "Enter a short code"),
