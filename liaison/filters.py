@@ -182,9 +182,8 @@ class ActivityFilter(GovukFilterSet):
 
     def by_district(self, queryset, name, value):
         # An event naming a district is that district's; one naming only an LA belongs to each district it sits in.
-        return queryset.filter(
-            Q(district=value) | Q(district__isnull=True, local_authority__districts=value)
-        ).distinct()
+        in_district = LocalAuthority.districts.through.objects.filter(district=value).values("localauthority_id")
+        return queryset.filter(Q(district=value) | Q(district__isnull=True, local_authority_id__in=in_district))
 
     def by_period(self, queryset, name, value):
         since = timezone.now() - datetime.timedelta(days=ACTIVITY_PERIODS[value])

@@ -103,16 +103,21 @@ class EventQuerySet(models.QuerySet):
         if scope.national:
             return self.all()
         subjects = registered_subjects()
+        # Subqueries rather than joins: no duplicate rows, so no DISTINCT, and the newest-first index still serves.
+        authorities = self.model._meta.get_field("local_authority").related_model
+        authorities_in_districts = authorities.districts.through.objects.filter(
+            district_id__in=scope.district_ids
+        ).values("localauthority_id")
         by_place = (
             Q(district_id__in=scope.district_ids)
-            | Q(district__isnull=True, local_authority__districts__id__in=scope.district_ids)
+            | Q(district__isnull=True, local_authority_id__in=authorities_in_districts)
             | Q(local_authority_id__in=scope.authority_ids)
             | Q(local_authority__isnull=True, district_id__in=scope.visible_district_ids)
         )
         visible = ~Q(subject_type__in=list(subjects)) & by_place
         for label, scoped in subjects.items():
             visible |= Q(subject_type=label, subject_id__in=scoped(user).values("pk"))
-        return self.filter(visible).distinct()
+        return self.filter(visible)
 
 
 class AlertQuerySet(models.QuerySet):
