@@ -1,6 +1,6 @@
 """Demo agreements (`manage.py load_demo`): the 2008-2011 Partnership Agreement, a Statement of Intent signed by
 both and sealed, one awaiting the LA's signature, one signed on behalf of all LAs of a board, and an End of Year
-Sign-off in progress.
+Sign-off in progress (its statement chosen, then signed, by the LA Benefits Manager).
 
 Idempotent: each demo document is keyed on its board, kind, signing LA and period in the history table, so a
 document a user has since changed or replaced is never created again.
@@ -24,7 +24,7 @@ from liaison.models import LocalAuthority
 logger = logging.getLogger(__name__)
 
 BOARD = "Greater Manchester Joint Board"
-# (kind, signing LA GSS code, on behalf of all, first April, statement the first signer chooses, signers)
+# (kind, signing LA GSS code, on behalf of all, first April, statement the first signer chooses, then signers)
 DOCUMENTS = [
     (
         DocumentKind.STATEMENT_OF_INTENT,
@@ -98,11 +98,19 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
             logger.warning("Demo %s for %s not prepared", kind, authority)
             continue
         created["signing documents"] += 1
-        for username, side in signers:
+        for index, (username, side) in enumerate(signers):
             user = users.get(username)
             if user is None:
                 continue
             try:
+                if statement and index == 0:
+                    document = services.document_statement_choose(
+                        actor=user,
+                        document=document,
+                        statement=statement,
+                        not_met_reason="",
+                        shown_sha256=document.content_sha256,
+                    )
                 services.document_sign(
                     actor=user,
                     document=document,
@@ -111,14 +119,12 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
                     printed_name=(user.get_full_name() or user.username).upper(),
                     declaration=True,
                     shown_sha256=document.content_sha256,
-                    statement=document.statement or statement,
-                    not_met_reason=document.not_met_reason,
                     ip_address="127.0.0.1",
                     user_agent="Liaison demo loader",
                 )
             except (PermissionDenied, ValidationError):
                 # A demo user whose password or role was changed: leave the document for them to sign.
-                logger.warning("Demo signature by %s skipped", username)
+                logger.warning("Demo statement or signature by %s skipped", username)
                 continue
             created["signatures"] += 1
             document.refresh_from_db()

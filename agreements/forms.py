@@ -1,4 +1,5 @@
-"""GOV.UK forms for preparing, signing and verifying documents and recording evaluations; services check the rest."""
+"""GOV.UK forms for preparing documents, choosing the End of Year statement, signing, verifying and recording
+evaluations; services check the rest."""
 
 from __future__ import annotations
 
@@ -56,17 +57,11 @@ class SignForm(forms.Form):
     )
     shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, document=None, signed_by_other: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choice = []
-        if document is not None and document.kind == DocumentKind.END_OF_YEAR:
-            choice = self._add_statement_fields(
-                current=document.statement, reason=document.not_met_reason, signed_by_other=signed_by_other
-            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            *choice,
             Field.text("password", field_width=Fluid.ONE_HALF),
             Field.text("printed_name", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("declaration", small=True),
@@ -74,33 +69,49 @@ class SignForm(forms.Form):
             Button("submit", "Sign this document"),
         )
 
-    def _add_statement_fields(self, *, current: str, reason: str, signed_by_other: bool) -> list:
-        """The End of Year statement, chosen by the signers as they sign (see `signing.statement_choice`)."""
-        self.fields["statement"] = forms.ChoiceField(
-            label="Which statement do you sign?",
-            choices=[(value, YEAR_STATEMENT_TEXTS[YearStatement(value)]) for value in YearStatement.values],
-            widget=forms.RadioSelect,
-            help_text=(
-                "The statement chosen by the other signer is selected. If you choose another one, the text changes: "
-                "their signature no longer applies and they are asked to sign again."
-                if signed_by_other
-                else "The statement you choose becomes part of the text you sign; the other signer signs the same."
-            ),
-            error_messages={"required": "Choose one of the three statements"},
-        )
-        self.fields["not_met_reason"] = forms.CharField(
-            label="If not met: why, briefly",
-            help_text="Needed when the aims, objectives and standards were not met. The reason becomes part of the "
-            "text, and a review action is opened for the Joint Board when both have signed.",
-            required=False,
-            max_length=NOT_MET_REASON_MAX,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"max_length": f"The reason must be {NOT_MET_REASON_MAX} characters or fewer"},
-        )
+
+class StatementForm(forms.Form):
+    """A signer chooses the End of Year statement before signing (see `signing.statement_choice`).
+
+    Its ids carry a `statement-` prefix so that its hidden hash never shares an id with the sign form's on one page.
+    """
+
+    statement = forms.ChoiceField(
+        label="Which statement applies to the year?",
+        choices=[(value, YEAR_STATEMENT_TEXTS[YearStatement(value)]) for value in YearStatement.values],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose one of the three statements",
+            "invalid_choice": "Choose one of the three statements",
+        },
+    )
+    not_met_reason = forms.CharField(
+        label="If not met: why, briefly",
+        help_text="Needed only when the aims, objectives and standards were not met. The reason becomes part of the "
+        "text, and a review action is opened for the Joint Board when both have signed.",
+        required=False,
+        max_length=NOT_MET_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"The reason must be {NOT_MET_REASON_MAX} characters or fewer"},
+    )
+    shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, document, **kwargs):
+        kwargs.setdefault("auto_id", "statement-%s")
+        super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("statement", current)
-            self.initial.setdefault("not_met_reason", reason)
-        return [Field.radios("statement", legend_size=Size.SMALL), Field.textarea("not_met_reason", rows=3)]
+            self.initial.setdefault("statement", document.statement)
+            self.initial.setdefault("not_met_reason", document.not_met_reason)
+        self.initial["shown_sha256"] = document.content_sha256
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("statement", legend_size=Size.SMALL),
+            Field.textarea("not_met_reason", rows=3),
+            "shown_sha256",
+            # Its own name, so that its id differs from the sign button on the same page.
+            Button("choose", "Change the statement" if document.statement else "Add this statement to the text"),
+        )
 
 
 class AuthorityChoiceField(forms.ModelChoiceField):

@@ -1,5 +1,6 @@
-"""Every write of the agreements app. Signing locks the document row (`select_for_update`) so that two signers
-finishing together seal it once."""
+"""Every write of the agreements app. Changing, choosing the statement and signing lock the document row
+(`select_for_update`), so that two signers finishing together seal it once and a text changed by one is never signed
+by another who was shown the old one."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def document_text(document: SigningDocument, authorities: list[LocalAuthority]) 
     statement = (
         YEAR_STATEMENT_TEXTS[YearStatement(document.statement)]
         if document.statement
-        else "(No statement chosen yet: the first signer chooses one of the three statements when signing.)"
+        else "(No statement chosen yet: a signer chooses one of the three statements before signing.)"
     )
     text = (
         header
@@ -256,6 +257,13 @@ def document_update(*, actor, document: SigningDocument, delivery_centre: str) -
     if not delivery_centre:
         raise ValidationError({"delivery_centre": "Enter the name of the Benefit Delivery Centre and/or district"})
     document.delivery_centre = delivery_centre
+    _rewrite(document, actor)
+    _record("changed", f"{document} changed", document, actor, sha256=document.content_sha256)
+    return document
+
+
+def _rewrite(document: SigningDocument, actor) -> None:
+    """Save a changed document: new text and hash, signatures over the old text voided, reminders counted from now."""
     now = timezone.now()
     _retext(document, actor, now)
     new_status = signing.status_after(document, set(_current_signatures(document).values_list("side", flat=True)))
@@ -264,7 +272,39 @@ def document_update(*, actor, document: SigningDocument, delivery_centre: str) -
     document.asked_at = now
     document.full_clean()
     document.save()
-    _record("changed", f"{document} changed", document, actor, sha256=document.content_sha256)
+
+
+@transaction.atomic
+def document_statement_choose(
+    *, actor, document: SigningDocument, statement: str, not_met_reason: str, shown_sha256: str
+) -> SigningDocument:
+    """A signer chooses (or changes) the End of Year statement before signing; the page then shows the new text.
+
+    The row is locked: of two signers choosing at once, the second was shown a text that no longer exists and is
+    refused. A change voids any signature over the old text, as any change does.
+    """
+    document = (
+        SigningDocument.objects.select_for_update().select_related("board", "signing_authority").get(pk=document.pk)
+    )
+    signing.check_can_choose(actor, document)
+    if shown_sha256 != document.content_sha256:
+        raise ValidationError("The document changed since you opened it: read the new text, then choose again.")
+    statement, not_met_reason, changes = signing.statement_choice(document, statement, not_met_reason)
+    if not changes:
+        return document
+    first = not document.statement
+    document.statement = statement
+    document.not_met_reason = not_met_reason
+    _rewrite(document, actor)
+    _record(
+        "statement-chosen" if first else "statement-changed",
+        f"Statement {'chosen' if first else 'changed'} by {actor.get_full_name() or actor.username}: "
+        f"{YearStatement(statement).label}",
+        document,
+        actor,
+        statement=statement,
+        sha256=document.content_sha256,
+    )
     return document
 
 
@@ -297,12 +337,10 @@ def document_sign(
     printed_name: str,
     declaration: bool,
     shown_sha256: str,
-    statement: str = "",
-    not_met_reason: str = "",
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Signature:
-    """Sign the text the signer was shown; an End of Year signer also chooses the statement (`statement_choice`).
+    """Sign exactly the text the signer was shown; an End of Year Sign-off needs its statement chosen first.
 
     The document row is locked, so of two signers finishing at once one waits for the other: both signatures land
     and the document is sealed once.
@@ -314,7 +352,6 @@ def document_sign(
     signing.check_can_sign(actor, document, side, current)
     if shown_sha256 != document.content_sha256:
         raise ValidationError("The document changed since you opened it: read the new text, then sign again.")
-    statement, not_met_reason, changes = signing.statement_choice(document, statement, not_met_reason)
     if not actor.check_password(password):
         raise ValidationError({"password": "The password is not right"})
     if not printed_name.strip():
@@ -322,24 +359,6 @@ def document_sign(
     if not declaration:
         raise ValidationError({"declaration": "Confirm that you have read the text and sign it"})
     now = timezone.now()
-    if changes:
-        first = not document.statement
-        document.statement = statement
-        document.not_met_reason = not_met_reason
-        voided = _retext(document, actor, now)
-        for signature in voided:
-            current.pop(signature.side, None)
-        document.full_clean()
-        document.save(update_fields=["statement", "not_met_reason", "content", "content_sha256", "asked_at"])
-        _record(
-            "statement-chosen" if first else "statement-changed",
-            f"Statement {'chosen' if first else 'changed'} by {actor.get_full_name() or actor.username}: "
-            f"{YearStatement(statement).label}",
-            document,
-            actor,
-            statement=statement,
-            sha256=document.content_sha256,
-        )
     signature = Signature.objects.create(
         document=document,
         side=side,

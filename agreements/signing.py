@@ -5,7 +5,9 @@ holder of a role signs for a side: the JCP Joint Board chair (the board's JCP co
 Manager of one of the board's districts) and the LA Benefits Manager of the signing LA (PA 5.2). One person never
 signs for both sides.
 
-The End of Year statement is chosen by the signers while signing (see `statement_choice`).
+The End of Year statement is chosen before signing, on the document page, by either signer (services
+`document_statement_choose`, guarded by `check_can_choose` and `statement_choice`): choosing it rebuilds the text, and
+only a text with a chosen statement can be signed, so each signer signs exactly the text the page showed them.
 """
 
 from __future__ import annotations
@@ -77,27 +79,42 @@ def check_can_sign(user, document: SigningDocument, side: str, current: dict[str
         raise ValidationError("This side has already signed this version of the document.")
     if user.pk in current.values():
         raise ValidationError("You have signed this document for the other side: the other party signs here.")
+    if document.kind == DocumentKind.END_OF_YEAR and not document.statement:
+        raise ValidationError("Choose the statement first: it becomes part of the text you sign.")
+
+
+def can_choose(user, document: SigningDocument) -> bool:
+    """Either signer of an End of Year Sign-off that is not final may choose (or change) its statement."""
+    return (
+        document.kind == DocumentKind.END_OF_YEAR
+        and document.status not in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED)
+        and bool(sides_for(user, document))
+    )
+
+
+def check_can_choose(user, document: SigningDocument) -> None:
+    """Raise unless `user` may choose the End of Year statement of `document` now."""
+    if document.kind != DocumentKind.END_OF_YEAR:
+        raise ValidationError({"statement": "A Statement of Intent has no end of year statement."})
+    if document.status in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED):
+        raise ValidationError("This document is final: its statement no longer changes. A change needs a new version.")
+    if not sides_for(user, document):
+        raise PermissionDenied("Only the signers of this document choose its statement.")
 
 
 NOT_MET_REASON_MAX = 1000
 
 
 def statement_choice(document: SigningDocument, statement: str, reason: str) -> tuple[str, str, bool]:
-    """Check a signer's End of Year statement; return it, its cleaned reason and whether it changes the text.
+    """Check a chosen End of Year statement; return it, its cleaned reason and whether it changes the text.
 
-    The signers choose one of the three statements of the form (annex 3), as part of signing: the preparer does
-    not. The first signer chooses it (with a short reason when "not met"); the statement and the reason become part
-    of the text and its SHA-256, so the second signer sees, and signs, exactly that text. A second signer who
-    disagrees cannot change it silently: they may choose another statement (or reason) when signing, which changes
-    the text, so, as with any change after a first signature, the first signature no longer applies, the first
-    signer is told (on the document page and by an alert) and asked to sign the new text, or to change it in turn.
-    A Statement of Intent has no such statement.
+    The signers choose one of the three statements of the form (annex 3) before signing: the preparer does not.
+    Either signer chooses it (with a short reason when "not met"); the statement and the reason become part of the
+    text and its SHA-256, and the page shows that text before anyone signs it. A signer who disagrees with the
+    statement chosen may change it, which changes the text: as with any change, a signature already made no longer
+    applies, and its signer is told (on the document page and by an alert) and asked to sign the new text, or to
+    change it in turn.
     """
-    statement = statement or ""
-    if document.kind != DocumentKind.END_OF_YEAR:
-        if statement:
-            raise ValidationError({"statement": "A Statement of Intent has no end of year statement."})
-        return "", "", False
     if statement not in YearStatement.values:
         raise ValidationError({"statement": "Choose one of the three statements"})
     reason = (reason or "").strip() if statement == YearStatement.NOT_MET else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements import selectors, services, signing
-from agreements.forms import EvaluationForm, NewVersionForm, PrepareForm, SignForm, VerifyForm
+from agreements.forms import EvaluationForm, NewVersionForm, PrepareForm, SignForm, StatementForm, VerifyForm
 from agreements.models import Agreement, DocumentKind, DocumentStatus, Side, SigningDocument, evaluation_due
 from boards.models import Board
 from liaison.forms import add_service_errors
@@ -39,6 +41,30 @@ def document_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The statement form posts this step, so one page carries both forms: choose the statement, then sign.
+CHOOSE_STEP = "choose-statement"
+
+
+def _show_current_text(form, document: SigningDocument) -> None:
+    """Whatever went wrong, the page now shows the current text and its hash: the next submission is about that."""
+    form.data = form.data.copy()
+    form.data["shown_sha256"] = document.content_sha256
+    form.data.pop("password", None)
+
+
+def _submit(form, document: SigningDocument, write) -> bool:
+    """Pass a valid form's data to `write` (a service); True once it is done, else the errors are on the form."""
+    if form.is_valid():
+        try:
+            write(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return True
+    _show_current_text(form, document)
+    return False
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -49,39 +75,38 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     open_sides = [side for side in sides if side not in current]
     voided_mine = [s for s in signatures if s.invalidated_at is not None and s.signer_id == request.user.pk]
     signed_by_me = any(s.signer_id == request.user.pk for s in current.values())
+    final = document.status in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED)
+    choosing = request.method == "POST" and request.POST.get("step") == CHOOSE_STEP
+    statement_form = None
+    if signing.can_choose(request.user, document):
+        statement_form = StatementForm(request.POST if choosing else None, document=document)
+    may_sign = open_sides and not signed_by_me and not final
+    needs_statement = bool(may_sign and document.kind == DocumentKind.END_OF_YEAR and not document.statement)
     form = None
-    if open_sides and not signed_by_me and document.status not in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED):
-        form = SignForm(_posted(request), document=document, signed_by_other=bool(current))
-        if request.method == "POST":
-            if form.is_valid():
-                try:
-                    services.document_sign(
-                        actor=request.user,
-                        document=document,
-                        side=open_sides[0],
-                        password=form.cleaned_data["password"],
-                        printed_name=form.cleaned_data["printed_name"],
-                        declaration=form.cleaned_data["declaration"],
-                        shown_sha256=form.cleaned_data["shown_sha256"],
-                        statement=form.cleaned_data.get("statement", ""),
-                        not_met_reason=form.cleaned_data.get("not_met_reason", ""),
-                        ip_address=request.META.get("REMOTE_ADDR"),
-                        user_agent=request.headers.get("User-Agent", ""),
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, "You have signed this document.")
-                    return redirect(document.get_absolute_url())
-            # Whatever went wrong, the page now shows the current text and its hash: sign that.
-            form.data = form.data.copy()
-            form.data["shown_sha256"] = document.content_sha256
-            form.data["password"] = ""
+    if may_sign and not needs_statement:
+        form = SignForm(None if choosing else _posted(request), initial={"shown_sha256": document.content_sha256})
+    if request.method == "POST":
+        if choosing and statement_form is not None:
+            choose = partial(services.document_statement_choose, actor=request.user, document=document)
+            if _submit(statement_form, document, choose):
+                messages.success(request, "The statement is now part of the text: read it, then sign it.")
+                return redirect(document.get_absolute_url())
+        elif not choosing and form is not None:
+            sign = partial(
+                services.document_sign,
+                actor=request.user,
+                document=document,
+                side=open_sides[0],
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+            if _submit(form, document, sign):
+                messages.success(request, "You have signed this document.")
+                return redirect(document.get_absolute_url())
         else:
-            services.document_viewed(actor=request.user, document=document)
-            form.initial["shown_sha256"] = document.content_sha256
-    elif request.method == "POST":
-        raise PermissionDenied("You cannot sign this document.")
+            raise PermissionDenied("You cannot sign this document or choose its statement.")
+    elif form is not None or statement_form is not None:
+        services.document_viewed(actor=request.user, document=document)
     events = list(selectors.document_events(document))
     return render(
         request,
@@ -92,6 +117,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "jcp": current.get(Side.JCP),
             "la": current.get(Side.LA),
             "form": form,
+            "statement_form": statement_form,
+            "choose_step": CHOOSE_STEP,
+            "needs_statement": needs_statement,
+            "has_errors": bool((form and form.errors) or (statement_form and statement_form.errors)),
             "signing_side": Side(open_sides[0]).label if open_sides else "",
             "voided_mine": voided_mine,
             "audit": [(event, selectors.event_hashes(event)) for event in events],

@@ -43,6 +43,18 @@ class Signing:
             **data,
         }
 
+    @staticmethod
+    def statement_payload(document, **data):
+        """What the statement form posts for `document`, with `data` on top."""
+        return {"step": "choose-statement", "shown_sha256": document.content_sha256, **data}
+
+    def choose(self, document, who, statement, not_met_reason="", **kwargs):
+        document.refresh_from_db()
+        kwargs.setdefault("shown_sha256", document.content_sha256)
+        return services.document_statement_choose(
+            actor=self.users[who], document=document, statement=statement, not_met_reason=not_met_reason, **kwargs
+        )
+
     def sign(self, document, who, side, **kwargs):
         document.refresh_from_db()
         kwargs.setdefault("password", "liaison")

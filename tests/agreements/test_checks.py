@@ -30,8 +30,9 @@ def test_end_of_year_sign_off_late_after_30_april(signing):
     assert _open("agreement-sign-off-late") == []
     scan_deadlines(today=datetime.date(2009, 5, 1), codes=["agreement-sign-off-late"])
     assert len(_open("agreement-sign-off-late")) == 1
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
-    signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.MET)
+    signing.choose(document, "la-manager", YearStatement.MET)
+    signing.sign(document, "la-manager", Side.LA)
+    signing.sign(document, "district-manager", Side.JCP)
     scan_deadlines(today=datetime.date(2009, 5, 2), codes=["agreement-sign-off-late"])
     assert _open("agreement-sign-off-late") == []
 
@@ -78,12 +79,12 @@ def test_board_page_shows_the_agreement_status(client, signing):
 
 def test_a_signer_whose_signature_a_change_voided_is_told_until_they_sign_again(signing, mailoutbox):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
+    signing.choose(document, "la-manager", YearStatement.MET)
+    signing.sign(document, "la-manager", Side.LA)
     scan_deadlines(today=datetime.date(2026, 3, 2), codes=["agreement-signature-voided"])
     assert _open("agreement-signature-voided") == []
-    signing.sign(
-        document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Targets missed"
-    )
+    signing.choose(document, "district-manager", YearStatement.NOT_MET, "Targets missed")
+    signing.sign(document, "district-manager", Side.JCP)
     scan_deadlines(today=datetime.date(2026, 3, 2), codes=["agreement-signature-voided"])
     scan_deadlines(today=datetime.date(2026, 3, 3), codes=["agreement-signature-voided"])
     alerts = _open("agreement-signature-voided")
@@ -91,7 +92,7 @@ def test_a_signer_whose_signature_a_change_voided_is_told_until_they_sign_again(
     told = [m for m in mailoutbox if signing.users["la-manager"].email in m.to]
     assert len(told) == 1 and "changed after you signed" in told[0].subject
     assert not [m for m in mailoutbox if signing.users["district-manager"].email in m.to]
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Targets missed")
+    signing.sign(document, "la-manager", Side.LA)
     scan_deadlines(today=datetime.date(2026, 3, 4), codes=["agreement-signature-voided"])
     assert _open("agreement-signature-voided") == []
 
@@ -101,8 +102,9 @@ def test_not_met_with_no_meeting_for_the_review_raises_an_alert_to_the_erm_until
     from boards.services import meeting_schedule
 
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Backlog")
-    signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Backlog")
+    signing.choose(document, "la-manager", YearStatement.NOT_MET, "Backlog")
+    signing.sign(document, "la-manager", Side.LA)
+    signing.sign(document, "district-manager", Side.JCP)
     document.refresh_from_db()
     assert document.is_sealed and not document.review_opened
     scan_deadlines(codes=["agreement-review-not-opened"])

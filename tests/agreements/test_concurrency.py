@@ -1,9 +1,10 @@
-"""Two signers at the same moment on PostgreSQL: the document row lock lets both land and seals the document once."""
+"""Two signers at the same moment on PostgreSQL: the document row lock lets both signatures land and seals the
+document once, and of two statements chosen at once only the first lands."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from agreements.models import DocumentKind, DocumentStatus, Side, Signature, YearStatement
+from agreements.models import DocumentKind, DocumentStatus, Side, Signature, SigningDocument, YearStatement
 from agreements.seal import seal_check
 from liaison.models import Event, Role
 from tests.factories import user_with_role
@@ -47,19 +48,21 @@ def test_two_holders_of_the_same_side_at_once_one_signs(postgres_only, signing, 
     assert document.status == DocumentStatus.PART_SIGNED and document.signatures.count() == 1
 
 
-def test_end_of_year_signers_choosing_different_statements_at_once_one_wins_the_other_is_told(postgres_only, signing):
+def test_two_signers_choosing_different_statements_at_once_one_wins_the_other_is_told_the_text_changed(
+    postgres_only, signing
+):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    shown = document.content_sha256
     results = race(
-        lambda: signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET),
-        lambda: signing.sign(
-            document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Backlog"
-        ),
+        lambda: signing.choose(document, "la-manager", YearStatement.MET, shown_sha256=shown),
+        lambda: signing.choose(document, "district-manager", YearStatement.NOT_MET, "Backlog", shown_sha256=shown),
     )
-    winners = [r for r in results if isinstance(r, Signature)]
+    winners = [r for r in results if isinstance(r, SigningDocument)]
     losers = [r for r in results if isinstance(r, ValidationError)]
     assert len(winners) == 1 and len(losers) == 1, results
     assert "changed since you opened it" in str(losers[0])
     document.refresh_from_db()
-    assert document.status == DocumentStatus.PART_SIGNED
-    assert winners[0].content_sha256 == document.content_sha256
-    assert _events(document, "agreement.statement-chosen") == 1 and _events(document, "agreement.sealed") == 0
+    assert (document.statement, document.content_sha256) == (winners[0].statement, winners[0].content_sha256)
+    assert document.status == DocumentStatus.AWAITING and document.signatures.count() == 0
+    assert _events(document, "agreement.statement-chosen") == 1
+    assert _events(document, "agreement.statement-changed") == 0

@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import call_command
 
-from agreements.models import DocumentKind, DocumentStatus, Signature, SigningDocument
+from agreements.models import DocumentKind, DocumentStatus, Signature, SigningDocument, YearStatement
 from agreements.seal import seal_check
+from liaison.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -20,4 +21,13 @@ def test_demo_agreements_cover_every_state_and_load_once():
         assert seal_check(bytes(document.sealed_pdf)).ok
     awaiting_la = SigningDocument.objects.get(status=DocumentStatus.PART_SIGNED, kind=DocumentKind.STATEMENT_OF_INTENT)
     assert list(awaiting_la.signatures.values_list("side", flat=True)) == ["jcp"]
-    assert SigningDocument.objects.filter(kind=DocumentKind.END_OF_YEAR, status=DocumentStatus.PART_SIGNED).exists()
+    in_progress = SigningDocument.objects.get(kind=DocumentKind.END_OF_YEAR, status=DocumentStatus.PART_SIGNED)
+    assert in_progress.statement == YearStatement.BEST_ABILITY
+    signature = in_progress.signatures.get()
+    assert signature.signer.username == "la-manager" and signature.content_sha256 == in_progress.content_sha256
+    kinds = Event.objects.filter(subject_type="agreements.signingdocument", subject_id=in_progress.pk).order_by("pk")
+    assert list(kinds.values_list("kind", "actor__username")) == [
+        ("agreement.prepared", "erm"),
+        ("agreement.statement-chosen", "la-manager"),
+        ("agreement.signed", "la-manager"),
+    ]

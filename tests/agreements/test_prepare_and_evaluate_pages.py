@@ -1,4 +1,4 @@
-"""Pages to prepare documents, choose the End of Year statement while signing, make a new version, record an
+"""Pages to prepare documents, choose the End of Year statement before signing, make a new version, record an
 evaluation; the audit table; admin; query counts."""
 
 import datetime
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import (
+    YEAR_STATEMENT_TEXTS,
     Agreement,
     DocumentKind,
     DocumentStatus,
@@ -115,47 +116,120 @@ def test_outsiders_do_not_find_the_prepare_page(client, signing, world):
     assert client.get(_prepare_url(signing)).status_code == 404
 
 
-def test_end_of_year_signers_choose_the_statement_on_the_sign_page(client, signing):
+def _radios(html, name):
+    return {
+        re.search(r'value="([^"]*)"', tag).group(1): "checked" in tag
+        for tag in re.findall(r"<input[^>]*>", html, re.S)
+        if f'name="{name}"' in tag and 'type="radio"' in tag
+    }
+
+
+def test_end_of_year_a_signer_chooses_the_statement_sees_the_new_text_then_signs_it(client, signing):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
     url = document.get_absolute_url()
     client.force_login(signing.users["la-manager"])
     html = client.get(url).content.decode()
-    assert "Which statement do you sign?" in html and "have not been met satisfactorily" in html
-    response = client.post(url, signing.payload(document, printed_name="HELEN BROOKS"))
+    assert "Choose the statement" in html and "Add this statement to the text" in html
+    for text in YEAR_STATEMENT_TEXTS.values():
+        assert text in html
+    assert "Your password" not in html and "choose it above first" in html and " style=" not in html
+    # Signing before the statement is chosen is refused.
+    assert client.post(url, signing.payload(document)).status_code == 403
+    # No statement, then "not met" without a reason: errors, what was typed is shown again, nothing changes.
+    response = client.post(url, signing.statement_payload(document))
     html = response.content.decode()
-    assert "Choose one of the three statements" in html and 'value="HELEN BROOKS"' in html
-    response = client.post(url, signing.payload(document, statement=YearStatement.NOT_MET, not_met_reason=""))
-    assert "Say briefly why" in response.content.decode()
-    response = client.post(url, signing.payload(document, statement=YearStatement.NOT_MET, not_met_reason="Backlog"))
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Error: " in html and "govuk-error-summary" in html
+    assert "Choose one of the three statements" in html
+    response = client.post(url, signing.statement_payload(document, statement=YearStatement.NOT_MET))
+    html = response.content.decode()
+    assert "Say briefly why the aims, objectives and standards were not met" in html
+    assert _radios(html, "statement")["not-met"]
+    response = client.post(
+        url, signing.statement_payload(document, statement=YearStatement.NOT_MET, not_met_reason="x" * 1001)
+    )
+    html = response.content.decode()
+    assert "The reason must be 1000 characters or fewer" in html and "x" * 1001 in html
+    document.refresh_from_db()
+    assert document.statement == "" and "No statement chosen yet" in document.content
+    shown = document.content_sha256
+    response = client.post(
+        url, signing.statement_payload(document, statement=YearStatement.NOT_MET, not_met_reason="Backlog")
+    )
+    assert response.status_code == 302 and response["Location"] == url
     document.refresh_from_db()
     assert document.statement == YearStatement.NOT_MET and "Backlog" in document.content
+    assert document.content_sha256 != shown and not document.signatures.exists()
+    # The page now shows the new text and its hash, the statement chosen and the sign form.
+    html = client.get(url).content.decode()
+    assert document.content_sha256 in html and "Why not met: Backlog" in html
+    assert "Change the statement" in html and "Sign this document" in html and "choose it above first" not in html
+    assert _radios(html, "statement")["not-met"]
+    # A sign form left open on the text before the statement was chosen is refused.
+    response = client.post(url, signing.payload(document, shown_sha256=shown))
+    assert "The document changed since you opened it" in response.content.decode()
+    assert client.post(url, signing.payload(document, printed_name="HELEN BROOKS")).status_code == 302
 
     client.force_login(signing.users["district-manager"])
     html = client.get(url).content.decode()
-    assert "Backlog" in html and "The statement chosen by the other signer is selected" in html
-    checked = re.findall(r"<input[^>]*>", html, re.S)
-    assert [tag for tag in checked if 'value="not-met"' in tag and "checked" in tag], "not met is preselected"
-    response = client.post(
-        url, signing.payload(document, statement=YearStatement.NOT_MET, not_met_reason="Backlog", printed_name="DM")
-    )
-    assert response.status_code == 302
+    assert "Backlog" in html and "Change the statement" in html and "change-statement-warning" in html
+    assert client.post(url, signing.payload(document, printed_name="DM")).status_code == 302
     document.refresh_from_db()
     assert document.status == DocumentStatus.SEALED
     assert document.signatures.filter(invalidated_at__isnull=True).count() == 2
+    html = client.get(url).content.decode()
+    assert "Change the statement" not in html and "Choose the statement" not in html
+    response = client.post(url, signing.statement_payload(document, statement=YearStatement.MET))
+    assert response.status_code == 403
+
+
+def test_statement_form_only_for_the_signers_of_an_end_of_year_sign_off(client, signing, world):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    soi = signing.prepare()
+    for who in ("erm", "monitor", "admin", "la-fraud"):
+        client.force_login(world.users[who])
+        assert "Choose the statement" not in client.get(document.get_absolute_url()).content.decode()
+        response = client.post(
+            document.get_absolute_url(), signing.statement_payload(document, statement=YearStatement.MET)
+        )
+        assert response.status_code == 403, who
+    client.force_login(world.users["la-manager"])
+    assert "Choose the statement" not in client.get(soi.get_absolute_url()).content.decode()
+    assert client.post(soi.get_absolute_url(), signing.statement_payload(soi, statement="met")).status_code == 403
+    document.refresh_from_db()
+    soi.refresh_from_db()
+    assert document.statement == "" and soi.statement == ""
 
 
 def test_the_first_signer_is_told_on_the_page_when_the_second_changes_the_statement(client, signing):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
+    signing.choose(document, "la-manager", YearStatement.MET)
+    signing.sign(document, "la-manager", Side.LA)
     document.refresh_from_db()
     client.force_login(signing.users["district-manager"])
-    response = client.post(document.get_absolute_url(), signing.payload(document, statement=YearStatement.BEST_ABILITY))
+    response = client.post(
+        document.get_absolute_url(), signing.statement_payload(document, statement=YearStatement.BEST_ABILITY)
+    )
     assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.statement == YearStatement.BEST_ABILITY and document.status == DocumentStatus.AWAITING
+    assert not document.signatures.filter(invalidated_at__isnull=True).exists()
     client.force_login(signing.users["la-manager"])
     html = client.get(document.get_absolute_url()).content.decode()
     assert "your earlier signature no longer applies" in html and "Sign this document" in html
     assert "Statement changed by" in html
+
+
+def test_a_statement_form_left_open_while_the_other_signer_chose_is_refused(client, signing):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    stale = signing.statement_payload(document, statement=YearStatement.NOT_MET, not_met_reason="Typed reason")
+    signing.choose(document, "district-manager", YearStatement.MET)
+    document.refresh_from_db()
+    client.force_login(signing.users["la-manager"])
+    html = client.post(document.get_absolute_url(), stale).content.decode()
+    assert "The document changed since you opened it" in html and "Typed reason" in html
+    assert document.content_sha256 in html and "Change the statement" in html
+    document.refresh_from_db()
+    assert document.statement == YearStatement.MET
 
 
 def test_new_version_page(client, signing):

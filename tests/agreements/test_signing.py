@@ -110,20 +110,22 @@ def test_changed_document_voids_the_first_signature_and_refuses_a_stale_page(sig
     assert document.status == DocumentStatus.SEALED
 
 
-def test_end_of_year_the_first_signer_chooses_the_statement_and_the_second_signs_that_exact_text(signing):
+def test_end_of_year_a_signer_chooses_the_statement_then_both_sign_that_exact_text(signing):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
     assert document.statement == "" and "No statement chosen yet" in document.content
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="Choose the statement first"):
         signing.sign(document, "la-manager", Side.LA)
-    assert "statement" in error.value.message_dict
-    first = signing.sign(document, "la-manager", Side.LA, statement=YearStatement.BEST_ABILITY)
+    chosen = signing.choose(document, "la-manager", YearStatement.BEST_ABILITY)
     document.refresh_from_db()
+    assert chosen.content_sha256 == document.content_sha256 == content_hash(document.content)
     assert document.statement == YearStatement.BEST_ABILITY
     assert "met to the best of each organisations ability" in document.content
-    assert first.content_sha256 == document.content_sha256 == content_hash(document.content)
-    second = signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.BEST_ABILITY)
+    assert document.status == DocumentStatus.AWAITING and document.signatures.count() == 0
+    first = signing.sign(document, "la-manager", Side.LA)
+    second = signing.sign(document, "district-manager", Side.JCP)
     document.refresh_from_db()
-    assert second.content_sha256 == first.content_sha256 and document.status == DocumentStatus.SEALED
+    assert first.content_sha256 == second.content_sha256 == document.content_sha256
+    assert document.status == DocumentStatus.SEALED
     assert first.__class__.objects.get(pk=first.pk).invalidated_at is None
     assert _kinds(document) == [
         "agreement.prepared",
@@ -132,27 +134,36 @@ def test_end_of_year_the_first_signer_chooses_the_statement_and_the_second_signs
         "agreement.signed",
         "agreement.sealed",
     ]
+    chosen_event = Event.objects.get(kind="agreement.statement-chosen", subject_id=document.pk)
+    assert chosen_event.actor == signing.users["la-manager"]
+    assert chosen_event.data["sha256"] == document.content_sha256 and chosen_event.data["statement"] == "best-ability"
 
 
-def test_end_of_year_second_signer_who_disagrees_changes_the_text_and_the_first_signs_again(signing):
+def test_end_of_year_a_signer_who_disagrees_changes_the_statement_and_the_first_signs_again(signing):
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
-    first = signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
+    signing.choose(document, "la-manager", YearStatement.MET)
+    first = signing.sign(document, "la-manager", Side.LA)
     document.refresh_from_db()
     met_hash = document.content_sha256
-    second = signing.sign(
-        document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Backlog all year"
-    )
+    asked = document.asked_at
+    # The second signer, on a page showing the text before the statement was chosen, is refused.
+    with pytest.raises(ValidationError, match="changed since you opened it"):
+        signing.choose(document, "district-manager", YearStatement.NOT_MET, "Backlog", shown_sha256="0" * 64)
+    signing.choose(document, "district-manager", YearStatement.NOT_MET, "Backlog all year")
     document.refresh_from_db()
     first.refresh_from_db()
     assert first.invalidated_at is not None and first.content_sha256 == met_hash
-    assert second.content_sha256 == document.content_sha256 != met_hash
+    assert document.content_sha256 != met_hash and document.asked_at > asked
     assert "not been met satisfactorily" in document.content and "Backlog all year" in document.content
-    assert document.status == DocumentStatus.PART_SIGNED
-    assert "agreement.statement-changed" in _kinds(document) and "agreement.invalidated" in _kinds(document)
+    assert document.status == DocumentStatus.AWAITING
+    assert _kinds(document)[-2:] == ["agreement.invalidated", "agreement.statement-changed"]
+    changed = Event.objects.get(kind="agreement.statement-changed", subject_id=document.pk)
+    assert changed.data["sha256"] == document.content_sha256
     # The first signer, on a page showing the old text, is refused and shown the new one.
     with pytest.raises(ValidationError, match="changed since you opened it"):
-        signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET, shown_sha256=met_hash)
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Backlog all year")
+        signing.sign(document, "la-manager", Side.LA, shown_sha256=met_hash)
+    signing.sign(document, "district-manager", Side.JCP)
+    signing.sign(document, "la-manager", Side.LA)
     document.refresh_from_db()
     assert document.status == DocumentStatus.SEALED
     assert set(document.signatures.filter(invalidated_at__isnull=True).values_list("content_sha256", flat=True)) == {
@@ -160,27 +171,61 @@ def test_end_of_year_second_signer_who_disagrees_changes_the_text_and_the_first_
     }
 
 
+def test_choosing_the_same_statement_again_changes_nothing(signing):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    signing.choose(document, "la-manager", YearStatement.NOT_MET, "Backlog")
+    signature = signing.sign(document, "la-manager", Side.LA)
+    document.refresh_from_db()
+    before = (document.content_sha256, document.asked_at, len(_kinds(document)))
+    signing.choose(document, "district-manager", YearStatement.NOT_MET, "  Backlog ")
+    document.refresh_from_db()
+    signature.refresh_from_db()
+    assert (document.content_sha256, document.asked_at, len(_kinds(document))) == before
+    assert signature.invalidated_at is None and document.status == DocumentStatus.PART_SIGNED
+
+
 def test_statement_rules(signing):
     soi = signing.prepare()
     with pytest.raises(ValidationError) as error:
-        signing.sign(soi, "la-manager", Side.LA, statement=YearStatement.MET)
+        signing.choose(soi, "la-manager", YearStatement.MET)
     assert "statement" in error.value.message_dict
     eoy = signing.prepare(kind=DocumentKind.END_OF_YEAR)
     with pytest.raises(ValidationError) as error:
-        signing.sign(eoy, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="  ")
-    assert "not_met_reason" in error.value.message_dict
+        signing.choose(eoy, "la-manager", YearStatement.NOT_MET, "  ")
+    assert error.value.message_dict["not_met_reason"] == [
+        "Say briefly why the aims, objectives and standards were not met"
+    ]
     with pytest.raises(ValidationError) as error:
-        signing.sign(eoy, "la-manager", Side.LA, statement="maybe")
+        signing.choose(eoy, "la-manager", YearStatement.NOT_MET, "x" * 1001)
+    assert error.value.message_dict["not_met_reason"] == ["The reason must be 1000 characters or fewer"]
+    with pytest.raises(ValidationError) as error:
+        signing.choose(eoy, "la-manager", "maybe")
     assert "statement" in error.value.message_dict
-    # A wrong password changes nothing, not even the statement.
-    with pytest.raises(ValidationError):
-        signing.sign(eoy, "la-manager", Side.LA, statement=YearStatement.MET, password="wrong")
     eoy.refresh_from_db()
-    assert eoy.statement == "" and eoy.signatures.count() == 0
+    assert eoy.statement == "" and "No statement chosen yet" in eoy.content
     # The reason is kept only with "not met".
-    signing.sign(eoy, "la-manager", Side.LA, statement=YearStatement.MET, not_met_reason="ignored")
+    signing.choose(eoy, "la-manager", YearStatement.MET, "ignored")
     eoy.refresh_from_db()
     assert eoy.not_met_reason == "" and "ignored" not in eoy.content
+
+
+def test_only_a_signer_of_a_document_that_is_not_final_chooses_the_statement(signing):
+    document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
+    for who in ("erm", "la-fraud", "monitor", "admin", "gpt"):
+        with pytest.raises(PermissionDenied):
+            signing.choose(document, who, YearStatement.MET)
+    document.refresh_from_db()
+    assert document.statement == "" and _kinds(document) == ["agreement.prepared"]
+    signing.choose(document, "district-manager", YearStatement.MET)
+    signing.sign(document, "district-manager", Side.JCP)
+    signing.sign(document, "la-manager", Side.LA)
+    with pytest.raises(ValidationError, match="final"):
+        signing.choose(document, "la-manager", YearStatement.NOT_MET, "Too late")
+    new = services.document_new_version(actor=signing.users["erm"], document=document)
+    with pytest.raises(ValidationError, match="final"):
+        signing.choose(document, "la-manager", YearStatement.NOT_MET, "Too late")
+    document.refresh_from_db()
+    assert document.statement == YearStatement.MET and new.statement == ""
 
 
 def test_one_person_never_signs_for_both_sides(signing, world):
@@ -221,11 +266,10 @@ def test_one_la_signs_on_behalf_of_all_the_board_las(signing, world):
 def test_not_met_opens_a_review_action_for_the_board_on_its_next_agenda(signing):
     held = MeetingFactory(board=signing.board, date=timezone.localdate() - datetime.timedelta(days=20))
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Targets missed")
+    signing.choose(document, "la-manager", YearStatement.NOT_MET, "Targets missed")
+    signing.sign(document, "la-manager", Side.LA)
     assert not Action.objects.exists()
-    signing.sign(
-        document, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Targets missed"
-    )
+    signing.sign(document, "district-manager", Side.JCP)
     document.refresh_from_db()
     assert document.review_opened
     action = document.review_action
@@ -243,8 +287,9 @@ def test_not_met_opens_a_review_action_for_the_board_on_its_next_agenda(signing)
     # A new version signed "not met" again carries on with the same review, not a second action.
     new = services.document_new_version(actor=signing.users["erm"], document=document)
     assert new.statement == "" and "No statement chosen yet" in new.content
-    signing.sign(new, "la-manager", Side.LA, statement=YearStatement.NOT_MET, not_met_reason="Still behind")
-    signing.sign(new, "district-manager", Side.JCP, statement=YearStatement.NOT_MET, not_met_reason="Still behind")
+    signing.choose(new, "district-manager", YearStatement.NOT_MET, "Still behind")
+    signing.sign(new, "la-manager", Side.LA)
+    signing.sign(new, "district-manager", Side.JCP)
     new.refresh_from_db()
     assert new.review_action == action and Action.objects.count() == 1
 
@@ -252,8 +297,9 @@ def test_not_met_opens_a_review_action_for_the_board_on_its_next_agenda(signing)
 def test_met_opens_no_review(signing):
     MeetingFactory(board=signing.board)
     document = signing.prepare(kind=DocumentKind.END_OF_YEAR)
-    signing.sign(document, "la-manager", Side.LA, statement=YearStatement.MET)
-    signing.sign(document, "district-manager", Side.JCP, statement=YearStatement.MET)
+    signing.choose(document, "la-manager", YearStatement.MET)
+    signing.sign(document, "la-manager", Side.LA)
+    signing.sign(document, "district-manager", Side.JCP)
     document.refresh_from_db()
     assert document.is_sealed and not document.review_opened and not Action.objects.exists()
 

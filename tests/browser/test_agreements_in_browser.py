@@ -1,6 +1,6 @@
-"""The ERM prepares an End of Year Sign-off and both parties sign it in a real Chromium, the first choosing "not
-met"; the sealed PDF is downloaded, read back and its seal validated with pyHanko; a tampered copy fails on the
-verify page."""
+"""The ERM prepares an End of Year Sign-off in a real Chromium; the LA manager chooses "not met" (with its reason), is
+shown the new text and signs it; the District Manager signs; the sealed PDF is downloaded, read back and its seal
+validated with pyHanko; a tampered copy fails on the verify page."""
 
 import io
 
@@ -42,23 +42,29 @@ def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Agreements and signing")
     assert_accessible(page)
     page.goto(f"{live_server.url}/agreements/{document.pk}/")
+    expect(page.get_by_label("Your password")).to_have_count(0)
     page.get_by_label("have not been met satisfactorily").check()
-    page.get_by_label("Your password").fill("liaison")
+    page.get_by_role("button", name="Add this statement to the text").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say briefly why")
+    expect(page.get_by_label("have not been met satisfactorily")).to_be_checked()
+    assert_accessible(page)
+    page.get_by_label("If not met: why, briefly").fill("Change of circumstances forwarded late all year")
+    page.get_by_role("button", name="Add this statement to the text").click()
+    expect(page.locator("#document-text")).to_contain_text("Change of circumstances forwarded late all year")
+    document.refresh_from_db()
+    expect(page.locator("#document-hash")).to_have_text(document.content_sha256)
+    expect(page.get_by_role("button", name="Change the statement")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Your password").fill("wrong-password")
     page.get_by_label("Printed name").fill("HELEN BROOKS")
     page.get_by_label("I have read the text above").check()
     page.get_by_role("button", name="Sign this document").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Say briefly why")
-    page.get_by_label("If not met: why, briefly").fill("Change of circumstances forwarded late all year")
-    page.get_by_label("Your password").fill("wrong-password")
-    page.get_by_label("I have read the text above").check()
-    page.get_by_role("button", name="Sign this document").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The password is not right")
-    expect(page.get_by_label("have not been met satisfactorily")).to_be_checked()
-    assert_accessible(page)
+    expect(page.get_by_label("Printed name")).to_have_value("HELEN BROOKS")
+    expect(page.locator("#document-text")).to_contain_text("Change of circumstances forwarded late all year")
     page.get_by_label("Your password").fill("liaison")
     page.get_by_label("I have read the text above").check()
     page.get_by_role("button", name="Sign this document").click()
-    expect(page.locator("#document-text")).to_contain_text("Change of circumstances forwarded late all year")
     expect(page.locator("#signature-la")).to_contain_text("HELEN BROOKS")
     expect(page.locator("#document-status")).to_have_text("Signed by one party")
     page.context.clear_cookies()
