@@ -53,6 +53,9 @@ def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, 
     expect(page.locator("#document-text")).to_contain_text("Change of circumstances forwarded late all year")
     document.refresh_from_db()
     expect(page.locator("#document-hash")).to_have_text(document.content_sha256)
+    # Signing is the task now; changing the statement waits behind a details.
+    expect(page.get_by_role("button", name="Change the statement")).to_be_hidden()
+    page.get_by_text("Do not agree with the statement? Change it").click()
     expect(page.get_by_role("button", name="Change the statement")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your password").fill("wrong-password")
