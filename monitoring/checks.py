@@ -125,8 +125,11 @@ def standard_not_met(today: datetime.date) -> list[Finding]:
 
 @register_check("monitoring-sample-short", "Monitoring exercise with fewer samples than its required size")
 def sample_short(today: datetime.date) -> list[Finding]:
+    """Exercises completed in the last 12 months short of their sample size, as for a standard not met."""
     exercises = list(
-        Exercise.objects.filter(completed_at__isnull=False, area__plan__board__status=BoardStatus.ACTIVE)
+        Exercise.objects.filter(
+            completed_at__date__gt=today - relativedelta(months=12), area__plan__board__status=BoardStatus.ACTIVE
+        )
         .annotate(sampled=Count("samples"))
         .filter(sampled__lt=F("required_size"))
         .select_related("area__standard", "area__plan__board", "local_authority")

@@ -2,6 +2,9 @@
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
 from liaison.alerts import scan_deadlines
 from liaison.models import Alert
 from monitoring import services
@@ -66,3 +69,11 @@ def test_short_sample_raises_and_clears(setup):
     services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="B", started_on=D(2024, 1, 8))
     assert Exercise.objects.get(pk=exercise.pk).samples.count() == 2
     assert scan("monitoring-sample-short").cleared == 1
+
+
+def test_a_short_sample_more_than_12_months_old_is_history_not_an_alert(setup):
+    exercise = setup.exercise("ADM-1", throughput=80)  # 2 cases required
+    services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="A", started_on=D(2024, 1, 8))
+    services.exercise_complete(actor=setup.monitor, exercise=exercise)
+    Exercise.objects.filter(pk=exercise.pk).update(completed_at=timezone.now() - relativedelta(months=13))
+    assert scan("monitoring-sample-short").raised == 0
