@@ -38,6 +38,17 @@ class StandardKind(models.TextChoices):
     ATTESTATION = "attestation", "Attestation (no sample)"
 
 
+def target_label(kind: str, compliance_target: int | None, thresholds: list[Threshold]) -> str:
+    """A standard's target in words, from its kind, compliance target and thresholds (now or as they once were)."""
+    if kind == StandardKind.COMPLIANCE:
+        return f"{compliance_target}% compliant"
+    if kind == StandardKind.ATTESTATION:
+        return "Attestation, no sample"
+    if not thresholds:
+        return NO_TARGET
+    return " and ".join(t.label for t in thresholds)
+
+
 class Standard(models.Model):
     """A standard of the PA's catalogue (board empty) or a board's locally agreed standard (PA 3.1.6)."""
 
@@ -77,14 +88,7 @@ class Standard(models.Model):
 
     @property
     def target_label(self) -> str:
-        if self.kind == StandardKind.COMPLIANCE:
-            return f"{self.compliance_target}% compliant"
-        if self.kind == StandardKind.ATTESTATION:
-            return "Attestation, no sample"
-        thresholds = list(self.thresholds.all())
-        if not thresholds:
-            return NO_TARGET
-        return " and ".join(t.label for t in thresholds)
+        return target_label(self.kind, self.compliance_target, list(self.thresholds.all()))
 
     @property
     def has_target(self) -> bool:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from liaison import calendar
 from liaison.models import District, Nation
-from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard, StandardKind, Threshold
+from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard, StandardKind, Threshold, target_label
 
 
 def standards(user) -> QuerySet[Standard]:
@@ -24,6 +26,77 @@ def threshold_history(standard: Standard) -> QuerySet:
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
+
+
+@dataclass
+class Targets:
+    """A standard's targets at one time: its compliance target and its thresholds (by days) as they then were."""
+
+    standard: Standard
+    compliance_target: int | None
+    thresholds: list[Threshold]
+
+    @property
+    def label(self) -> str:
+        return target_label(self.standard.kind, self.compliance_target, self.thresholds)
+
+
+def _latest_versions(versions: list, when: datetime.datetime) -> dict[int, object]:
+    """Per object id, its latest version recorded at or before `when` (`versions` ordered oldest first).
+
+    Where the history starts after `when`, its first recorded state stands in: the seeded catalogue's history was
+    recorded when its migration ran, after anything judged before that.
+    """
+    latest: dict[int, object] = {}
+    if versions:
+        when = max(when, versions[0].history_date)
+    for version in versions:
+        if version.history_date > when:
+            break
+        latest[version.id] = version
+    return latest
+
+
+def targets_as_of(wanted: Iterable[tuple[Standard, datetime.datetime | None]]) -> list[Targets]:
+    """The targets in force for each (standard, time) asked, None meaning now, in the order asked.
+
+    Two queries whatever the number asked (one over `Threshold.history`, one over `Standard.history`, for the
+    standards involved); the standards' current `thresholds` must be prefetched. At a time, a threshold counts by its
+    latest version recorded at or before it, unless that version records a deletion ('-'), so a threshold added
+    later does not apply and a changed one keeps its earlier value; the compliance target likewise. A threshold
+    with no history at all counts as it is now.
+    """
+    wanted = list(wanted)
+    standards = {standard.pk: standard for standard, _when in wanted}
+    if not standards:
+        return []
+    threshold_versions: dict[int, list] = defaultdict(list)
+    for version in Threshold.history.filter(standard_id__in=list(standards)).order_by("history_date", "history_id"):
+        threshold_versions[version.standard_id].append(version)
+    standard_versions: dict[int, list] = defaultdict(list)
+    for version in Standard.history.filter(id__in=list(standards)).order_by("history_date", "history_id"):
+        standard_versions[version.id].append(version)
+    targets: dict[tuple[int, datetime.datetime | None], Targets] = {}
+    for standard, when in wanted:
+        if (standard.pk, when) in targets:
+            continue
+        current = list(standard.thresholds.all())
+        if when is None:
+            targets[(standard.pk, when)] = Targets(standard, standard.compliance_target, current)
+            continue
+        versions = threshold_versions[standard.pk]
+        recorded = {version.id for version in versions}
+        in_force = {t.pk: t for t in current if t.pk not in recorded}
+        for version in _latest_versions(versions, when).values():
+            if version.history_type != "-":
+                in_force[version.id] = Threshold(
+                    pk=version.id, standard_id=version.standard_id, percent=version.percent, days=version.days
+                )
+        then = _latest_versions(standard_versions[standard.pk], when).get(standard.pk)
+        compliance_target = then.compliance_target if then is not None else standard.compliance_target
+        thresholds = sorted(in_force.values(), key=lambda t: t.days)
+        targets[(standard.pk, when)] = Targets(standard, compliance_target, thresholds)
+    return [targets[(standard.pk, when)] for standard, when in wanted]
 
 
 def open_past_cutoff(today: datetime.date, days: int, nation: str) -> datetime.date:
@@ -84,6 +157,7 @@ class ExerciseResult:
     exercise: Exercise
     samples: int
     open: int
+    targets: Targets
     rows: list[ThresholdResult] = field(default_factory=list)
 
     @property
@@ -101,8 +175,10 @@ class ExerciseResult:
 def exercise_results(exercises: QuerySet[Exercise], today: datetime.date | None = None) -> list[ExerciseResult]:
     """Per exercise and threshold: cases within target, %, target, met or not, still open past target.
 
-    A fixed number of queries whatever the number of samples: the exercises, their thresholds, one aggregate.
-    A case counts towards a threshold's percentage once decided: ended, or still open past that target.
+    A completed exercise is judged by its standard's targets as they were when it was completed, one still open by
+    the current ones (`targets_as_of`). A fixed number of queries whatever the number of exercises and samples: the
+    exercises, their current thresholds, the targets' history, one aggregate. A case counts towards a threshold's
+    percentage once decided: ended, or still open past that target.
     """
     today = today or timezone.localdate()
     exercises = list(
@@ -112,7 +188,8 @@ def exercise_results(exercises: QuerySet[Exercise], today: datetime.date | None 
     )
     if not exercises:
         return []
-    day_counts = sorted({t.days for e in exercises for t in e.area.standard.thresholds.all()})
+    judged_by = dict(zip(exercises, targets_as_of((e.area.standard, e.completed_at) for e in exercises), strict=True))
+    day_counts = sorted({t.days for judged in judged_by.values() for t in judged.thresholds})
     aggregates = _aggregates(day_counts, today, sample="", nation="exercise__local_authority__nation")
     counts = {
         row["exercise_id"]: row
@@ -124,19 +201,20 @@ def exercise_results(exercises: QuerySet[Exercise], today: datetime.date | None 
     results = []
     for exercise in exercises:
         row = counts.get(exercise.pk, {})
-        result = ExerciseResult(exercise=exercise, samples=row.get("total", 0), open=row.get("open", 0))
-        result.rows = _threshold_rows(exercise.area.standard, row)
+        judged = judged_by[exercise]
+        result = ExerciseResult(exercise, samples=row.get("total", 0), open=row.get("open", 0), targets=judged)
+        result.rows = _threshold_rows(judged, row)
         results.append(result)
     return results
 
 
-def _threshold_rows(standard: Standard, counts: dict) -> list[ThresholdResult]:
-    """One result per threshold (or the compliance share) from a row of `_aggregates` counts."""
-    if standard.kind == StandardKind.COMPLIANCE:
+def _threshold_rows(targets: Targets, counts: dict) -> list[ThresholdResult]:
+    """One result per threshold (or the compliance share) of `targets` from a row of `_aggregates` counts."""
+    if targets.standard.kind == StandardKind.COMPLIANCE:
         yes, no = counts.get("yes", 0), counts.get("no", 0)
-        return [ThresholdResult("Compliant", standard.compliance_target, yes, yes + no, 0)]
+        return [ThresholdResult("Compliant", targets.compliance_target, yes, yes + no, 0)]
     rows = []
-    for threshold in standard.thresholds.all():
+    for threshold in targets.thresholds:
         within = counts.get(f"within_{threshold.days}", 0)
         past = counts.get(f"open_past_{threshold.days}", 0)
         decided = within + counts.get(f"late_{threshold.days}", 0) + past
@@ -280,6 +358,7 @@ class NationalRow:
 @dataclass
 class NationalTable:
     standard: Standard
+    targets: Targets
     label: str
     rows: list[NationalRow] = field(default_factory=list)
 
@@ -287,8 +366,11 @@ class NationalTable:
 def national_results(user, start: datetime.date, today: datetime.date | None = None) -> list[NationalTable]:
     """Each sampled standard's results in a period by board, by region and in all, counted by the database.
 
-    Six queries whatever the number of boards, exercises and samples: the standards and their thresholds, then one
-    aggregate each by board, by region and in all.
+    Rows of one standard are summed, so they are judged by one set of its targets: those in force when the last of
+    its exercises shown was completed, or the current ones while any of them is still open. This is what a board's
+    page shows for that last (or open) exercise; earlier exercises of the period keep their own targets there.
+    A fixed number of queries whatever the number of boards, exercises and samples: the standards and their
+    thresholds, the targets' history (two), then one aggregate each by board, by region and in all.
     """
     today = today or timezone.localdate()
     exercises = (
@@ -296,15 +378,23 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
         .filter(area__plan__period_start=start)
         .exclude(area__standard__kind=StandardKind.ATTESTATION)
     )
+    of_standard = exercises.filter(area__standard=OuterRef("pk")).order_by()
+    last_completed = of_standard.filter(completed_at__isnull=False).order_by("-completed_at").values("completed_at")
     standards = list(
         Standard.objects.filter(pk__in=exercises.values("area__standard"))
+        .annotate(
+            still_open=Exists(of_standard.filter(completed_at__isnull=True)),
+            last_completed=Subquery(last_completed[:1]),
+        )
         .select_related("board")
         .prefetch_related(Prefetch("thresholds", queryset=Threshold.objects.order_by("days")))
         .order_by("code", "board_id")
     )
     if not standards:
         return []
-    day_counts = sorted({t.days for standard in standards for t in standard.thresholds.all()})
+    as_of = [(standard, None if standard.still_open else standard.last_completed) for standard in standards]
+    judged_by = dict(zip(standards, targets_as_of(as_of), strict=True))
+    day_counts = sorted({t.days for judged in judged_by.values() for t in judged.thresholds})
     aggregates = _aggregates(day_counts, today, sample="samples__", nation="local_authority__nation")
     base = exercises.annotate(region=_board_region("area__plan__board")).order_by()
     counted = {"exercises": Count("pk", distinct=True), **aggregates}
@@ -322,7 +412,8 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
 
     tables = []
     for standard in standards:
-        standard_tables = [NationalTable(standard, r.label) for r in _threshold_rows(standard, {})]
+        judged = judged_by[standard]
+        standard_tables = [NationalTable(standard, judged, r.label) for r in _threshold_rows(judged, {})]
         for region in sorted(regions.get(standard.pk, {})):
             for row in sorted(boards.get((standard.pk, region), []), key=lambda r: r["area__plan__board__title"]):
                 _national_add(standard_tables, region, row["area__plan__board"], row["area__plan__board__title"], row)
@@ -337,7 +428,7 @@ def _national_add(tables: list[NationalTable], region: str, board_id: int | None
     """One row in each of a standard's threshold tables from one row of aggregate counts."""
     if not tables:
         return
-    for table, result in zip(tables, _threshold_rows(tables[0].standard, counts), strict=True):
+    for table, result in zip(tables, _threshold_rows(tables[0].targets, counts), strict=True):
         table.rows.append(NationalRow(region, board_id, title, counts["exercises"], result))
 
 
