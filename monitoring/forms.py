@@ -302,6 +302,29 @@ class StandardForm(forms.Form):
             self.add_error({"thresholds": "percent_1"}.get(field, field) if field != "__all__" else None, messages)
 
 
+class StandardChangeForm(forms.Form):
+    """A standard's wording and, for a compliance standard, its target (the kind and code never change)."""
+
+    title = forms.CharField(
+        label="What the standard measures", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what the standard measures"},
+    )  # fmt: skip
+    compliance_target = forms.IntegerField(
+        label="Compliance target (%)", required=False, min_value=1, max_value=100,
+        help_text="The share of cases that must comply. Completed exercises keep the target they were judged by.",
+        error_messages=PERCENT_ERRORS,
+    )  # fmt: skip
+
+    def __init__(self, *args, compliance: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [Field.textarea("title")]
+        if compliance:
+            fields.append(Field.text("compliance_target", field_width=Fixed.THREE))
+        else:
+            del self.fields["compliance_target"]
+        self.helper = _helper(*fields, button="Save the standard")
+
+
 class ThresholdForm(forms.Form):
     percent = _percent_field("Percentage of cases")
     days = _days_field("Within this many working days")

@@ -156,6 +156,44 @@ def standard_create(
     return standard
 
 
+@transaction.atomic
+def standard_update(*, actor, standard: Standard, title: str, compliance_target: int | None = None) -> Standard:
+    """Change a standard's wording, or a compliance standard's target; completed exercises keep the target they had."""
+    standard = Standard.objects.select_for_update(of=("self",)).select_related("board").get(pk=standard.pk)
+    check_can_change_standard(actor, standard)
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = "Enter what the standard measures"
+    if standard.kind == StandardKind.COMPLIANCE:
+        if compliance_target is None or not 1 <= compliance_target <= 100:
+            errors["compliance_target"] = "Enter the share of cases that must comply, from 1 to 100"
+    else:
+        compliance_target = standard.compliance_target
+    if errors:
+        raise ValidationError(errors)
+    before = (standard.title, standard.compliance_target)
+    if before == (title, compliance_target):
+        return standard
+    standard.title, standard.compliance_target = title, compliance_target
+    standard.full_clean()
+    standard.save()
+    changes = []
+    if before[0] != title:
+        changes.append(f"now reads “{title}”")
+    if before[1] != compliance_target:
+        changes.append(f"compliance target {before[1]}% changed to {compliance_target}%")
+    event_record(
+        kind="monitoring.standard-changed",
+        summary=f"{standard.code}: {'; '.join(changes)}",
+        actor=actor,
+        subject=standard,
+        district=_district(standard.board) if standard.board else None,
+        data={"title": title, "compliance_target": compliance_target},
+    )
+    return standard
+
+
 def _threshold_save(*, actor, standard: Standard, threshold: Threshold, percent: int, days: int) -> Threshold:
     """Check and save a new or changed threshold of a locked standard, and record it."""
     check_can_change_standard(actor, standard)

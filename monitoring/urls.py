@@ -9,6 +9,7 @@ urlpatterns = [
     path("monitoring/standards/", views.standard_list, name="standard-list"),
     path("monitoring/standards/new/", views.national_standard_add, name="standard-add"),
     path("monitoring/standards/<int:pk>/", views.standard_detail, name="standard-detail"),
+    path("monitoring/standards/<int:pk>/edit/", views.standard_edit, name="standard-edit"),
     path("monitoring/standards/<int:pk>/thresholds/new/", views.threshold_add, name="threshold-add"),
     path("monitoring/thresholds/<int:pk>/edit/", views.threshold_edit, name="threshold-edit"),
     path("monitoring/national/", views.national, name="national"),

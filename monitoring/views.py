@@ -25,6 +25,7 @@ from monitoring.forms import (
     ExerciseForm,
     SampleCloseForm,
     SampleForm,
+    StandardChangeForm,
     StandardForm,
     ThresholdForm,
     UploadForm,
@@ -136,6 +137,36 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": services.can_change_standard(request.user, standard),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    standard = _standard(request, pk)
+    services.check_can_change_standard(request.user, standard)
+    compliance = standard.kind == StandardKind.COMPLIANCE
+    initial = {"title": standard.title, "compliance_target": standard.compliance_target}
+    form = StandardChangeForm(
+        request.POST if request.method == "POST" else None, initial=initial, compliance=compliance
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.standard_update(
+                actor=request.user,
+                standard=standard,
+                title=form.cleaned_data["title"],
+                compliance_target=form.cleaned_data.get("compliance_target"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{standard.code} is saved.")
+            return redirect("monitoring:standard-detail", pk=standard.pk)
+    context = {
+        "form": form, "title": f"Change {standard.code}", "caption": f"{standard.code}: {standard.title}",
+        "back_url": reverse("monitoring:standard-detail", args=[standard.pk]),
+    }  # fmt: skip
+    return render(request, "monitoring/form.html", context)
 
 
 def _threshold_page(request: HttpRequest, standard: Standard, threshold: Threshold | None) -> HttpResponse:

@@ -1,5 +1,7 @@
 """Local standards (PA 3.1.6), the catalogue kept by GPT, thresholds with their history, FRD-2 without a target."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -9,6 +11,8 @@ from monitoring import services
 from monitoring.models import Area, Standard, Threshold
 from tests.boards.factories import board_for
 from tests.monitoring.test_pages import MATRIX, user_for
+
+D = datetime.date
 
 LOCAL = {"code": "loc-1", "title": "Post opened the same day", "kind": "timeliness", "percent_1": "95", "days_1": "1"}
 
@@ -208,6 +212,8 @@ def test_permission_matrix_of_the_standards_pages(setup, client, role):
         reverse("monitoring:standard-add"): 200 if keeps else 403,
         reverse("monitoring:threshold-add", args=[national.pk]): 200 if keeps else 403,
         reverse("monitoring:threshold-edit", args=[national_threshold.pk]): 200 if keeps else 403,
+        reverse("monitoring:standard-edit", args=[local.pk]): 200 if edits else refused_local,
+        reverse("monitoring:standard-edit", args=[national.pk]): 200 if keeps else 403,
     }
     for url, status in gets.items():
         assert client.get(url).status_code == status, url
@@ -222,6 +228,10 @@ def test_permission_matrix_of_the_standards_pages(setup, client, role):
         (reverse("monitoring:threshold-add", args=[national.pk]), {"percent": "100", "days": "9"}, keeps, 403),
         (reverse("monitoring:threshold-edit", args=[national_threshold.pk]), {"percent": "99", "days": "2"},
          keeps, 403),
+        (reverse("monitoring:standard-edit", args=[local.pk]), {"title": "Local post, reworded"}, edits,
+         refused_local),
+        (reverse("monitoring:standard-edit", args=[national.pk]), {"title": "LA input documents, reworded"}, keeps,
+         403),
     ]  # fmt: skip
     for url, data, allowed, refused in posts:
         assert client.post(url, data).status_code == (302 if allowed else refused), url
@@ -231,6 +241,8 @@ def test_permission_matrix_of_the_standards_pages(setup, client, role):
     assert Standard.objects.filter(code="NAT-1").exists() is keeps
     assert national.thresholds.filter(days=9).exists() is keeps
     assert national.thresholds.get(days=2).percent == (99 if keeps else 100)
+    assert (Standard.objects.get(pk=local.pk).title == "Local post, reworded") is edits
+    assert (Standard.objects.get(pk=national.pk).title == "LA input documents, reworded") is keeps
 
 
 def test_a_national_standard_cannot_take_a_code_a_board_already_uses(setup):
@@ -240,3 +252,40 @@ def test_a_national_standard_cannot_take_a_code_a_board_already_uses(setup):
             actor=setup.users["gpt"], board=None, code="loc-9", title="National post", kind="attestation"
         )
     assert Standard.objects.filter(code="LOC-9").count() == 1
+
+
+def test_gpt_changes_a_compliance_target_and_completed_exercises_keep_theirs(setup, client):
+    from monitoring import selectors
+    from monitoring.models import Exercise
+
+    completed = setup.exercise("ADM-8", throughput=40)
+    for n, compliant in enumerate([True, True, False]):
+        services.sample_add(
+            actor=setup.monitor, exercise=completed, case_reference=f"C-{n}", started_on=D(2024, 1, 8),
+            ended_on=D(2024, 1, 9), compliant=compliant,
+        )  # fmt: skip
+    services.exercise_complete(actor=setup.monitor, exercise=completed)
+    adm8 = setup.standard("ADM-8")
+    url = reverse("monitoring:standard-edit", args=[adm8.pk])
+
+    client.force_login(setup.users["gpt"])
+    # Bad input is refused, shown again and changes nothing.
+    response = client.post(url, {"title": "", "compliance_target": "101"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert "Enter what the standard measures" in page and 'value="101"' in page
+    assert Standard.objects.get(pk=adm8.pk).compliance_target == 100
+
+    assert client.post(url, {"title": adm8.title, "compliance_target": "60"}).status_code == 302
+    assert Standard.objects.get(pk=adm8.pk).compliance_target == 60
+    assert Event.objects.get(kind="monitoring.standard-changed").summary == (
+        "ADM-8: compliance target 100% changed to 60%"
+    )
+    open_one = setup.exercise("ADM-8", area=completed.area, throughput=40)
+    services.sample_add(
+        actor=setup.monitor, exercise=open_one, case_reference="O-1", started_on=D(2024, 1, 8),
+        ended_on=D(2024, 1, 9), compliant=True,
+    )  # fmt: skip
+    results = {r.exercise.pk: r for r in selectors.exercise_results(Exercise.objects.filter(area=completed.area))}
+    assert results[completed.pk].rows[0].target_percent == 100 and results[completed.pk].met is False
+    assert results[open_one.pk].rows[0].target_percent == 60 and results[open_one.pk].met is True
