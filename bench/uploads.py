@@ -15,32 +15,33 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings.test")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from monitoring.models import Sample  # noqa: E402
-from tests.conftest import World  # noqa: E402
-from tests.monitoring.conftest import Setup  # noqa: E402
-from tests.monitoring.test_uploads import csv_file, xlsx_file  # noqa: E402
-
 ROWS = 10_000
 RUNS = 3
 BUDGET_SECONDS = 5.0
 
 
 def sample_file(kind: str):
+    from tests.monitoring.test_uploads import csv_file, xlsx_file
+
     header = ["case_reference", "start_date", "end_date"]
     rows = [[f"R-{n}", f"2024-01-{1 + n % 28:02d}", f"2024-02-{1 + n % 28:02d}"] for n in range(ROWS)]
     return csv_file([",".join(r) for r in [header, *rows]]) if kind == "csv" else xlsx_file([header, *rows])
 
 
 def main() -> int:
+    import django
+
+    django.setup()
+    # Django must be set up before the models, the test client and the test fixtures are imported.
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from monitoring.models import Sample
+    from tests.conftest import World
+    from tests.monitoring.conftest import Setup
+
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

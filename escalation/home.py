@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from escalation import selectors
 from liaison.home import register_home_panel
@@ -16,12 +15,7 @@ def queue_panel(request) -> str | None:
     shown = list(waiting[:SHOWN])
     if not shown:
         return None
-    targets = selectors.level_targets()
-    today = timezone.localdate()
-    for issue in shown:
-        if issue.is_open:
-            issue.due = selectors.level_due(issue, targets)
-            issue.overdue = issue.due < today
+    selectors.with_due(shown, selectors.level_targets())
     return render_to_string("escalation/home/queue.html", {"issues": shown, "total": waiting.count()}, request=request)
 
 

@@ -56,6 +56,16 @@ def level_due(issue: Issue, targets: dict[str, int]) -> datetime.date:
     return calendar.add_working_days(start, targets[issue.level], issue.local_authority.nation)
 
 
+def with_due(issues, targets: dict[str, int]):
+    """Attach each open issue's due date for its level; the LA is already joined, so no query per row."""
+    today = timezone.localdate()
+    for issue in issues:
+        if issue.is_open:
+            issue.due = level_due(issue, targets)
+            issue.overdue = issue.due < today
+    return issues
+
+
 def propose_contact(
     *, category: IssueCategory, district: District, direction: str, local_authority: LocalAuthority | None
 ) -> Contact | None:

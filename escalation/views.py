@@ -28,21 +28,11 @@ def _page(request: HttpRequest, queryset, size: int = 50):
     return page, query.urlencode()
 
 
-def _with_due(issues, targets):
-    """Attach each issue's due date for its level; the LA is already joined, so no query per row."""
-    today = timezone.localdate()
-    for issue in issues:
-        if issue.is_open:
-            issue.due = selectors.level_due(issue, targets)
-            issue.overdue = issue.due < today
-    return issues
-
-
 @login_required
 def issue_list(request: HttpRequest) -> HttpResponse:
     issue_filter = IssueFilter(request.GET, queryset=selectors.issue_list(user=request.user), user=request.user)
     page, query = _page(request, issue_filter.qs.order_by("-created_at", "-pk"))
-    _with_due(page.object_list, selectors.level_targets())
+    selectors.with_due(page.object_list, selectors.level_targets())
     return render(
         request,
         "escalation/issue_list.html",
@@ -247,7 +237,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "escalation/queue.html",
-        {"waiting": _with_due(waiting, targets), "raised": _with_due(raised, targets)},
+        {"waiting": selectors.with_due(waiting, targets), "raised": selectors.with_due(raised, targets)},
     )
 
 
@@ -257,7 +247,7 @@ def national(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The national queue and statistics are for the ODN, the GPT and administrators.")
     targets = selectors.level_targets()
     page, query = _page(request, selectors.national_queue())
-    _with_due(page.object_list, targets)
+    selectors.with_due(page.object_list, targets)
     return render(
         request,
         "escalation/national.html",

@@ -35,3 +35,15 @@ def race(*actions):
     for thread in threads:
         thread.join(timeout=60)
     return outcomes
+
+
+def count(client, url) -> int:
+    """The queries one GET of `url` makes, its whole body read; the page must answer 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        body(response)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)

@@ -8,8 +8,7 @@ from django.utils import timezone
 from boards import services
 from boards.selectors import return_prefill
 from tests.boards.factories import ActionFactory, MeetingFactory, board_for
-from tests.helpers import body
-from tests.liaison.test_query_counts import count
+from tests.helpers import body, count
 
 
 def grow(world, n):

@@ -1,11 +1,10 @@
 """The list, queue, national and issue pages make the same number of queries however many issues and steps."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from escalation import services
 from escalation.models import Direction
+from tests.helpers import body, count
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +19,6 @@ def grow(route, n):
         route.issue(direction=Direction.TO_LA, attempts_made=True, attempts_detail="Calls")
         national = route.issue(actor="gpt", source="legacy-jrb", attempts_made=True, attempts_detail="JRB")
         services.issue_resolve(actor=route.users["gpt"], issue=national, version=national.version, outcome="Done")
-
-
-def count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 PAGES = [
@@ -53,9 +43,7 @@ def test_queries_do_not_grow_with_issues(route, client, django_assert_max_num_qu
     few = count(client, url)
     grow(route, 15)
     with django_assert_max_num_queries(few):
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
+        body(client.get(url))
 
 
 @pytest.mark.parametrize("role", ["erm", "gpt", "monitor"])

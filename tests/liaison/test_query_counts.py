@@ -3,13 +3,12 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from liaison.alerts import scan_deadlines
 from liaison.models import ContactRole
 from tests.factories import ContactFactory, DistrictFactory, LAContactFactory, LocalAuthorityFactory, OfficeFactory
+from tests.helpers import body, count
 
 
 def grow(world, n):
@@ -24,15 +23,6 @@ def grow(world, n):
         district = DistrictFactory(region=world.north)
         LocalAuthorityFactory(districts=[world.d1, district])
     scan_deadlines()
-
-
-def count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 PAGES = [
@@ -59,9 +49,7 @@ def test_queries_do_not_grow_with_rows(world, client, django_assert_max_num_quer
     few = count(client, url)
     grow(world, 25)
     with django_assert_max_num_queries(few):
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
+        body(client.get(url))
 
 
 @pytest.mark.django_db
