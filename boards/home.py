@@ -6,9 +6,8 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from boards.models import Action, Board, BoardStatus
+from boards import selectors
 from liaison.home import register_home_panel
-from liaison.models import Contact
 from liaison.scoping import scope_for
 
 SHOWN = 5
@@ -19,25 +18,21 @@ def boards_panel(request) -> str | None:
     scope = scope_for(request.user)
     if scope.national:
         return render_to_string("boards/home/boards.html", {"national": True}, request=request)
-    boards = Board.objects.visible_to(request.user).exclude(status=BoardStatus.WOUND_UP)
-    shown = list(boards.order_by("title")[:SHOWN])
+    boards = selectors.current_boards(user=request.user)
+    shown = list(boards[:SHOWN])
     if not shown:
         return None
     return render_to_string("boards/home/boards.html", {"boards": shown, "total": boards.count()}, request=request)
 
 
 def actions_panel(request) -> str | None:
-    """Open actions the user owns, through a contact record linked to them that is still in post."""
+    """Open actions the user owns (`selectors.actions_owned`), with how many are overdue."""
     today = timezone.localdate()
-    mine = (
-        Action.objects.visible_to(request.user)
-        .open()
-        .filter(owner__in=Contact.objects.active().filter(user=request.user).values("pk"))
-    )
+    mine = selectors.actions_owned(user=request.user)
     counts = mine.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
     if not counts["total"]:
         return None
-    shown = list(mine.select_related("board").order_by("due_date", "pk")[:SHOWN])
+    shown = list(mine.order_by("due_date", "pk")[:SHOWN])
     return render_to_string("boards/home/actions.html", {"actions": shown, "today": today, **counts}, request=request)
 
 

@@ -280,3 +280,13 @@ def chairs(*, user) -> QuerySet[Board]:
         .prefetch_related(Prefetch("districts", queryset=District.objects.select_related("region").order_by("name")))
         .order_by("title", "pk")
     )
+
+
+def actions_owned(*, user) -> QuerySet[Action]:
+    """Open actions the user owns, through a contact record linked to them that is still in post."""
+    owner_ids = Contact.objects.active().filter(user=user).values("pk")
+    return Action.objects.visible_to(user).open().filter(owner__in=owner_ids).select_related("board")
+
+
+def current_boards(*, user) -> QuerySet[Board]:
+    return Board.objects.visible_to(user).exclude(status=BoardStatus.WOUND_UP).order_by("title")

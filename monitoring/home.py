@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from liaison.home import register_home_panel
-from monitoring.models import Area, Exercise, period_label, period_start
+from monitoring import selectors
+from monitoring.models import period_label, period_start
 
 SHOWN = 5
 
@@ -15,19 +15,8 @@ SHOWN = 5
 def monitoring_panel(request) -> str | None:
     """Exercises still open, and this period's areas with no exercise yet, where the user is the named monitor."""
     current = period_start(timezone.localdate())
-    open_exercises = (
-        Exercise.objects.visible_to(request.user)
-        .filter(area__monitor=request.user, completed_at__isnull=True)
-        .select_related("area__standard", "area__plan__board", "local_authority")
-        .annotate(sampled=Count("samples"))
-        .order_by("sampled_to", "pk")
-    )
-    unstarted = (
-        Area.objects.visible_to(request.user)
-        .filter(monitor=request.user, plan__period_start=current, exercises__isnull=True)
-        .select_related("standard", "plan__board")
-        .order_by("plan__board__title", "standard__code")
-    )
+    open_exercises = selectors.exercises_to_finish(user=request.user)
+    unstarted = selectors.areas_to_start(user=request.user, start=current)
     exercises = list(open_exercises[:SHOWN])
     areas = list(unstarted[:SHOWN])
     if not exercises and not areas:

@@ -443,3 +443,24 @@ def national_attestations(user, start: datetime.date) -> QuerySet:
                 "last_attested")
         .order_by("standard__code", "region", "plan__board__title")
     )  # fmt: skip
+
+
+def exercises_to_finish(*, user) -> QuerySet[Exercise]:
+    """Exercises not yet completed where the user is the area's named monitor, with the cases recorded so far."""
+    return (
+        Exercise.objects.visible_to(user)
+        .filter(area__monitor=user, completed_at__isnull=True)
+        .select_related("area__standard", "area__plan__board", "local_authority")
+        .annotate(sampled=Count("samples"))
+        .order_by("sampled_to", "pk")
+    )
+
+
+def areas_to_start(*, user, start: datetime.date) -> QuerySet[Area]:
+    """The period's areas the user monitors that have no exercise yet."""
+    return (
+        Area.objects.visible_to(user)
+        .filter(monitor=user, plan__period_start=start, exercises__isnull=True)
+        .select_related("standard", "plan__board")
+        .order_by("plan__board__title", "standard__code")
+    )
