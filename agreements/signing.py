@@ -83,6 +83,18 @@ def check_can_sign(user, document: SigningDocument, side: str, current: dict[str
         raise ValidationError("Choose the statement first: it becomes part of the text you sign.")
 
 
+def side_to_sign(user, document: SigningDocument, current: dict[str, int]) -> str | None:
+    """The side `user` may sign now (the one `check_can_sign` lets through but for the statement), or None."""
+    if document.status in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED) or user.pk in current.values():
+        return None
+    return next((side for side in sides_for(user, document) if side not in current), None)
+
+
+def statement_missing(document: SigningDocument) -> bool:
+    """An End of Year Sign-off is signed only once a statement is part of its text."""
+    return document.kind == DocumentKind.END_OF_YEAR and not document.statement
+
+
 def can_choose(user, document: SigningDocument) -> bool:
     """Either signer of an End of Year Sign-off that is not final may choose (or change) its statement."""
     return (

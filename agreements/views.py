@@ -69,21 +69,17 @@ def _submit(form, document: SigningDocument, write) -> bool:
 @require_http_methods(["GET", "POST"])
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    sides = signing.sides_for(request.user, document)
     signatures = list(document.signatures.select_related("signer"))
     current = {s.side: s for s in signatures if s.invalidated_at is None}
-    open_sides = [side for side in sides if side not in current]
+    side = signing.side_to_sign(request.user, document, {k: s.signer_id for k, s in current.items()})
     voided_mine = [s for s in signatures if s.invalidated_at is not None and s.signer_id == request.user.pk]
-    signed_by_me = any(s.signer_id == request.user.pk for s in current.values())
-    final = document.status in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED)
     choosing = request.method == "POST" and request.POST.get("step") == CHOOSE_STEP
     statement_form = None
     if signing.can_choose(request.user, document):
         statement_form = StatementForm(request.POST if choosing else None, document=document)
-    may_sign = open_sides and not signed_by_me and not final
-    needs_statement = bool(may_sign and document.kind == DocumentKind.END_OF_YEAR and not document.statement)
+    needs_statement = bool(side and signing.statement_missing(document))
     form = None
-    if may_sign and not needs_statement:
+    if side and not needs_statement:
         form = SignForm(None if choosing else _posted(request), initial={"shown_sha256": document.content_sha256})
     if request.method == "POST":
         if choosing and statement_form is not None:
@@ -96,7 +92,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.document_sign,
                 actor=request.user,
                 document=document,
-                side=open_sides[0],
+                side=side,
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""),
             )
@@ -121,7 +117,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "choose_step": CHOOSE_STEP,
             "needs_statement": needs_statement,
             "has_errors": bool((form and form.errors) or (statement_form and statement_form.errors)),
-            "signing_side": Side(open_sides[0]).label if open_sides else "",
+            "signing_side": Side(side).label if side else "",
             "voided_mine": voided_mine,
             "audit": [(event, selectors.event_hashes(event)) for event in events],
             "newer": SigningDocument.objects.filter(supersedes=document).first(),
