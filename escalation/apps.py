@@ -18,3 +18,10 @@ class EscalationConfig(AppConfig):
         from liaison.event_scopes import register_event_subject
 
         register_event_subject("escalation.issue", Issue.objects.visible_to)
+        from escalation.services import issues_hand_on_to_region
+        from liaison.signals import district_managed_by_region
+
+        def hand_on(sender, district, actor, **kwargs):
+            issues_hand_on_to_region(actor=actor, district=district)
+
+        district_managed_by_region.connect(hand_on, weak=False, dispatch_uid="escalation-hand-on-to-region")

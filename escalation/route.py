@@ -73,6 +73,12 @@ def first_level(*, direction: str, district: District, attempts_made: bool, sour
 
 def next_level(issue: Issue) -> str | None:
     levels = route_for(issue.direction, issue.district)
+    if issue.level not in levels:
+        # The district was flagged "managed by the Country/Region ERM" while the issue sat at the District ERM: that
+        # level is no longer on its route, so the next one is the first of the route past where it stands. A scan
+        # over every open issue must never fail on such an issue.
+        full = ROUTES[issue.direction]
+        return next((level for level in full[full.index(issue.level) + 1 :] if level in levels), None)
     position = levels.index(issue.level)
     return levels[position + 1] if position + 1 < len(levels) else None
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from escalation import route
-from escalation.models import Direction, Issue, IssueStep, Level, Source, Status, StepKind
+from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, Source, Status, StepKind
 from escalation.selectors import propose_contact
 from liaison import calendar
 from liaison.events import event_record
@@ -245,6 +245,42 @@ def issue_escalate(
         to_level=target,
     )
     return issue
+
+
+@transaction.atomic
+def issues_hand_on_to_region(*, actor, district: District, at: datetime.datetime | None = None) -> int:
+    """Move the open issues waiting at a district's ERM on to the Country/Regional ERM, once the district's
+    relationship is managed by the region (guidelines, Appendix 2: the district level is then skipped)."""
+    if not district.managed_by_region:
+        return 0
+    at = at or timezone.now()
+    waiting = (
+        Issue.objects.select_for_update()
+        .select_related("district", "local_authority")
+        .filter(district=district, level=Level.DISTRICT_ERM, status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    moved = 0
+    for issue in waiting:
+        issue.level = Level.REGIONAL_ERM
+        issue.level_since = at
+        issue.status = Status.ESCALATED
+        _save(issue, "Handed on to the Country/Regional ERM", actor)
+        _record(
+            issue,
+            kind=StepKind.ESCALATED,
+            actor=actor,
+            at=at,
+            summary=f"handed on from District ERM to {issue.level_label}",
+            text=(
+                f"{district.name}'s relationship is now managed by the Country/Region ERM, so the District ERM "
+                "level no longer applies and the issue goes to the Country/Regional ERM."
+            ),
+            from_level=Level.DISTRICT_ERM,
+            to_level=Level.REGIONAL_ERM,
+        )
+        moved += 1
+    return moved
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from liaison.models import (
     RoleAssignment,
 )
 from liaison.services import user_groups_sync
+from liaison.signals import district_managed_by_region
 
 
 @admin.register(Region)
@@ -29,6 +30,14 @@ class DistrictAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "region", "managed_by_region"]
     list_filter = ["region", "managed_by_region"]
     search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        handed_over = obj.managed_by_region and not (
+            change and District.objects.filter(pk=obj.pk, managed_by_region=True).exists()
+        )
+        super().save_model(request, obj, form, change)
+        if handed_over:
+            district_managed_by_region.send(sender=District, district=obj, actor=request.user)
 
 
 @admin.register(LocalAuthority)

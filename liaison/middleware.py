@@ -1,4 +1,4 @@
-"""Refuse requests carrying NUL characters: no page takes them, and PostgreSQL rejects them in queries."""
+"""Middleware of the core: refuse requests carrying NUL characters; answer health probes whatever their Host."""
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -26,3 +26,23 @@ class RejectNulCharactersMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return True
         return False
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before the host check and the HTTPS redirect.
+
+    Orchestrators and load balancers probe the container by its IP address over plain HTTP, a Host that
+    ALLOWED_HOSTS rightly refuses for every page; the probe only reads the service's own state, so it is safe to
+    answer whatever Host it names.
+    """
+
+    def __init__(self, get_response):
+        from liaison.views import healthz
+
+        self.get_response = get_response
+        self.healthz = healthz
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            return self.healthz(request)
+        return self.get_response(request)

@@ -25,6 +25,8 @@ ENV_SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ENV_DEBUG = _flag("DEBUG", True)
 ENV_DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ENV_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Seconds a database connection is kept between requests; empty means each settings module's own default.
+ENV_CONN_MAX_AGE = os.environ.get("CONN_MAX_AGE", "")
 ENV_ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 ENV_CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 ENV_EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "liaison.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "liaison.middleware.RejectNulCharactersMiddleware",
@@ -108,7 +111,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         ENV_DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=60,
+        # The development server starts a thread per request, and a kept connection would outlive its thread and
+        # hoard the shared server's slots; production's long-lived workers keep theirs (see production.py).
+        conn_max_age=int(ENV_CONN_MAX_AGE or 0),
         conn_health_checks=True,
     )
 }

@@ -4,8 +4,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from liaison.settings.base import *  # noqa: F403
 from liaison.settings.base import (
+    DATABASES,
     ENV_ALLOWED_HOSTS,
     ENV_BROKER_URL,
+    ENV_CONN_MAX_AGE,
     ENV_DATABASE_URL,
     ENV_EMAIL_URL_HOST,
     ENV_SEAL_CERT_FILE,
@@ -29,6 +31,8 @@ AGREEMENTS_SEAL_GENERATE = False
 
 DEBUG = False
 SECRET_KEY = ENV_SECRET_KEY
+# gunicorn's sync workers serve one request at a time each, so one kept connection per worker is all they hold.
+DATABASES["default"]["CONN_MAX_AGE"] = int(ENV_CONN_MAX_AGE or 60)
 CELERY_BROKER_URL = ENV_BROKER_URL or "redis://127.0.0.1:6379/0"
 CELERY_TASK_ALWAYS_EAGER = False
 

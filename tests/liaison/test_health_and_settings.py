@@ -135,3 +135,36 @@ def test_ci_runs_on_the_real_services():
         return
     assert connection.vendor == "postgresql"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+@pytest.mark.django_db
+def test_healthz_answers_a_probe_that_names_the_container_ip_as_host(client, settings):
+    settings.ALLOWED_HOSTS = ["liaison.example.gov.uk"]
+    settings.SECURE_SSL_REDIRECT = True
+    probe = client.get("/healthz", HTTP_HOST="10.0.3.7:8000")
+    assert probe.status_code == 200
+    assert probe.json()["status"] == "ok"
+    # Every other page still refuses a Host it does not serve.
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.3.7:8000").status_code == 400
+
+
+def test_connections_are_kept_only_by_production_workers():
+    show = [
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+    ]
+    local = _run_manage(*show, env_overrides={"DJANGO_SETTINGS_MODULE": "liaison.settings.local"})
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.strip() == "0"
+    production = _run_manage(
+        *show, env_overrides={**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "liaison.settings.production"}
+    )
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip() == "60"
+    chosen = _run_manage(
+        *show,
+        env_overrides={**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "liaison.settings.production", "CONN_MAX_AGE": "5"},
+    )
+    assert chosen.stdout.strip() == "5"
