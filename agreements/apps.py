@@ -14,9 +14,8 @@ class AgreementsConfig(AppConfig):
         import_module("agreements.contributions").register()
         import_module("agreements.home").register()
         from agreements import selectors
-        from agreements.models import Agreement
         from liaison.event_scopes import register_event_subject
 
         register_event_subject("agreements.signingdocument", lambda user: selectors.document_list(user=user))
-        # The Partnership Agreements are national documents every signed-in user reads.
-        register_event_subject("agreements.agreement", lambda user: Agreement.objects.all())
+        # The Partnership Agreements are national documents every signed-in user reads, once published.
+        register_event_subject("agreements.agreement", lambda user: selectors.readable_agreements(user=user))

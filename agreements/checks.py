@@ -1,16 +1,20 @@
 """Deadline checks of the agreements app: statements unsigned when their period starts, sign-offs late,
 evaluations overdue, a reminder to each signer who has not signed 5 working days after being asked, a signer
-whose signature no longer applies because the text changed, and a "not met" review with no action yet."""
+whose signature no longer applies because the text changed, a "not met" review with no action yet, and board chairs
+who have not read the agreement in force."""
 
 from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import (
+    Acknowledgement,
     Agreement,
     DocumentKind,
     DocumentStatus,
@@ -20,6 +24,7 @@ from agreements.models import (
     YearStatement,
     evaluation_due,
 )
+from boards.models import Board, BoardStatus
 from liaison import calendar
 from liaison.alerts import Finding, register_check
 from liaison.models import Role, RoleAssignment
@@ -78,7 +83,9 @@ def _finding(document: SigningDocument, key: str, title: str, detail: str, recip
 @register_check("agreement-statement-unsigned", "Statement of Intent not signed by both when its period starts")
 def statement_unsigned(today: datetime.date) -> list[Finding]:
     findings = []
-    for document in _open_documents(DocumentKind.STATEMENT_OF_INTENT).filter(period_start__lte=today):
+    for document in _not_history(_open_documents(DocumentKind.STATEMENT_OF_INTENT), today).filter(
+        period_start__lte=today
+    ):
         recipients = _erms(document)
         for side in _unsigned_sides(document):
             recipients |= _side_holders(document, side)
@@ -95,6 +102,12 @@ def statement_unsigned(today: datetime.date) -> list[Finding]:
     return findings
 
 
+def _not_history(documents, today: datetime.date):
+    """Documents of an agreement that ended more than a year ago are history: nobody signs a 2009 statement in
+    2026, so they raise no lateness alerts (the last year's sign-off, due 30 April after the end, is still chased)."""
+    return documents.filter(agreement__period_end__gte=today - relativedelta(years=1))
+
+
 def sign_off_due(document: SigningDocument) -> datetime.date:
     """30 April after the year the sign-off covers."""
     return datetime.date(document.period_end.year, 4, 30)
@@ -103,7 +116,7 @@ def sign_off_due(document: SigningDocument) -> datetime.date:
 @register_check("agreement-sign-off-late", "End of Year Sign-off not complete by 30 April")
 def sign_off_late(today: datetime.date) -> list[Finding]:
     findings = []
-    for document in _open_documents(DocumentKind.END_OF_YEAR).filter(period_end__lt=today):
+    for document in _not_history(_open_documents(DocumentKind.END_OF_YEAR), today).filter(period_end__lt=today):
         if today <= sign_off_due(document):
             continue
         recipients = _erms(document)
@@ -222,3 +235,55 @@ def review_not_opened(today: datetime.date) -> list[Finding]:
         )
         for document in documents
     ]
+
+
+ACKNOWLEDGE_WITHIN_DAYS = 30
+
+
+@register_check("agreement-not-acknowledged", "Board chairs have not read the Partnership Agreement in force")
+def chairs_not_acknowledged(today: datetime.date) -> list[Finding]:
+    """PA 1.3: the agreement is communicated to and understood by all relevant staff, its chairs first. Raised 30 days
+    after the version in force was published, to each chair who has not recorded reading it; where a chair has no
+    account to do so, to the board's ERM, who must follow it up."""
+    from agreements.selectors import current_agreement
+
+    agreement = current_agreement(today)
+    if agreement is None or (today - agreement.published_on).days < ACKNOWLEDGE_WITHIN_DAYS:
+        return []
+    boards = (
+        Board.objects.filter(status=BoardStatus.ACTIVE)
+        .select_related("jcp_chair", "la_chair")
+        .prefetch_related("districts")
+        .order_by("pk")
+    )
+    read = set(Acknowledgement.objects.filter(agreement=agreement).values_list("user_id", flat=True))
+    erms: dict[int, set[int]] = {}
+    for district_id, user_id in RoleAssignment.objects.filter(role=Role.ERM, user__is_active=True).values_list(
+        "district_id", "user_id"
+    ):
+        erms.setdefault(district_id, set()).add(user_id)
+    findings = []
+    for board in boards:
+        chairs = [chair for chair in (board.jcp_chair, board.la_chair) if chair is not None]
+        missing = [chair for chair in chairs if not chair.user_id or chair.user_id not in read]
+        if not missing:
+            continue
+        districts = list(board.districts.all())
+        recipients = {chair.user_id for chair in missing if chair.user_id}
+        if any(not chair.user_id for chair in missing):
+            recipients |= set().union(*(erms.get(d.pk, set()) for d in districts))
+        findings.append(
+            Finding(
+                key=f"acknowledge:{agreement.pk}:{board.pk}",
+                title=f"{board.title}: chairs have not read the {agreement.version} Partnership Agreement",
+                detail=(
+                    f"It was published on {agreement.published_on:%-d %B %Y}. Not yet recorded as read by: "
+                    + ", ".join(chair.name for chair in missing)
+                    + ". Read it and select “I have read this version” on its page."
+                ),
+                url=reverse("agreements:agreement-text", args=[agreement.pk]),
+                recipient_ids=frozenset(recipients),
+                district_id=districts[0].pk if districts else None,
+            )
+        )
+    return findings

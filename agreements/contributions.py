@@ -17,9 +17,20 @@ def board_panel(request, board) -> str:
         .select_related("signing_authority")
         .order_by("-period_start", "kind")[:10]
     )
+    from agreements.selectors import board_readers, current_agreement
+
+    agreement = current_agreement()
+    readers = board_readers(board=board, agreement=agreement) if agreement else []
     return render_to_string(
         "agreements/_board_panel.html",
-        {"board": board, "documents": documents, "can_prepare": can_prepare(request.user, board)},
+        {
+            "board": board,
+            "documents": documents,
+            "can_prepare": can_prepare(request.user, board),
+            "agreement": agreement,
+            "readers": readers,
+            "unread": sum(1 for reader in readers if reader.acknowledged_at is None),
+        },
         request=request,
     )
 

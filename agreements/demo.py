@@ -1,6 +1,8 @@
-"""Demo agreements (`manage.py load_demo`): the 2008-2011 Partnership Agreement, a Statement of Intent signed by
-both and sealed, one awaiting the LA's signature, one signed on behalf of all LAs of a board, and an End of Year
-Sign-off in progress (its statement chosen, then signed, by the LA Benefits Manager).
+"""Demo agreements (`manage.py load_demo`): the 2008-2011 Partnership Agreement with its text and, as history, a
+Statement of Intent signed by both and sealed, one awaiting the LA's signature, one signed on behalf of all LAs of a
+board, and an End of Year Sign-off in progress (its statement chosen, then signed, by the LA Benefits Manager); the
+2026-2029 agreement prepared from it with a few sections changed and published, with its Statements of Intent (one
+sealed, one awaiting the LA) and the District Manager's record of having read it.
 
 Idempotent: each demo document is keyed on its board, kind, signing LA and period in the history table, so a
 document a user has since changed or replaced is never created again.
@@ -24,9 +26,13 @@ from liaison.models import LocalAuthority
 logger = logging.getLogger(__name__)
 
 BOARD = "Greater Manchester Joint Board"
-# (kind, signing LA GSS code, on behalf of all, first April, statement the first signer chooses, then signers)
+PA_2008 = "FINAL VERSION 1.0"
+PA_2026 = "VERSION 2.0"
+TITLE = "Partnership Agreement for Benefit Administration, Security & Fraud"
+# (agreement, kind, signing LA GSS code, on behalf of all, first April, statement the first signer chooses, signers)
 DOCUMENTS = [
     (
+        PA_2008,
         DocumentKind.STATEMENT_OF_INTENT,
         "E08000003",
         False,
@@ -34,8 +40,9 @@ DOCUMENTS = [
         "",
         [("la-manager", Side.LA), ("district-manager", Side.JCP)],
     ),
-    (DocumentKind.STATEMENT_OF_INTENT, "E08000003", False, 2009, "", [("district-manager", Side.JCP)]),
+    (PA_2008, DocumentKind.STATEMENT_OF_INTENT, "E08000003", False, 2009, "", [("district-manager", Side.JCP)]),
     (
+        PA_2008,
         DocumentKind.STATEMENT_OF_INTENT,
         "E08000006",
         True,
@@ -43,8 +50,78 @@ DOCUMENTS = [
         "",
         [("district-manager", Side.JCP), ("la-manager-salford", Side.LA)],
     ),
-    (DocumentKind.END_OF_YEAR, "E08000003", False, 2008, YearStatement.BEST_ABILITY, [("la-manager", Side.LA)]),
+    (
+        PA_2008,
+        DocumentKind.END_OF_YEAR,
+        "E08000003",
+        False,
+        2008,
+        YearStatement.BEST_ABILITY,
+        [("la-manager", Side.LA)],
+    ),
+    # The agreement in force: Manchester's statement sealed, Salford's waiting for its LA Benefits Manager.
+    (
+        PA_2026,
+        DocumentKind.STATEMENT_OF_INTENT,
+        "E08000003",
+        False,
+        2026,
+        "",
+        [("la-manager", Side.LA), ("district-manager", Side.JCP)],
+    ),
+    (PA_2026, DocumentKind.STATEMENT_OF_INTENT, "E08000006", False, 2026, "", [("district-manager", Side.JCP)]),
 ]
+
+# What the 2026-2029 agreement changes in the 2008 text, so that its differences page has something to show.
+CHANGES_2026 = {
+    "1.2": (
+        "This is a 3 year Partnership Agreement (PA) which will run from April 2026 to March 2029. Unless there are "
+        "any major changes introduced during that period which affect the overall PA that cannot be reflected in "
+        "operational procedural guidance and other communications."
+    ),
+    "5.4": (
+        "The PA is a 3 year agreement from April 2026 (subject to any major changes being introduced). It will be "
+        "evaluated every 12 months (or sooner if required) by the Governmental Partnerships Team with the Local "
+        "Authority Associations."
+    ),
+}
+CHANGED_3_1_7 = (
+    "\n\nWhere a contingency plan is invoked, the Joint Board records when and why, which Local Authorities it "
+    "covers and when it was stood down, so that what was learnt informs the next plan."
+)
+
+
+def _agreements(gpt) -> tuple[Agreement | None, Agreement | None, int]:
+    """The 2008-2011 agreement with its text, and the 2026-2029 one prepared from it and published."""
+    made = 0
+    pa_2008 = Agreement.objects.filter(version=PA_2008).first()
+    if pa_2008 is None and not Agreement.history.filter(version=PA_2008).exists():
+        pa_2008 = services.agreement_create(
+            actor=gpt,
+            version=PA_2008,
+            title=TITLE,
+            period_start=datetime.date(2008, 4, 1),
+            period_end=datetime.date(2011, 3, 31),
+        )
+        made += 1
+    if pa_2008 is not None and not pa_2008.sections.exists():
+        services.agreement_text_load(actor=gpt, agreement=pa_2008)
+    pa_2026 = Agreement.objects.filter(version=PA_2026).first()
+    if pa_2026 is None and pa_2008 is not None and not Agreement.history.filter(version=PA_2026).exists():
+        pa_2026 = services.agreement_version_prepare(
+            actor=gpt,
+            previous=pa_2008,
+            version=PA_2026,
+            title=TITLE,
+            period_start=datetime.date(2026, 4, 1),
+            period_end=datetime.date(2029, 3, 31),
+        )
+        for section in pa_2026.sections.filter(number__in=[*CHANGES_2026, "3.1.7"]):
+            text = CHANGES_2026.get(section.number) or section.text + CHANGED_3_1_7
+            services.agreement_section_change(actor=gpt, section=section, title=section.title, text=text)
+        pa_2026 = services.agreement_publish(actor=gpt, agreement=pa_2026, published_on=datetime.date(2026, 4, 1))
+        made += 1
+    return pa_2008, pa_2026, made
 
 
 @register_demo_loader(200, "agreements")
@@ -59,19 +136,13 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
     board = Board.objects.filter(title=BOARD).first()
     if board is None or "erm" not in users or "gpt" not in users:
         return created
-    agreement = Agreement.objects.filter(version="FINAL VERSION 1.0").first()
-    if agreement is None and not Agreement.history.filter(version="FINAL VERSION 1.0").exists():
-        agreement = services.agreement_create(
-            actor=users["gpt"],
-            version="FINAL VERSION 1.0",
-            title="Partnership Agreement for Benefit Administration, Security & Fraud",
-            period_start=datetime.date(2008, 4, 1),
-            period_end=datetime.date(2011, 3, 31),
-        )
-        created["agreements"] += 1
-    if agreement is None:
-        return created
-    for kind, gss, on_behalf, year, statement, signers in DOCUMENTS:
+    pa_2008, pa_2026, made = _agreements(users["gpt"])
+    created["agreements"] += made
+    agreements = {PA_2008: pa_2008, PA_2026: pa_2026}
+    for version, kind, gss, on_behalf, year, statement, signers in DOCUMENTS:
+        agreement = agreements[version]
+        if agreement is None:
+            continue
         authority = LocalAuthority.objects.filter(gss_code=gss).first()
         period_start = datetime.date(year, 4, 1)
         if (
@@ -128,4 +199,6 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
                 continue
             created["signatures"] += 1
             document.refresh_from_db()
+    if pa_2026 is not None and "district-manager" in users:
+        services.agreement_acknowledge(actor=users["district-manager"], agreement=pa_2026)
     return created

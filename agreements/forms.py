@@ -259,3 +259,82 @@ class VerifyForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError("The PDF must be smaller than 10 MB")
         return upload
+
+
+class AgreementVersionForm(forms.Form):
+    """The next Partnership Agreement, prepared from the one in force."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=300,
+        error_messages={"required": "Enter the agreement's title"},
+    )
+    version = forms.CharField(
+        label="Version",
+        help_text="As the document names it, for example FINAL VERSION 1.0.",
+        max_length=50,
+        error_messages={"required": "Enter the version"},
+    )
+    period_start = GovukDateField(
+        label="First day of the agreement",
+        help_text="For example, 1 4 2026.",
+        example="1 4 2026",
+        error_messages={"required": "Enter the agreement's first day"},
+    )
+    period_end = GovukDateField(
+        label="Last day of the agreement",
+        help_text="For example, 31 3 2029.",
+        example="31 3 2029",
+        error_messages={"required": "Enter the agreement's last day"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", field_width=Fluid.FULL),
+            Field.text("version", field_width=Fluid.ONE_THIRD),
+            Field("period_start"),
+            Field("period_end"),
+            button="Prepare the new version",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_end"] <= data["period_start"]:
+            self.add_error("period_end", "The last day must be after the first day")
+        return data
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label="Heading", max_length=200, required=False)
+    text = forms.CharField(
+        label="Text",
+        help_text="Start a line with a dash and a space (- ) for a bullet point.",
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+
+    def __init__(self, *args, heading: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [Field.textarea("text", rows=12)]
+        if heading:
+            self.fields["title"].required = True
+            self.fields["title"].error_messages["required"] = "Enter the section's heading"
+            fields.insert(0, Field.text("title", field_width=Fluid.FULL))
+        else:
+            del self.fields["title"]
+        self.helper = _helper(*fields, button="Save the section")
+
+
+class PublishForm(forms.Form):
+    published_on = GovukDateField(
+        label="Date of publication",
+        help_text="From this date the text is fixed and staff are asked to record that they have read it.",
+        example="1 4 2026",
+        error_messages={"required": "Enter the date of publication"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("published_on"), button="Publish this version")

@@ -26,6 +26,11 @@ class Agreement(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
+    # A new version is prepared from the previous one and changed section by section while it is a draft; once
+    # published its text never changes, and its SHA-256 is what a Statement of Intent's sealed PDF names.
+    based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions")
+    published_on = models.DateField(null=True, blank=True)
+    text_sha256 = models.CharField(max_length=64, blank=True)
 
     history = HistoricalRecords()
 
@@ -44,6 +49,73 @@ class Agreement(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%B %Y} to {self.period_end:%B %Y}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_on is not None
+
+
+class AgreementSection(models.Model):
+    """One section of a Partnership Agreement's text: a numbered heading or paragraph (PA 1.0-5.4), or the glossary."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="sections")
+    number = models.CharField(max_length=20)
+    title = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True, max_length=20_000)
+    position = models.PositiveIntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_section_number_unique"),
+            models.UniqueConstraint(fields=["agreement", "position"], name="agreement_section_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def anchor(self) -> str:
+        return "section-" + self.number.lower().replace(".", "-")
+
+    @property
+    def is_heading(self) -> bool:
+        return bool(self.title)
+
+    @property
+    def depth(self) -> int:
+        """1 for 1.0 or the glossary, 2 for 3.1, 3 for 3.1.2; paragraphs sit under their heading."""
+        if not self.number[:1].isdigit():
+            return 1
+        parts = self.number.split(".")
+        return 1 if parts[1:] == ["0"] else len(parts)
+
+
+class Acknowledgement(models.Model):
+    """A member of staff has read a version of the Partnership Agreement (PA 1.3). Never changed or deleted."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["acknowledged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "user"], name="acknowledgement_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.agreement} on {self.acknowledged_at:%-d %B %Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("An acknowledgement is a record of what happened and is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An acknowledgement is a record of what happened and is never deleted.")
 
 
 EVALUATION_INTERVAL_MONTHS = 12

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+import datetime
+from dataclasses import dataclass
 
-from agreements.models import Agreement, DocumentStatus, Side, Signature, SigningDocument
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from agreements.models import Acknowledgement, Agreement, DocumentStatus, Side, Signature, SigningDocument
 from boards.models import Board, BoardStatus
-from liaison.models import Event, Role, RoleAssignment
+from liaison.models import Contact, Event, Role, RoleAssignment
+from liaison.scoping import scope_for
 
 
 def document_list(*, user) -> QuerySet[SigningDocument]:
@@ -68,3 +73,67 @@ def event_hashes(event: Event) -> list[tuple[str, str]]:
     """The hashes an audit event carries (text signed, new text, PDF), labelled for the audit table."""
     labels = {"sha256": "text", "signed_sha256": "text signed", "new_sha256": "new text", "pdf_sha256": "PDF"}
     return [(label, event.data[key]) for key, label in labels.items() if event.data.get(key)]
+
+
+def readable_agreements(*, user) -> QuerySet[Agreement]:
+    """Published agreements for everyone signed in; drafts of a new version only for the national roles preparing it."""
+    return Agreement.objects.all() if scope_for(user).national else Agreement.objects.filter(published_on__isnull=False)
+
+
+def visible_agreements(*, user) -> QuerySet[Agreement]:
+    """`readable_agreements` with their last evaluation, for the pages."""
+    return agreement_list().filter(pk__in=readable_agreements(user=user).values("pk"))
+
+
+def current_agreement(today: datetime.date | None = None) -> Agreement | None:
+    """The Partnership Agreement in force: the latest one published on or before today."""
+    today = today or timezone.localdate()
+    return (
+        Agreement.objects.filter(published_on__isnull=False, published_on__lte=today)
+        .order_by("-published_on", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Reader:
+    contact: Contact
+    part: str
+    acknowledged_at: datetime.datetime | None
+
+
+def board_readers(*, board: Board, agreement: Agreement) -> list[Reader]:
+    """The board's chairs, secretariat, standing members and its LAs' nominated contacts (PA 1.3, 3.1.2), and when
+    each read this version; in two queries whatever the board's size."""
+    parts = {
+        board.jcp_chair_id: "JCP co-chair",
+        board.la_chair_id: "LA co-chair",
+        board.jcp_secretariat_id: "JCP secretariat",
+        board.la_secretariat_id: "LA secretariat",
+    }
+    contacts = (
+        Contact.objects.active()
+        .filter(
+            Q(pk__in=[pk for pk in parts if pk])
+            | Q(pk__in=board.members.values("pk"))
+            | Q(role__code="nominated-contact", local_authority_id__in=board.local_authorities.values("pk"))
+        )
+        .select_related("role", "user", "local_authority")
+        .order_by("name", "pk")
+    )
+    contacts = list(contacts)
+    read = dict(
+        Acknowledgement.objects.filter(
+            agreement=agreement, user_id__in=[c.user_id for c in contacts if c.user_id]
+        ).values_list("user_id", "acknowledged_at")
+    )
+    order = {"JCP co-chair": 0, "LA co-chair": 1, "JCP secretariat": 2, "LA secretariat": 3}
+    readers = [
+        Reader(
+            contact=c,
+            part=parts.get(c.pk) or ("Nominated contact" if c.role.code == "nominated-contact" else "Standing member"),
+            acknowledged_at=read.get(c.user_id) if c.user_id else None,
+        )
+        for c in contacts
+    ]
+    return sorted(readers, key=lambda r: (order.get(r.part, 9), r.contact.name))

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import signing
+from agreements import pa_text, signing
 from agreements.models import (
     END_OF_YEAR_TEXT,
     STATEMENT_OF_INTENT_TEXT,
     YEAR_STATEMENT_TEXTS,
+    Acknowledgement,
     Agreement,
+    AgreementSection,
     DocumentKind,
     DocumentStatus,
     Evaluation,
@@ -95,11 +97,25 @@ def _covered(board: Board, signing_authority: LocalAuthority, on_behalf_of_all: 
 
 @transaction.atomic
 def agreement_create(
-    *, actor, version: str, title: str, period_start: datetime.date, period_end: datetime.date
+    *,
+    actor,
+    version: str,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    published_on: datetime.date | None = None,
 ) -> Agreement:
+    """Record an agreement already in force (published on its first day unless said otherwise); a new one is made
+    with `agreement_version_prepare` from the one before."""
     if not scope_for(actor).admin and not scope_for(actor).national:
         raise PermissionDenied("Only national roles record Partnership Agreements.")
-    agreement = Agreement(version=version, title=title, period_start=period_start, period_end=period_end)
+    agreement = Agreement(
+        version=version,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        published_on=published_on or period_start,
+    )
     agreement.full_clean()
     agreement.save()
     event_record(
@@ -196,6 +212,8 @@ def document_prepare(
     delivery_centre = (delivery_centre or "").strip()
     if not delivery_centre:
         raise ValidationError({"delivery_centre": "Enter the name of the Benefit Delivery Centre and/or district"})
+    if not agreement.is_published:
+        raise ValidationError({"agreement": "Choose a published agreement: a draft's text may still change"})
     _check_period(agreement, kind, period_start, period_end)
     document = SigningDocument(
         agreement=agreement,
@@ -587,3 +605,135 @@ def pdf_verify(*, actor, data: bytes) -> Verification:
     return Verification(
         intact=intact, trusted=check.trusted, document=document, exact_copy=exact, latest=latest, problem=problem
     )
+
+
+# The Partnership Agreement's own text (PA 1.3): versions prepared from the previous one, published, acknowledged.
+
+
+def _national(actor, what: str) -> None:
+    if not scope_for(actor).national:
+        raise PermissionDenied(f"Only the Governmental Partnerships Team {what}.")
+
+
+def _write_sections(agreement: Agreement, sections) -> None:
+    AgreementSection.objects.bulk_create(
+        AgreementSection(agreement=agreement, number=s.number, title=s.title, text=s.text, position=n)
+        for n, s in enumerate(sections, start=1)
+    )
+
+
+@transaction.atomic
+def agreement_text_load(*, actor, agreement: Agreement, sections=None) -> Agreement:
+    """Give an agreement that has no text yet its sections (by default the 2008-2011 text of the source document)."""
+    _national(actor, "records an agreement's text")
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.sections.exists():
+        raise ValidationError("This agreement already has its text; a change is made in a new version.")
+    sections = list(sections if sections is not None else pa_text.pa_2008_sections())
+    _write_sections(agreement, sections)
+    if agreement.is_published:
+        agreement.text_sha256 = content_hash(pa_text.text_of(agreement.sections.all()))
+        agreement.save(update_fields=["text_sha256"])
+    event_record(kind="agreement.text-loaded", summary=f"Text of {agreement} recorded", actor=actor, subject=agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_version_prepare(
+    *,
+    actor,
+    previous: Agreement,
+    version: str,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+) -> Agreement:
+    """A draft of the next agreement, starting from every section of the previous one."""
+    _national(actor, "prepares a new Partnership Agreement")
+    version = (version or "").strip()
+    if Agreement.objects.filter(version=version, title=title.strip()).exists():
+        raise ValidationError({"version": f"There is already an agreement called {title.strip()} {version}"})
+    if period_start <= previous.period_start:
+        raise ValidationError(
+            {"period_start": f"The new agreement must start after the one it replaces ({previous.period_label})"}
+        )
+    draft = Agreement(
+        version=version, title=title.strip(), period_start=period_start, period_end=period_end, based_on=previous
+    )
+    draft.full_clean()
+    draft.save()
+    _write_sections(draft, previous.sections.all())
+    event_record(
+        kind="agreement.version-prepared",
+        summary=f"{draft} prepared from {previous}",
+        actor=actor,
+        subject=draft,
+        data={"based_on": previous.pk},
+    )
+    return draft
+
+
+@transaction.atomic
+def agreement_section_change(*, actor, section: AgreementSection, title: str, text: str) -> AgreementSection:
+    """Change a section of a draft; a published agreement's text never changes."""
+    _national(actor, "changes an agreement's text")
+    section = AgreementSection.objects.select_for_update().select_related("agreement").get(pk=section.pk)
+    if section.agreement.is_published:
+        raise ValidationError(
+            f"{section.agreement} was published on {section.agreement.published_on:%-d %B %Y}: its text no longer "
+            "changes. Prepare a new version instead."
+        )
+    section.title = (title or "").strip() if section.title else ""
+    section.text = (text or "").strip()
+    section.full_clean()
+    section._change_reason = "Section changed in the draft"
+    section.save()
+    event_record(
+        kind="agreement.section-changed",
+        summary=f"{section.agreement}: section {section.number} changed",
+        actor=actor,
+        subject=section.agreement,
+        data={"section": section.number},
+    )
+    return section
+
+
+@transaction.atomic
+def agreement_publish(*, actor, agreement: Agreement, published_on: datetime.date) -> Agreement:
+    """Publish a draft on a date: from then its text is fixed and staff are asked to acknowledge it."""
+    _national(actor, "publishes a Partnership Agreement")
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.is_published:
+        raise ValidationError(f"{agreement} was already published on {agreement.published_on:%-d %B %Y}.")
+    if not agreement.sections.exists():
+        raise ValidationError("An agreement without its text cannot be published.")
+    if agreement.based_on_id and published_on < agreement.based_on.published_on:
+        raise ValidationError({"published_on": "The new version cannot be published before the one it replaces"})
+    agreement.published_on = published_on
+    agreement.text_sha256 = content_hash(pa_text.text_of(agreement.sections.all()))
+    agreement._change_reason = "Published"
+    agreement.save(update_fields=["published_on", "text_sha256"])
+    event_record(
+        kind="agreement.published",
+        summary=f"{agreement} published on {published_on:%-d %B %Y}",
+        actor=actor,
+        subject=agreement,
+        data={"sha256": agreement.text_sha256},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_acknowledge(*, actor, agreement: Agreement) -> Acknowledgement:
+    """Record that the actor has read this version (PA 1.3); doing it again changes nothing."""
+    if not agreement.is_published:
+        raise ValidationError("Only a published agreement is acknowledged.")
+    acknowledgement, created = Acknowledgement.objects.get_or_create(agreement=agreement, user=actor)
+    if created:
+        event_record(
+            kind="agreement.acknowledged",
+            summary=f"{actor.get_full_name() or actor.username} has read {agreement}",
+            actor=actor,
+            subject=agreement,
+        )
+    return acknowledgement

@@ -9,13 +9,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agreements import selectors, services, signing
-from agreements.forms import EvaluationForm, NewVersionForm, PrepareForm, SignForm, StatementForm, VerifyForm
+from agreements import pa_text, selectors, services, signing
+from agreements.forms import (
+    AgreementVersionForm,
+    EvaluationForm,
+    NewVersionForm,
+    PrepareForm,
+    PublishForm,
+    SectionForm,
+    SignForm,
+    StatementForm,
+    VerifyForm,
+)
 from agreements.models import Agreement, DocumentKind, DocumentStatus, Side, SigningDocument, evaluation_due
 from boards.models import Board
 from liaison.forms import add_service_errors
+from liaison.pdf import pdf_response
 
 KIND_SLUGS = {"statement-of-intent": DocumentKind.STATEMENT_OF_INTENT, "end-of-year": DocumentKind.END_OF_YEAR}
 
@@ -35,7 +47,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "agreements/document_list.html",
         {
             "documents": selectors.document_list(user=request.user),
-            "agreements": selectors.agreement_list(),
+            "agreements": selectors.visible_agreements(user=request.user),
             "boards": selectors.boards_to_prepare_for(user=request.user),
         },
     )
@@ -135,7 +147,8 @@ def document_prepare(request: HttpRequest, board_pk: int, kind: str) -> HttpResp
         raise Http404("No such kind of document.")
     if not signing.can_prepare(request.user, board):
         raise PermissionDenied("Only the board's ERM (or the Regional ERM) prepares documents for signing.")
-    agreements = selectors.agreement_list()
+    # Only a published agreement is signed under: a draft's text may still change.
+    agreements = selectors.agreement_list().filter(published_on__isnull=False)
     form = PrepareForm(
         _posted(request),
         board=board,
@@ -224,7 +237,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_object_or_404(selectors.agreement_list(), pk=pk)
+    agreement = _agreement(request, pk)
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -276,3 +289,157 @@ def verify(request: HttpRequest) -> HttpResponse:
     else:
         form = VerifyForm()
     return render(request, "agreements/verify.html", {"form": form, "result": result})
+
+
+# The Partnership Agreement's own text (PA 1.3).
+
+
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    return get_object_or_404(selectors.visible_agreements(user=request.user), pk=pk)
+
+
+def _text_context(request: HttpRequest, agreement: Agreement) -> dict:
+    sections = list(agreement.sections.all())
+    acknowledgement = agreement.acknowledgements.filter(user=request.user).first() if agreement.is_published else None
+    return {
+        "agreement": agreement,
+        "sections": sections,
+        "contents": [section for section in sections if section.is_heading],
+        "acknowledgement": acknowledgement,
+        "can_edit": signing.can_evaluate(request.user) and not agreement.is_published,
+    }
+
+
+@login_required
+def agreement_text(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    context = _text_context(request, agreement)
+    if context["can_edit"]:
+        context["publish_form"] = PublishForm()
+    return render(request, "agreements/agreement_text.html", context)
+
+
+@login_required
+def agreement_text_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    return pdf_response(
+        "agreements/agreement_text_pdf.html",
+        _text_context(request, agreement),
+        f"partnership-agreement-{agreement.pk}.pdf",
+    )
+
+
+@login_required
+def agreement_differences(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if agreement.based_on_id is None:
+        raise Http404("This agreement was not prepared from an earlier one.")
+    previous = agreement.based_on
+    return render(
+        request,
+        "agreements/agreement_differences.html",
+        {
+            "agreement": agreement,
+            "previous": previous,
+            "differences": pa_text.differences(previous.sections.all(), agreement.sections.all()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_version_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    previous = _agreement(request, pk)
+    if not signing.can_evaluate(request.user):
+        raise PermissionDenied("The Governmental Partnerships Team prepares a new Partnership Agreement.")
+    form = AgreementVersionForm(_posted(request), initial={"title": previous.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.agreement_version_prepare(actor=request.user, previous=previous, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The new version is ready to change, section by section, then publish.")
+            return redirect("agreements:agreement-text", draft.pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": "Prepare a new Partnership Agreement",
+            "caption": f"From {previous}",
+            "cancel": previous.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    section = get_object_or_404(agreement.sections, pk=section_pk)
+    if not signing.can_evaluate(request.user):
+        raise PermissionDenied("The Governmental Partnerships Team changes the agreement's text.")
+    text_url = reverse("agreements:agreement-text", args=[agreement.pk])
+    if agreement.is_published:
+        messages.error(request, "A published agreement's text never changes: prepare a new version instead.")
+        return redirect(text_url)
+    form = SectionForm(
+        _posted(request), heading=section.is_heading, initial={"title": section.title, "text": section.text}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_section_change(
+                actor=request.user,
+                section=section,
+                title=form.cleaned_data.get("title", ""),
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Section {section.number} has been changed.")
+            return redirect(f"{text_url}#{section.anchor}")
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": f"Change section {section.number}" + (f": {section.title}" if section.title else ""),
+            "caption": str(agreement),
+            "cancel": f"{text_url}#{section.anchor}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if not signing.can_evaluate(request.user):
+        raise PermissionDenied("The Governmental Partnerships Team publishes the agreement.")
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_publish(actor=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{agreement} is published. Its text no longer changes.")
+            return redirect("agreements:agreement-text", agreement.pk)
+    context = _text_context(request, agreement)
+    context["publish_form"] = form
+    return render(request, "agreements/agreement_text.html", context, status=400)
+
+
+@login_required
+@require_POST
+def agreement_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    try:
+        services.agreement_acknowledge(actor=request.user, agreement=agreement)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You have recorded that you have read {agreement}.")
+    return redirect("agreements:agreement-text", agreement.pk)

@@ -19,7 +19,9 @@ def test_demo_agreements_cover_every_state_and_load_once():
     assert sealed.filter(on_behalf_of_all=True).exists()
     for document in sealed:
         assert seal_check(bytes(document.sealed_pdf)).ok
-    awaiting_la = SigningDocument.objects.get(status=DocumentStatus.PART_SIGNED, kind=DocumentKind.STATEMENT_OF_INTENT)
+    awaiting_la = SigningDocument.objects.get(
+        status=DocumentStatus.PART_SIGNED, kind=DocumentKind.STATEMENT_OF_INTENT, agreement__version="FINAL VERSION 1.0"
+    )
     assert list(awaiting_la.signatures.values_list("side", flat=True)) == ["jcp"]
     in_progress = SigningDocument.objects.get(kind=DocumentKind.END_OF_YEAR, status=DocumentStatus.PART_SIGNED)
     assert in_progress.statement == YearStatement.BEST_ABILITY
