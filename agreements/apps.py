@@ -19,3 +19,4 @@ class AgreementsConfig(AppConfig):
         register_event_subject("agreements.signingdocument", lambda user: selectors.document_list(user=user))
         # The Partnership Agreements are national documents every signed-in user reads, once published.
         register_event_subject("agreements.agreement", lambda user: selectors.readable_agreements(user=user))
+        register_event_subject("agreements.localagreement", lambda user: selectors.local_agreements(user=user))

@@ -16,8 +16,12 @@ from django.utils import timezone
 from agreements.models import (
     Acknowledgement,
     Agreement,
+    ContingencyInvocation,
     DocumentKind,
     DocumentStatus,
+    LocalAgreement,
+    LocalAgreementKind,
+    LocalAgreementStatus,
     Side,
     Signature,
     SigningDocument,
@@ -284,6 +288,134 @@ def chairs_not_acknowledged(today: datetime.date) -> list[Finding]:
                 url=reverse("agreements:agreement-text", args=[agreement.pk]),
                 recipient_ids=frozenset(recipients),
                 district_id=districts[0].pk if districts else None,
+            )
+        )
+    return findings
+
+
+def _board_people(boards) -> dict[int, set[int]]:
+    """Each board's ERMs (of its districts) and the users of its co-chairs, in two queries."""
+    erms: dict[int, set[int]] = {}
+    for district_id, user_id in RoleAssignment.objects.filter(role=Role.ERM, user__is_active=True).values_list(
+        "district_id", "user_id"
+    ):
+        erms.setdefault(district_id, set()).add(user_id)
+    people = {}
+    for board in boards:
+        ids = {chair.user_id for chair in (board.jcp_chair, board.la_chair) if chair is not None and chair.user_id}
+        for district in board.districts.all():
+            ids |= erms.get(district.pk, set())
+        people[board.pk] = ids
+    return people
+
+
+def _first_district_id(board: Board) -> int | None:
+    districts = sorted(board.districts.all(), key=lambda d: d.name)
+    return districts[0].pk if districts else None
+
+
+@register_check("local-agreement-review-due", "Local agreement past its review date")
+def local_agreement_review_due(today: datetime.date) -> list[Finding]:
+    agreements = list(
+        LocalAgreement.objects.filter(status=LocalAgreementStatus.AGREED, review_on__lt=today)
+        .select_related("board__jcp_chair", "board__la_chair")
+        .prefetch_related("board__districts")
+    )
+    people = _board_people({a.board_id: a.board for a in agreements}.values())
+    return [
+        Finding(
+            key=f"review:{agreement.pk}",
+            title=f"{agreement.board.title}: review {agreement.title}",
+            detail=(
+                f"The board agreed to review it by {agreement.review_on:%-d %B %Y}. Review it at a meeting: agree a "
+                "new version with a new review date, or withdraw it."
+            ),
+            url=agreement.get_absolute_url(),
+            recipient_ids=frozenset(people[agreement.board_id]),
+            district_id=_first_district_id(agreement.board),
+        )
+        for agreement in agreements
+    ]
+
+
+NO_PROCEDURE_AFTER_MONTHS = 6
+
+
+@register_check("board-no-request-procedure", "Board has no information request procedure 6 months after set-up")
+def board_without_request_procedure(today: datetime.date) -> list[Finding]:
+    """PA 3.1.2: each partnership agrees how requests for information are made; a board set up more than 6 months
+    ago without an agreed procedure is alerted to its ERM and chairs."""
+    boards = list(
+        Board.objects.filter(
+            status=BoardStatus.ACTIVE, established_on__lt=today - relativedelta(months=NO_PROCEDURE_AFTER_MONTHS)
+        )
+        .exclude(
+            Exists(
+                LocalAgreement.objects.filter(
+                    board=OuterRef("pk"),
+                    kind=LocalAgreementKind.INFORMATION_REQUESTS,
+                    status=LocalAgreementStatus.AGREED,
+                )
+            )
+        )
+        .select_related("jcp_chair", "la_chair")
+        .prefetch_related("districts")
+    )
+    people = _board_people(boards)
+    return [
+        Finding(
+            key=f"no-request-procedure:{board.pk}",
+            title=f"{board.title}: no information request procedure agreed",
+            detail=(
+                f"The board was set up on {board.established_on:%-d %B %Y}. Agree at a meeting how each side asks "
+                "the other for information: which requests go by secure email, which by telephone, and the target "
+                "for each (PA 3.1.2)."
+            ),
+            url=reverse("agreements:local-register", args=[board.pk]),
+            recipient_ids=frozenset(people[board.pk]),
+            district_id=_first_district_id(board),
+        )
+        for board in boards
+    ]
+
+
+INVOCATION_OPEN_WORKING_DAYS = 10
+
+
+@register_check("contingency-invocation-open", "Contingency plan still invoked after 10 working days")
+def invocation_open(today: datetime.date) -> list[Finding]:
+    invocations = list(
+        ContingencyInvocation.objects.filter(stood_down_at__isnull=True)
+        .select_related("plan__board__jcp_chair", "plan__board__la_chair")
+        .prefetch_related("plan__board__districts", "local_authorities")
+    )
+    regional: dict[int, set[int]] = {}
+    for region_id, user_id in RoleAssignment.objects.filter(role=Role.REGIONAL_ERM, user__is_active=True).values_list(
+        "region_id", "user_id"
+    ):
+        regional.setdefault(region_id, set()).add(user_id)
+    findings = []
+    for invocation in invocations:
+        board = invocation.plan.board
+        authorities = list(invocation.local_authorities.all())
+        nation = authorities[0].nation if authorities else "ENG"
+        invoked = timezone.localdate(invocation.invoked_at)
+        if calendar.working_days_between(invoked, today, nation) <= INVOCATION_OPEN_WORKING_DAYS:
+            continue
+        recipients = {chair.user_id for chair in (board.jcp_chair, board.la_chair) if chair and chair.user_id}
+        for district in board.districts.all():
+            recipients |= regional.get(district.region_id, set())
+        findings.append(
+            Finding(
+                key=f"invocation:{invocation.pk}",
+                title=f"{board.title}: {invocation.plan.title} still invoked",
+                detail=(
+                    f"It was invoked on {invoked:%-d %B %Y}, more than {INVOCATION_OPEN_WORKING_DAYS} working days "
+                    "ago. Stand it down when normal working resumes, and record what was learnt."
+                ),
+                url=invocation.plan.get_absolute_url(),
+                recipient_ids=frozenset(recipients),
+                district_id=_first_district_id(board),
             )
         )
     return findings

@@ -37,3 +37,52 @@ def board_panel(request, board) -> str:
 
 def register() -> None:
     register_board_panel(40, board_panel, name="agreements")
+    register_local_agreements()
+
+
+def register_local_agreements() -> None:
+    """The register on the board page, what a meeting agreed on its page and minutes, and the request procedures
+    in force on the LA and district pages."""
+    from boards.panels import register_meeting_panel
+    from liaison.network_panels import register_network_panel
+
+    register_board_panel(41, local_agreements_panel, name="local-agreements")
+    register_meeting_panel(10, agreed_at_meeting, name="local-agreements")
+    register_network_panel(10, request_procedures, name="request-procedures")
+
+
+def local_agreements_panel(request, board) -> str:
+    from agreements import selectors, signing
+    from agreements.models import LocalAgreementStatus
+
+    current = [
+        a
+        for a in selectors.board_register(board=board)
+        if a.status in (LocalAgreementStatus.PROPOSED, LocalAgreementStatus.AGREED)
+    ]
+    return render_to_string(
+        "agreements/local/_board_panel.html",
+        {"board": board, "current": current, "can_keep": signing.can_keep_register(request.user, board)},
+        request=request,
+    )
+
+
+def agreed_at_meeting(request, meeting, pdf) -> str:
+    from agreements.models import LocalAgreement
+
+    agreed = list(LocalAgreement.objects.filter(agreed_at=meeting).order_by("kind", "title"))
+    if not agreed:
+        return ""
+    return render_to_string(
+        "agreements/local/_meeting_panel.html", {"agreed": agreed, "pdf": pdf, "meeting": meeting}, request=request
+    )
+
+
+def request_procedures(request, *, authority=None, district=None) -> str:
+    from agreements import selectors
+
+    procedures = list(selectors.procedures_in_force(user=request.user, authority=authority, district=district))
+    place = authority or district
+    return render_to_string(
+        "agreements/local/_procedures_panel.html", {"procedures": procedures, "place": place}, request=request
+    )

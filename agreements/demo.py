@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -201,4 +202,104 @@ def load_agreements_demo(today: datetime.date) -> dict[str, int]:
             document.refresh_from_db()
     if pa_2026 is not None and "district-manager" in users:
         services.agreement_acknowledge(actor=users["district-manager"], agreement=pa_2026)
+    return created
+
+
+STEER = (
+    "Loss of CIS access or ETD feeds",
+    "Record every case held back while CIS or ETD is unavailable, and clear the log within 5 working days of "
+    "the service returning.\n- Customer statements go by secure email only.\n- Urgent payment queries go by "
+    "telephone to the BDC's nominated contact.",
+)
+REQUESTS = [
+    ("customer-statement", "", "secure-email", "hb.requests@manchester.gcsx.gov.uk", 2),
+    ("claim-evidence", "", "form", "Form LA-EV1 on the shared secure site", 5),
+    ("urgent-payment", "", "telephone", "0161 000 0101 (BDC nominated contact)", 1),
+]
+
+
+@register_demo_loader(210, "local agreements")
+def load_local_agreements_demo(today: datetime.date) -> dict[str, int]:
+    """The Greater Manchester board's register: an information request procedure agreed, an administration procedure
+    in its second version (the first superseded), telephone access proposed, a withdrawn agreement, and a contingency
+    plan agreed, invoked once and stood down; GPT's national steer beside it."""
+    from agreements.models import LocalAgreement, NationalSteer
+    from boards.models import MeetingStatus
+
+    created = {"local agreements": 0}
+    board = Board.objects.filter(title=BOARD).first()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["erm", "gpt"])}
+    if board is None or len(users) < 2 or LocalAgreement.history.filter(board_id=board.pk).exists():
+        return created
+    held = board.meetings.filter(status=MeetingStatus.HELD).order_by("-date").first()
+    manchester = LocalAuthority.objects.filter(gss_code="E08000003").first()
+    if held is None or manchester is None or manchester not in board.local_authorities.all():
+        return created
+    erm = users["erm"]
+    if not NationalSteer.history.exists():
+        services.national_steer_publish(actor=users["gpt"], title=STEER[0], text=STEER[1])
+
+    def propose(kind, title, text, **kwargs):
+        created["local agreements"] += 1
+        kwargs.setdefault("local_authorities", [manchester])
+        return services.local_agreement_propose(actor=erm, board=board, kind=kind, title=title, text=text, **kwargs)
+
+    requests = propose(
+        "information-requests",
+        "Requests for information between Manchester and the BDC",
+        "Each kind of request goes by the channel below; customer information only by secure email or the form.",
+        review_on=today + relativedelta(months=9),
+    )
+    for request_kind, other, channel, address, days in REQUESTS:
+        services.request_procedure_add(
+            actor=erm,
+            agreement=requests,
+            request_kind=request_kind,
+            other_kind=other,
+            channel=channel,
+            address=address,
+            target_working_days=days,
+        )
+    services.local_agreement_agree(actor=erm, agreement=requests, meeting=held)
+
+    first = propose(
+        "administration",
+        "Clerical and suspended cases",
+        "The BDC copies changes of circumstances on clerical cases to the LA within 5 working days.",
+    )
+    services.local_agreement_agree(actor=erm, agreement=first, meeting=held)
+    second = services.local_agreement_propose(
+        actor=erm,
+        board=board,
+        kind=first.kind,
+        previous=first,
+        title=first.title,
+        text="The BDC copies changes of circumstances on clerical and suspended cases to the LA within 3 working "
+        "days, by secure email.",
+        local_authorities=[manchester],
+        review_on=today + relativedelta(months=12),
+    )
+    created["local agreements"] += 1
+    services.local_agreement_agree(actor=erm, agreement=second, meeting=held)
+
+    propose("telephone", "Telephone access for LA staff", "LA staff call the BDC's priority line from 9am to 4pm.")
+    withdrawn = propose("other", "Joint visits", "Exchange visits twice a year (PA 3.1.2).")
+    services.local_agreement_withdraw(actor=erm, agreement=withdrawn, reason="Covered by the regional programme.")
+
+    plan = propose(
+        "contingency",
+        "Loss of CIS access or ETD feeds",
+        "How Manchester and the BDC keep claims moving when CIS or the ETD feed is unavailable (PA 3.1.7).",
+        invoked_when="CIS or the ETD feed has been unavailable for a whole working day.",
+        jcp_actions="The BDC sends changes of circumstances by secure email daily and answers queries by telephone.",
+        la_actions="The LA logs every claim held back and clears the log within 5 working days of recovery.",
+        decided_by="The JCP co-chair and the LA Benefits Manager together",
+    )
+    services.local_agreement_agree(actor=erm, agreement=plan, meeting=held)
+    invocation = services.contingency_invoke(
+        actor=erm, plan=plan, reason="The ETD feed failed after a system release.", local_authorities=[manchester]
+    )
+    services.contingency_stand_down(
+        actor=erm, invocation=invocation, lessons="Share the BDC's telephone rota with the LA before each release."
+    )
     return created

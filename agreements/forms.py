@@ -9,9 +9,17 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 
-from agreements.models import YEAR_STATEMENT_TEXTS, DocumentKind, YearStatement
+from agreements.models import (
+    YEAR_STATEMENT_TEXTS,
+    DocumentKind,
+    LocalAgreementKind,
+    RequestChannel,
+    RequestKind,
+    YearStatement,
+)
 from agreements.signing import NOT_MET_REASON_MAX
 from liaison.forms import GovukDateField
+from liaison.models import District, LocalAuthority
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -338,3 +346,205 @@ class PublishForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field("published_on"), button="Publish this version")
+
+
+# Local agreements, request procedures and contingency arrangements.
+
+
+class LocalAgreementForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of agreement is it?",
+        choices=LocalAgreementKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of agreement it is"},
+    )
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
+    text = forms.CharField(
+        label="What is agreed",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Say what is agreed"},
+    )
+    local_authorities = forms.ModelMultipleChoiceField(
+        label="Local Authorities it covers",
+        queryset=LocalAuthority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label="Districts it covers",
+        queryset=District.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    review_on = GovukDateField(
+        label="Review by (optional)",
+        help_text="The board is alerted when this date passes. For example, 31 3 2027.",
+        example="31 3 2027",
+        required=False,
+    )
+    invoked_when = forms.CharField(
+        label="When it is invoked (contingency plans)",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    jcp_actions = forms.CharField(
+        label="What Jobcentre Plus does (contingency plans)",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    la_actions = forms.CharField(
+        label="What the Local Authorities do (contingency plans)",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    decided_by = forms.CharField(label="Who decides to invoke it (contingency plans)", required=False, max_length=200)
+
+    def __init__(self, *args, board, revising: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authorities"].queryset = board.local_authorities.order_by("name")
+        self.fields["districts"].queryset = board.districts.order_by("name")
+        fields = [
+            Field.text("title", field_width=Fluid.FULL),
+            Field.textarea("text", rows=8),
+            Field.checkboxes("local_authorities", small=True),
+            Field.checkboxes("districts", small=True),
+            Field("review_on"),
+            Field.textarea("invoked_when", rows=3),
+            Field.textarea("jcp_actions", rows=3),
+            Field.textarea("la_actions", rows=3),
+            Field.text("decided_by", field_width=Fluid.TWO_THIRDS),
+        ]
+        if revising:
+            del self.fields["kind"]
+        else:
+            fields.insert(0, Field.radios("kind", legend_size=Size.SMALL, small=True))
+        self.helper = _helper(*fields, button="Save the new version" if revising else "Propose the agreement")
+
+
+class AgreeForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label="At which meeting did the board agree it?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the meeting at which it was agreed"},
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda meeting: f"{meeting.date:%-d %B %Y}"
+        self.helper = _helper(Field.radios("meeting", legend_size=Size.SMALL, small=True), button="Record as agreed")
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it withdrawn?",
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why it is withdrawn"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("reason", rows=3), button="Withdraw it")
+
+
+class ProcedureForm(forms.Form):
+    request_kind = forms.ChoiceField(
+        label="Which kind of request?",
+        choices=RequestKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of request"},
+    )
+    other_kind = forms.CharField(label="Name of the request, if other", required=False, max_length=120)
+    channel = forms.ChoiceField(
+        label="How is it made?",
+        choices=RequestChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the request is made"},
+    )
+    address = forms.CharField(
+        label="Secure email address, telephone number or form",
+        max_length=200,
+        error_messages={"required": "Enter where the request goes"},
+    )
+    target_working_days = forms.IntegerField(
+        label="Answered within (working days)",
+        min_value=1,
+        max_value=60,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the target in working days",
+            "invalid": "Enter the target as a whole number of working days",
+            "min_value": "The target must be at least 1 working day",
+            "max_value": "The target must be 60 working days or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("request_kind", legend_size=Size.SMALL, small=True),
+            Field.text("other_kind", field_width=Fluid.TWO_THIRDS),
+            Field.radios("channel", legend_size=Size.SMALL, small=True),
+            Field.text("address", field_width=Fluid.TWO_THIRDS),
+            Field.text("target_working_days", field_width=Fixed.FIVE),
+            button="Add the request",
+        )
+
+
+class InvokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the plan invoked?",
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the plan is invoked"},
+    )
+    local_authorities = forms.ModelMultipleChoiceField(
+        label="For which Local Authorities?",
+        queryset=LocalAuthority.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the Local Authorities it is invoked for"},
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authorities"].queryset = plan.local_authorities.order_by("name")
+        self.helper = _helper(
+            Field.textarea("reason", rows=3),
+            Field.checkboxes("local_authorities", small=True),
+            button="Invoke the plan",
+        )
+
+
+class StandDownForm(forms.Form):
+    lessons = forms.CharField(
+        label="What was learnt?",
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what was learnt, for the next plan"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("lessons", rows=3), button="Stand it down")
+
+
+class SteerForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
+    text = forms.CharField(
+        label="The national steer",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the national steer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", field_width=Fluid.FULL), Field.textarea("text", rows=8), button="Publish the steer"
+        )

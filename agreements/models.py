@@ -310,3 +310,169 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.printed_name} ({self.get_side_display()})"
+
+
+# Local agreements, request procedures and contingency arrangements (PA 3.1.2, 3.1.6, 3.1.7, 3.2.5).
+
+
+class LocalAgreementKind(models.TextChoices):
+    ADMINISTRATION = "administration", "Administration procedure"
+    FRAUD = "fraud", "Fraud procedure"
+    INFORMATION_REQUESTS = "information-requests", "Information request procedure"
+    TELEPHONE = "telephone", "Telephone access"
+    CONTINGENCY = "contingency", "Contingency plan (loss of CIS access or ETD feeds)"
+    OTHER = "other", "Other"
+
+
+class LocalAgreementStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    AGREED = "agreed", "Agreed"
+    SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class LocalAgreement(models.Model):
+    """One version of a board's local agreement. A change is a new version (`previous` points back); the old one stays
+    readable, and becomes superseded only when the board agrees the new one at a held meeting."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="local_agreements")
+    kind = models.CharField(max_length=24, choices=LocalAgreementKind.choices)
+    title = models.CharField(max_length=200)
+    text = models.TextField("what is agreed", max_length=20_000)
+    version = models.PositiveIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    status = models.CharField(
+        max_length=12, choices=LocalAgreementStatus.choices, default=LocalAgreementStatus.PROPOSED
+    )
+    local_authorities = models.ManyToManyField(
+        LocalAuthority, related_name="local_agreements", blank=True, verbose_name="Local Authorities covered"
+    )
+    districts = models.ManyToManyField(
+        "liaison.District", related_name="local_agreements", blank=True, verbose_name="districts covered"
+    )
+    agreed_at = models.ForeignKey(
+        "boards.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_agreements_agreed",
+        help_text="The held meeting at which the board agreed it.",
+    )
+    review_on = models.DateField("review by", null=True, blank=True)
+    # A contingency plan (PA 3.1.7) says when it is invoked, what each side does and who decides.
+    invoked_when = models.TextField("when it is invoked", blank=True, max_length=5_000)
+    jcp_actions = models.TextField("what Jobcentre Plus does", blank=True, max_length=5_000)
+    la_actions = models.TextField("what the Local Authorities do", blank=True, max_length=5_000)
+    decided_by = models.CharField("who decides to invoke it", max_length=200, blank=True)
+    withdrawn_reason = models.TextField(blank=True, max_length=2_000)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords(m2m_fields=[local_authorities, districts])
+
+    class Meta:
+        ordering = ["board", "kind", "title", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["agreed", "superseded"]) | Q(agreed_at__isnull=False),
+                name="local_agreement_agreed_at_a_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:local-detail", args=[self.pk])
+
+    @property
+    def is_contingency(self) -> bool:
+        return self.kind == LocalAgreementKind.CONTINGENCY
+
+
+class RequestKind(models.TextChoices):
+    CUSTOMER_STATEMENT = "customer-statement", "Customer statement"
+    CLAIM_EVIDENCE = "claim-evidence", "Claim evidence"
+    URGENT_PAYMENT = "urgent-payment", "Urgent payment query"
+    OTHER = "other", "Other request"
+
+
+class RequestChannel(models.TextChoices):
+    SECURE_EMAIL = "secure-email", "Secure email"
+    TELEPHONE = "telephone", "Telephone"
+    FORM = "form", "Form"
+
+
+class RequestProcedure(models.Model):
+    """How one kind of request for information is made, and answered within how many working days (PA 3.1.2)."""
+
+    local_agreement = models.ForeignKey(LocalAgreement, on_delete=models.PROTECT, related_name="procedures")
+    request_kind = models.CharField(max_length=24, choices=RequestKind.choices)
+    other_kind = models.CharField("name of the request", max_length=120, blank=True)
+    channel = models.CharField(max_length=16, choices=RequestChannel.choices)
+    address = models.CharField(
+        "secure email address, telephone number or form", max_length=200, help_text="Where the request goes."
+    )
+    target_working_days = models.PositiveSmallIntegerField("answered within (working days)")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["local_agreement", "request_kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_label} by {self.get_channel_display().lower()}"
+
+    @property
+    def request_label(self) -> str:
+        return (
+            self.other_kind
+            if self.request_kind == RequestKind.OTHER and self.other_kind
+            else self.get_request_kind_display()
+        )
+
+
+class NationalSteer(models.Model):
+    """GPT's national guidance on contingency arrangements, shown beside every board's plan (PA 3.1.7)."""
+
+    title = models.CharField(max_length=200)
+    text = models.TextField(max_length=20_000)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContingencyInvocation(models.Model):
+    """A contingency plan put into effect: who, when, why, for which LAs; when stood down and what was learnt."""
+
+    plan = models.ForeignKey(LocalAgreement, on_delete=models.PROTECT, related_name="invocations")
+    invoked_at = models.DateTimeField(default=timezone.now)
+    invoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=5_000)
+    local_authorities = models.ManyToManyField(LocalAuthority, related_name="+", verbose_name="Local Authorities")
+    stood_down_at = models.DateTimeField(null=True, blank=True)
+    stood_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lessons = models.TextField("what was learnt", blank=True, max_length=5_000)
+
+    history = HistoricalRecords(m2m_fields=[local_authorities])
+
+    class Meta:
+        ordering = ["-invoked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} invoked on {self.invoked_at:%-d %B %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stood_down_at is None

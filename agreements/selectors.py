@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from agreements.models import Acknowledgement, Agreement, DocumentStatus, Side, Signature, SigningDocument
+from agreements.models import (
+    Acknowledgement,
+    Agreement,
+    DocumentStatus,
+    LocalAgreement,
+    LocalAgreementKind,
+    LocalAgreementStatus,
+    NationalSteer,
+    RequestProcedure,
+    Side,
+    Signature,
+    SigningDocument,
+)
 from boards.models import Board, BoardStatus
 from liaison.models import Contact, Event, Role, RoleAssignment
 from liaison.scoping import scope_for
@@ -137,3 +149,37 @@ def board_readers(*, board: Board, agreement: Agreement) -> list[Reader]:
         for c in contacts
     ]
     return sorted(readers, key=lambda r: (order.get(r.part, 9), r.contact.name))
+
+
+def local_agreements(*, user) -> QuerySet[LocalAgreement]:
+    """Local agreements of the boards the user sees (members read the register)."""
+    return LocalAgreement.objects.filter(board__in=Board.objects.visible_to(user).values("pk"))
+
+
+def board_register(*, board: Board) -> QuerySet[LocalAgreement]:
+    return (
+        LocalAgreement.objects.filter(board=board)
+        .select_related("agreed_at")
+        .prefetch_related("local_authorities", "districts")
+        .order_by("kind", "title", "-version")
+    )
+
+
+def procedures_in_force(*, user, authority=None, district=None) -> QuerySet[RequestProcedure]:
+    """The agreed information request procedures covering an LA or a district: how staff there ask (PA 3.1.2)."""
+    agreements = local_agreements(user=user).filter(
+        kind=LocalAgreementKind.INFORMATION_REQUESTS, status=LocalAgreementStatus.AGREED
+    )
+    if authority is not None:
+        agreements = agreements.filter(local_authorities=authority)
+    if district is not None:
+        agreements = agreements.filter(districts=district)
+    return (
+        RequestProcedure.objects.filter(local_agreement__in=agreements.values("pk"))
+        .select_related("local_agreement__board")
+        .order_by("local_agreement__board__title", "request_kind", "pk")
+    )
+
+
+def latest_national_steer() -> NationalSteer | None:
+    return NationalSteer.objects.select_related("published_by").first()

@@ -20,9 +20,16 @@ from agreements.models import (
     Acknowledgement,
     Agreement,
     AgreementSection,
+    ContingencyInvocation,
     DocumentKind,
     DocumentStatus,
     Evaluation,
+    LocalAgreement,
+    LocalAgreementKind,
+    LocalAgreementStatus,
+    NationalSteer,
+    RequestKind,
+    RequestProcedure,
     Side,
     Signature,
     SigningDocument,
@@ -737,3 +744,226 @@ def agreement_acknowledge(*, actor, agreement: Agreement) -> Acknowledgement:
             subject=agreement,
         )
     return acknowledgement
+
+
+# Local agreements, request procedures and contingency arrangements (PA 3.1.2, 3.1.6, 3.1.7, 3.2.5).
+
+CONTINGENCY_FIELDS = ("invoked_when", "jcp_actions", "la_actions", "decided_by")
+
+
+def _local_event(kind: str, summary: str, agreement: LocalAgreement, actor, **data) -> None:
+    event_record(
+        kind=f"local-agreement.{kind}",
+        summary=f"{agreement.board.title}: {summary}",
+        actor=actor,
+        subject=agreement,
+        district=agreement.board.districts.order_by("name").first(),
+        data={"version": agreement.version, **data},
+    )
+
+
+def _covers(board: Board, local_authorities, districts) -> tuple[list, list]:
+    local_authorities, districts = list(local_authorities or []), list(districts or [])
+    errors = {}
+    board_las = set(board.local_authorities.values_list("pk", flat=True))
+    board_districts = set(board.districts.values_list("pk", flat=True))
+    if any(la.pk not in board_las for la in local_authorities):
+        errors["local_authorities"] = "Choose Local Authorities of this board"
+    if any(d.pk not in board_districts for d in districts):
+        errors["districts"] = "Choose districts of this board"
+    if not local_authorities and not districts:
+        errors["local_authorities"] = "Choose the Local Authorities or districts it covers"
+    if errors:
+        raise ValidationError(errors)
+    return local_authorities, districts
+
+
+@transaction.atomic
+def local_agreement_propose(
+    *,
+    actor,
+    board: Board,
+    kind: str,
+    title: str,
+    text: str,
+    local_authorities=(),
+    districts=(),
+    review_on: datetime.date | None = None,
+    previous: LocalAgreement | None = None,
+    **contingency,
+) -> LocalAgreement:
+    """Propose a local agreement, or a new version of one (`previous`); it takes effect when agreed at a meeting."""
+    signing.check_can_keep_register(actor, board)
+    if previous is not None:
+        previous = LocalAgreement.objects.select_for_update().get(pk=previous.pk)
+        if previous.board_id != board.pk:
+            raise PermissionDenied("A new version belongs to the same board.")
+        if previous.status not in (LocalAgreementStatus.PROPOSED, LocalAgreementStatus.AGREED):
+            raise ValidationError(
+                f"Version {previous.version} is {previous.get_status_display().lower()}: it is history."
+            )
+        if LocalAgreement.objects.filter(previous=previous).exists():
+            raise ValidationError("A newer version of this agreement has already been proposed.")
+        kind = previous.kind
+    if review_on is not None and review_on <= timezone.localdate():
+        raise ValidationError({"review_on": "The review date must be in the future"})
+    local_authorities, districts = _covers(board, local_authorities, districts)
+    agreement = LocalAgreement(
+        board=board,
+        kind=kind,
+        title=(title or "").strip(),
+        text=(text or "").strip(),
+        review_on=review_on,
+        previous=previous,
+        version=previous.version + 1 if previous else 1,
+        created_by=actor,
+        **{name: (contingency.get(name) or "").strip() for name in CONTINGENCY_FIELDS},
+    )
+    if agreement.is_contingency:
+        missing = {
+            name: f"Say {LocalAgreement._meta.get_field(name).verbose_name}"
+            for name in CONTINGENCY_FIELDS
+            if not getattr(agreement, name)
+        }
+        if missing:
+            raise ValidationError(missing)
+    agreement.full_clean(exclude=["previous"])
+    agreement.save()
+    agreement.local_authorities.set(local_authorities)
+    agreement.districts.set(districts)
+    if previous is not None:
+        for procedure in previous.procedures.all():
+            procedure.pk = None
+            procedure.local_agreement = agreement
+            procedure.save()
+    _local_event("proposed", f"{agreement} proposed", agreement, actor)
+    return agreement
+
+
+@transaction.atomic
+def local_agreement_agree(*, actor, agreement: LocalAgreement, meeting) -> LocalAgreement:
+    """Record that the board agreed it at a held meeting; the version before it is then superseded."""
+    from boards.models import Meeting, MeetingStatus
+
+    agreement = LocalAgreement.objects.select_for_update().select_related("board").get(pk=agreement.pk)
+    signing.check_can_keep_register(actor, agreement.board)
+    signing.check_local_transition(agreement.status, LocalAgreementStatus.AGREED)
+    meeting = Meeting.objects.filter(pk=getattr(meeting, "pk", None), board=agreement.board).first()
+    if meeting is None or meeting.status != MeetingStatus.HELD:
+        raise ValidationError({"meeting": "Choose a meeting of this board that has been held"})
+    if agreement.kind == LocalAgreementKind.INFORMATION_REQUESTS and not agreement.procedures.exists():
+        raise ValidationError("Add at least one kind of request, its channel and its target before it is agreed.")
+    agreement.status = LocalAgreementStatus.AGREED
+    agreement.agreed_at = meeting
+    agreement._change_reason = f"Agreed at the meeting of {meeting.date:%-d %B %Y}"
+    agreement.save(update_fields=["status", "agreed_at"])
+    if agreement.previous_id:
+        previous = LocalAgreement.objects.select_for_update().get(pk=agreement.previous_id)
+        if previous.status == LocalAgreementStatus.AGREED:
+            previous.status = LocalAgreementStatus.SUPERSEDED
+            previous._change_reason = f"Superseded by version {agreement.version}"
+            previous.save(update_fields=["status"])
+    _local_event("agreed", f"{agreement} agreed at the meeting of {meeting.date:%-d %B %Y}", agreement, actor)
+    return agreement
+
+
+@transaction.atomic
+def local_agreement_withdraw(*, actor, agreement: LocalAgreement, reason: str) -> LocalAgreement:
+    agreement = LocalAgreement.objects.select_for_update().select_related("board").get(pk=agreement.pk)
+    signing.check_can_keep_register(actor, agreement.board)
+    signing.check_local_transition(agreement.status, LocalAgreementStatus.WITHDRAWN)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why it is withdrawn"})
+    agreement.status = LocalAgreementStatus.WITHDRAWN
+    agreement.withdrawn_reason = reason
+    agreement.save(update_fields=["status", "withdrawn_reason"])
+    _local_event("withdrawn", f"{agreement} withdrawn", agreement, actor, reason=reason)
+    return agreement
+
+
+@transaction.atomic
+def request_procedure_add(
+    *,
+    actor,
+    agreement: LocalAgreement,
+    request_kind: str,
+    channel: str,
+    address: str,
+    target_working_days: int,
+    other_kind: str = "",
+) -> RequestProcedure:
+    """Add a kind of request to a proposed information request procedure (an agreed one changes by a new version)."""
+    agreement = LocalAgreement.objects.select_for_update().select_related("board").get(pk=agreement.pk)
+    signing.check_can_keep_register(actor, agreement.board)
+    if agreement.kind != LocalAgreementKind.INFORMATION_REQUESTS:
+        raise ValidationError("Requests are added to an information request procedure.")
+    if agreement.status != LocalAgreementStatus.PROPOSED:
+        raise ValidationError("An agreed procedure changes only by a new version, agreed at a meeting.")
+    other_kind = (other_kind or "").strip()
+    if request_kind == RequestKind.OTHER and not other_kind:
+        raise ValidationError({"other_kind": "Name the kind of request"})
+    if not target_working_days or target_working_days < 1:
+        raise ValidationError({"target_working_days": "The target must be at least 1 working day"})
+    procedure = RequestProcedure(
+        local_agreement=agreement,
+        request_kind=request_kind,
+        other_kind=other_kind if request_kind == RequestKind.OTHER else "",
+        channel=channel,
+        address=(address or "").strip(),
+        target_working_days=target_working_days,
+    )
+    procedure.full_clean()
+    procedure.save()
+    _local_event("procedure-added", f"{agreement}: {procedure} added", agreement, actor)
+    return procedure
+
+
+@transaction.atomic
+def national_steer_publish(*, actor, title: str, text: str) -> NationalSteer:
+    _national(actor, "publishes the national steer on contingency arrangements")
+    steer = NationalSteer(title=(title or "").strip(), text=(text or "").strip(), published_by=actor)
+    steer.full_clean()
+    steer.save()
+    event_record(kind="national-steer.published", summary=f"National steer published: {steer.title}", actor=actor)
+    return steer
+
+
+@transaction.atomic
+def contingency_invoke(*, actor, plan: LocalAgreement, reason: str, local_authorities) -> ContingencyInvocation:
+    plan = LocalAgreement.objects.select_for_update().select_related("board").get(pk=plan.pk)
+    signing.check_can_keep_register(actor, plan.board)
+    if not plan.is_contingency or plan.status != LocalAgreementStatus.AGREED:
+        raise ValidationError("Only an agreed contingency plan is invoked.")
+    reason = (reason or "").strip()
+    local_authorities = list(local_authorities or [])
+    errors = {}
+    if not reason:
+        errors["reason"] = "Say why the plan is invoked"
+    if not local_authorities:
+        errors["local_authorities"] = "Choose the Local Authorities it is invoked for"
+    elif any(la not in set(plan.local_authorities.all()) for la in local_authorities):
+        errors["local_authorities"] = "Choose Local Authorities the plan covers"
+    if errors:
+        raise ValidationError(errors)
+    invocation = ContingencyInvocation.objects.create(plan=plan, invoked_by=actor, reason=reason)
+    invocation.local_authorities.set(local_authorities)
+    _local_event("invoked", f"{plan.title} invoked", plan, actor, invocation=invocation.pk)
+    return invocation
+
+
+@transaction.atomic
+def contingency_stand_down(*, actor, invocation: ContingencyInvocation, lessons: str) -> ContingencyInvocation:
+    invocation = ContingencyInvocation.objects.select_for_update().select_related("plan__board").get(pk=invocation.pk)
+    signing.check_can_keep_register(actor, invocation.plan.board)
+    if not invocation.is_open:
+        raise ValidationError("This invocation has already been stood down.")
+    lessons = (lessons or "").strip()
+    if not lessons:
+        raise ValidationError({"lessons": "Say what was learnt, for the next plan"})
+    invocation.stood_down_at = timezone.now()
+    invocation.stood_down_by = actor
+    invocation.lessons = lessons
+    invocation.save(update_fields=["stood_down_at", "stood_down_by", "lessons"])
+    _local_event("stood-down", f"{invocation.plan.title} stood down", invocation.plan, actor, invocation=invocation.pk)
+    return invocation

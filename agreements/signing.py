@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements.models import DocumentKind, DocumentStatus, Side, SigningDocument, YearStatement
 from boards.models import Board
-from liaison.models import Role, RoleAssignment
+from liaison.models import Contact, Role, RoleAssignment
 from liaison.scoping import scope_for
 
 TRANSITIONS = {
@@ -153,3 +153,38 @@ def check_transition(current: str, new: str) -> None:
 def check_editable(document: SigningDocument) -> None:
     if document.status in (DocumentStatus.SEALED, DocumentStatus.SUPERSEDED):
         raise ValidationError("A signed and sealed document is never edited: prepare a new version instead.")
+
+
+# Local agreements (PA 3.1.6, 3.2.5): proposed -> agreed (only at a held meeting) -> superseded by the next version
+# agreed, or withdrawn. Members read the register; the ERM and the board's secretariat keep it; GPT everything.
+
+LOCAL_TRANSITIONS = {
+    "proposed": {"agreed", "withdrawn"},
+    "agreed": {"superseded", "withdrawn"},
+    "superseded": set(),
+    "withdrawn": set(),
+}
+
+
+def can_keep_register(user, board: Board) -> bool:
+    """The board's ERM (or Regional ERM, administrators), GPT, and the users of its co-chairs and secretariat
+    contacts (G Appendix 1: "joint chairs to provide secretariat support")."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if scope_for(user).national or Board.objects.editable_by(user).filter(pk=board.pk).exists():
+        return True
+    people = [board.jcp_chair_id, board.la_chair_id, board.jcp_secretariat_id, board.la_secretariat_id]
+    return board.pk is not None and Contact.objects.active().filter(pk__in=[p for p in people if p], user=user).exists()
+
+
+def check_can_keep_register(user, board: Board) -> None:
+    if not can_keep_register(user, board):
+        raise PermissionDenied(
+            "Only the board's ERM, its co-chairs and secretariat, or the Governmental Partnerships Team keep its local "
+            "agreements."
+        )
+
+
+def check_local_transition(current: str, target: str) -> None:
+    if target not in LOCAL_TRANSITIONS[current]:
+        raise ValidationError(f"A {current} local agreement cannot become {target}.")

@@ -14,18 +14,35 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements import pa_text, selectors, services, signing
 from agreements.forms import (
+    AgreeForm,
     AgreementVersionForm,
     EvaluationForm,
+    InvokeForm,
+    LocalAgreementForm,
     NewVersionForm,
     PrepareForm,
+    ProcedureForm,
     PublishForm,
     SectionForm,
     SignForm,
+    StandDownForm,
     StatementForm,
+    SteerForm,
     VerifyForm,
+    WithdrawForm,
 )
-from agreements.models import Agreement, DocumentKind, DocumentStatus, Side, SigningDocument, evaluation_due
-from boards.models import Board
+from agreements.models import (
+    Agreement,
+    DocumentKind,
+    DocumentStatus,
+    LocalAgreement,
+    LocalAgreementStatus,
+    NationalSteer,
+    Side,
+    SigningDocument,
+    evaluation_due,
+)
+from boards.models import Board, MeetingStatus
 from liaison.forms import add_service_errors
 from liaison.pdf import pdf_response
 
@@ -443,3 +460,264 @@ def agreement_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"You have recorded that you have read {agreement}.")
     return redirect("agreements:agreement-text", agreement.pk)
+
+
+# Local agreements, request procedures and contingency arrangements (PA 3.1.2, 3.1.6, 3.1.7, 3.2.5).
+
+
+def _local(request: HttpRequest, pk: int) -> LocalAgreement:
+    return get_object_or_404(
+        selectors.local_agreements(user=request.user).select_related("board", "agreed_at", "previous"), pk=pk
+    )
+
+
+def _keep(request: HttpRequest, board: Board) -> None:
+    signing.check_can_keep_register(request.user, board)
+
+
+@login_required
+def local_register(request: HttpRequest, board_pk: int) -> HttpResponse:
+    board = get_object_or_404(Board.objects.visible_to(request.user), pk=board_pk)
+    return render(
+        request,
+        "agreements/local/register.html",
+        {
+            "board": board,
+            "agreements": selectors.board_register(board=board),
+            "can_keep": signing.can_keep_register(request.user, board),
+        },
+    )
+
+
+def _local_form_page(request, *, board, title, previous=None):
+    _keep(request, board)
+    initial = {}
+    if previous is not None:
+        initial = {
+            "title": previous.title,
+            "text": previous.text,
+            "local_authorities": previous.local_authorities.all(),
+            "districts": previous.districts.all(),
+            **{name: getattr(previous, name) for name in services.CONTINGENCY_FIELDS},
+        }
+    form = LocalAgreementForm(_posted(request), board=board, revising=previous is not None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        kind = data.pop("kind", previous.kind if previous else "")
+        try:
+            agreement = services.local_agreement_propose(
+                actor=request.user, board=board, kind=kind, previous=previous, **data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{agreement} is proposed. It takes effect when the board agrees it at a meeting."
+            )
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": title,
+            "board": board,
+            "cancel": previous.get_absolute_url()
+            if previous
+            else reverse("agreements:local-register", args=[board.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_new(request: HttpRequest, board_pk: int) -> HttpResponse:
+    board = get_object_or_404(Board.objects.visible_to(request.user), pk=board_pk)
+    return _local_form_page(request, board=board, title="Propose a local agreement")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    previous = _local(request, pk)
+    return _local_form_page(
+        request,
+        board=previous.board,
+        title=f"Change {previous.title}: version {previous.version + 1}",
+        previous=previous,
+    )
+
+
+def _local_detail(request: HttpRequest, agreement: LocalAgreement, status: int = 200, **forms) -> HttpResponse:
+    board = agreement.board
+    can_keep = signing.can_keep_register(request.user, board)
+    held = board.meetings.filter(status=MeetingStatus.HELD).order_by("-date")
+    context = {
+        "agreement": agreement,
+        "board": board,
+        "can_keep": can_keep,
+        "versions": LocalAgreement.objects.filter(board=board, kind=agreement.kind, title=agreement.title)
+        .select_related("agreed_at")
+        .order_by("-version"),
+        "chain": _version_chain(agreement),
+        "procedures": agreement.procedures.all(),
+        "invocations": agreement.invocations.select_related("invoked_by", "stood_down_by").prefetch_related(
+            "local_authorities"
+        ),
+        "steer": selectors.latest_national_steer() if agreement.is_contingency else None,
+        "has_newer": LocalAgreement.objects.filter(previous=agreement).first(),
+    }
+    if can_keep:
+        if agreement.status == LocalAgreementStatus.PROPOSED:
+            context["agree_form"] = forms.get("agree_form") or AgreeForm(meetings=held)
+            context["no_held_meeting"] = not held.exists()
+        if agreement.status in (LocalAgreementStatus.PROPOSED, LocalAgreementStatus.AGREED):
+            context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
+        if agreement.is_contingency and agreement.status == LocalAgreementStatus.AGREED:
+            context["invoke_form"] = forms.get("invoke_form") or InvokeForm(plan=agreement)
+            context["stand_down_form"] = forms.get("stand_down_form") or StandDownForm()
+    context["errors"] = [form for form in forms.values() if form.errors]
+    return render(request, "agreements/local/detail.html", context, status=status)
+
+
+def _version_chain(agreement: LocalAgreement) -> list[LocalAgreement]:
+    """Every version of this agreement, newest first, following `previous` back and the newer ones forward."""
+    chain = [agreement]
+    newer = LocalAgreement.objects.filter(previous=chain[0]).first()
+    while newer is not None:
+        chain.insert(0, newer)
+        newer = LocalAgreement.objects.filter(previous=newer).first()
+    older = agreement.previous
+    while older is not None:
+        chain.append(older)
+        older = older.previous
+    return chain
+
+
+@login_required
+def local_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _local_detail(request, _local(request, pk))
+
+
+def _local_post(request, agreement, form_name, form, write, success):
+    if form.is_valid():
+        try:
+            write(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(agreement)
+    return _local_detail(request, agreement, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def local_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _local(request, pk)
+    _keep(request, agreement.board)
+    form = AgreeForm(request.POST, meetings=agreement.board.meetings.filter(status=MeetingStatus.HELD))
+    return _local_post(
+        request,
+        agreement,
+        "agree_form",
+        form,
+        partial(services.local_agreement_agree, actor=request.user, agreement=agreement),
+        f"{agreement} is recorded as agreed.",
+    )
+
+
+@login_required
+@require_POST
+def local_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _local(request, pk)
+    _keep(request, agreement.board)
+    return _local_post(
+        request,
+        agreement,
+        "withdraw_form",
+        WithdrawForm(request.POST),
+        partial(services.local_agreement_withdraw, actor=request.user, agreement=agreement),
+        f"{agreement} is withdrawn.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def procedure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _local(request, pk)
+    _keep(request, agreement.board)
+    form = ProcedureForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_procedure_add(actor=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The request has been added to the procedure.")
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": "Add a kind of request",
+            "board": agreement.board,
+            "cancel": agreement.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contingency_invoke(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _local(request, pk)
+    _keep(request, plan.board)
+    return _local_post(
+        request,
+        plan,
+        "invoke_form",
+        InvokeForm(request.POST, plan=plan),
+        partial(services.contingency_invoke, actor=request.user, plan=plan),
+        f"{plan.title} is invoked. Stand it down here when normal working resumes.",
+    )
+
+
+@login_required
+@require_POST
+def contingency_stand_down(request: HttpRequest, pk: int, invocation_pk: int) -> HttpResponse:
+    plan = _local(request, pk)
+    _keep(request, plan.board)
+    invocation = get_object_or_404(plan.invocations, pk=invocation_pk)
+    return _local_post(
+        request,
+        plan,
+        "stand_down_form",
+        StandDownForm(request.POST),
+        partial(services.contingency_stand_down, actor=request.user, invocation=invocation),
+        f"{plan.title} is stood down.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_steer(request: HttpRequest) -> HttpResponse:
+    can_publish = signing.can_evaluate(request.user)
+    form = SteerForm(_posted(request)) if can_publish else None
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied("The Governmental Partnerships Team publishes the national steer.")
+        if form.is_valid():
+            try:
+                services.national_steer_publish(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "The national steer is published beside every board's contingency plan.")
+                return redirect("agreements:national-steer")
+    return render(
+        request,
+        "agreements/local/steer.html",
+        {"steers": NationalSteer.objects.select_related("published_by")[:10], "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -3,6 +3,9 @@
 - `register_board_panel(order, panel, name=...)`: a section of the board page. `panel` is a template name
   (rendered with `board`, `user` and `request`) or a callable `(request, board) -> str | None` returning HTML
   (None or "" shows nothing). Register from the app's `AppConfig.ready()`; panels show in `order`, lowest first.
+- `register_meeting_panel(order, panel, name=...)`: a section of a meeting's page and of its minutes PDF, for what the
+  board decided there in another app (for example the local agreements agreed at it). `panel(request, meeting, pdf)`
+  returns HTML (GOV.UK markup, or plain HTML when `pdf` is true) or None.
 - `register_transition_link(code, label, url_for)`: on the "Moving on" checklist, links the row `code` (for
   example "jrb-issues" or "job-issues") to the app's page for a district; `url_for(district)` returns the address.
 
@@ -36,6 +39,7 @@ class TransitionLink:
 
 
 _panels: dict[str, BoardPanel] = {}
+_meeting_panels: dict[str, BoardPanel] = {}
 _transition_links: dict[str, TransitionLink] = {}
 
 
@@ -61,6 +65,20 @@ def render_board_panels(request, board) -> list[str]:
             out = render_to_string(entry.panel, {"board": board, "user": request.user}, request=request)
         else:
             out = entry.panel(request, board)
+        if out and out.strip():
+            # Panels come from our own apps' templates and code, never from user input.
+            html.append(mark_safe(out))
+    return html
+
+
+def register_meeting_panel(order: int, panel: PanelCallable, *, name: str) -> None:
+    _meeting_panels[name] = BoardPanel(order=order, name=name, panel=panel)
+
+
+def render_meeting_panels(request, meeting, *, pdf: bool = False) -> list[str]:
+    html = []
+    for entry in sorted(_meeting_panels.values(), key=lambda p: (p.order, p.name)):
+        out = entry.panel(request, meeting, pdf)
         if out and out.strip():
             # Panels come from our own apps' templates and code, never from user input.
             html.append(mark_safe(out))

@@ -43,7 +43,7 @@ from boards.models import (
     MeetingStatus,
     MinutesStatus,
 )
-from boards.panels import render_board_panels, transition_link
+from boards.panels import render_board_panels, render_meeting_panels, transition_link
 from boards.services import RETURN_FIELDS
 from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
@@ -227,6 +227,7 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
             if meeting.status == MeetingStatus.HELD
             else None,
             "approved": meeting.minutes_status == MinutesStatus.APPROVED,
+            "panels": render_meeting_panels(request, meeting),
         },
     )
 
@@ -371,6 +372,7 @@ def meeting_pdf(request: HttpRequest, pk: int, meeting_pk: int, kind: str) -> Ht
         "attendance": meeting.attendance.select_related("contact", "contact__role"),
         "actions": meeting.actions.select_related("owner"),
         "members": meeting.board.members.select_related("role"),
+        "panels": render_meeting_panels(request, meeting, pdf=True),
     }
     return pdf_response(f"boards/pdf/{kind}.html", context, f"{kind}-{meeting.board_id}-{meeting.date:%Y-%m-%d}.pdf")
 

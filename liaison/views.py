@@ -23,6 +23,7 @@ from liaison.filters import ActivityFilter, ContactFilter
 from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_service_errors
 from liaison.home import render_home_panels
 from liaison.models import Alert, Contact, District, Event, LocalAuthority
+from liaison.network_panels import render_network_panels
 from liaison.scoping import scope_for
 
 logger = logging.getLogger(__name__)
@@ -240,6 +241,7 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
             "district": district,
             "events": events,
             "can_edit": District.objects.editable_by(request.user).filter(pk=district.pk).exists(),
+            "panels": render_network_panels(request, district=district),
             **network,
         },
     )
@@ -276,6 +278,7 @@ def authority_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
         {
             "authority": authority,
             "can_edit": LocalAuthority.objects.editable_by(request.user).filter(pk=authority.pk).exists(),
+            "panels": render_network_panels(request, authority=authority),
             **network,
         },
     )

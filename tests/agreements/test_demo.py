@@ -33,3 +33,26 @@ def test_demo_agreements_cover_every_state_and_load_once():
         ("agreement.statement-chosen", "la-manager"),
         ("agreement.signed", "la-manager"),
     ]
+
+
+def test_demo_has_the_agreement_in_force_and_a_register_in_every_state():
+    from agreements.models import Agreement, ContingencyInvocation, LocalAgreement, NationalSteer
+    from liaison.alerts import scan_deadlines
+
+    call_command("load_demo", "--no-scan", verbosity=0)
+    counts = (Agreement.objects.count(), LocalAgreement.objects.count(), NationalSteer.objects.count())
+    call_command("load_demo", "--no-scan", verbosity=0)
+    assert (Agreement.objects.count(), LocalAgreement.objects.count(), NationalSteer.objects.count()) == counts
+
+    current = Agreement.objects.get(version="VERSION 2.0")
+    assert current.is_published and current.based_on.version == "FINAL VERSION 1.0"
+    assert current.sections.count() == current.based_on.sections.count() == 31
+    statuses = set(LocalAgreement.objects.values_list("status", flat=True))
+    assert statuses == {"proposed", "agreed", "superseded", "withdrawn"}
+    invocation = ContingencyInvocation.objects.get()
+    assert not invocation.is_open and invocation.lessons
+    # The 2008 agreement is history: no alert about its 2009 documents.
+    scan_deadlines(codes=["agreement-statement-unsigned", "agreement-sign-off-late"])
+    from liaison.models import Alert
+
+    assert not Alert.objects.open().filter(title__contains="2009").exists()
