@@ -91,7 +91,8 @@ def load_monitoring_demo(today: datetime.date) -> dict[str, int]:
                     continue
                 # The first board misses ADM-2 in the previous period; its ADM-3 then is short of its sample.
                 previous = start == starts[1] and board_index == 0
-                week = _monday_on_or_before(period_day) + datetime.timedelta(weeks=area_index)
+                # The days sampled lie within the period (a Monday early in July may fall in June).
+                week = max(_monday_on_or_before(period_day), start) + datetime.timedelta(weeks=area_index)
                 authority = authorities[area_index % len(authorities)]
                 exercise = services.exercise_create(
                     actor=actor, area=area, local_authority=authority, sampled_from=week,

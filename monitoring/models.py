@@ -295,3 +295,25 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: attested {self.attested_at:%-d %b %Y}"
+
+
+class CaseReferenceShape(models.Model):
+    """A board's own shape of case reference for its case system, narrowing the national rule
+    (`liaison.validators.case_reference_problem`): "#" a digit, "@" a letter, other characters themselves."""
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="case_reference_shape")
+    shape = models.CharField(max_length=200, help_text="For example HB/######, or several separated by commas.")
+    example = models.CharField(max_length=40)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.board}: {self.shape}"
+
+    @property
+    def pattern(self):
+        from liaison.validators import shape_pattern
+
+        return shape_pattern(self.shape)

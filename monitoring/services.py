@@ -17,10 +17,12 @@ from liaison import calendar
 from liaison.events import event_record
 from liaison.models import LocalAuthority
 from liaison.scoping import scope_for
+from liaison.validators import case_reference_problem, shape_problems
 from monitoring.models import (
     MINIMUM_AREAS,
     Area,
     Attestation,
+    CaseReferenceShape,
     Exercise,
     Plan,
     Sample,
@@ -38,6 +40,43 @@ NINO_SHAPE = re.compile(r"^\s*[a-z]\s*[a-z](\s*\d){6}\s*[a-z]?\s*$", re.IGNORECA
 
 def is_nino_shaped(value: str) -> bool:
     return bool(NINO_SHAPE.match(value or ""))
+
+
+def board_shape(board: Board) -> CaseReferenceShape | None:
+    return CaseReferenceShape.objects.filter(board=board).first()
+
+
+@transaction.atomic
+def case_reference_shape_set(*, actor, board: Board, shape: str, example: str) -> CaseReferenceShape:
+    """Narrow the board's case references to the shape of its case system (an empty shape removes it)."""
+    check_can_monitor(actor, board)
+    shape = (shape or "").strip()
+    existing = CaseReferenceShape.objects.select_for_update().filter(board=board).first()
+    if not shape:
+        if existing is not None:
+            existing.delete()
+            event_record(
+                kind="monitoring.case-shape-removed",
+                summary=f"{board.title}: own shape of case reference removed",
+                actor=actor,
+                subject=board,
+                district=_district(board),
+            )
+        return None
+    errors = shape_problems(shape, example)
+    if errors:
+        raise ValidationError(errors)
+    record = existing or CaseReferenceShape(board=board)
+    record.shape, record.example, record.changed_by, record.changed_at = shape, example.strip(), actor, timezone.now()
+    record.save()
+    event_record(
+        kind="monitoring.case-shape-set",
+        summary=f"{board.title}: case references have the shape {shape}",
+        actor=actor,
+        subject=board,
+        district=_district(board),
+    )
+    return record
 
 
 def check_can_monitor(actor, board: Board) -> None:
@@ -320,8 +359,14 @@ def exercise_create(
         errors["sampled_to"] = "The last day sampled must be on or after the first"
     if sampled_to > timezone.localdate():
         errors["sampled_to"] = "The last day sampled cannot be in the future"
-    if throughput is None or throughput < 0:
-        errors["throughput"] = "Enter the number of relevant cases, 0 or more"
+    plan = area.plan
+    if "sampled_to" not in errors and (sampled_from < plan.period_start or sampled_to > plan.period_end):
+        errors["sampled_from"] = (
+            f"The days sampled must lie within the period monitored, {plan.period_start:%-d %B %Y} to "
+            f"{plan.period_end:%-d %B %Y}"
+        )
+    if throughput is None or throughput < 1:
+        errors["throughput"] = "Enter the number of relevant cases in the days sampled: at least 1"
     proposed = proposed_sample_size(throughput or 0)
     reason = (agreed_size_reason or "").strip()
     if agreed_size is not None:
@@ -397,15 +442,16 @@ def _check_sample(
     compliant: bool | None,
     compliance: bool,
     today: datetime.date,
+    shape: CaseReferenceShape | None = None,
 ) -> dict[str, str]:
     """Problems with one sample, by field; empty when it may be saved."""
     errors: dict[str, str] = {}
-    if not reference:
-        errors["case_reference"] = "Enter the case reference"
-    elif is_nino_shaped(reference):
-        errors["case_reference"] = "This looks like a National Insurance number: enter the case reference, never a NINO"
-    elif len(reference) > 40:
-        errors["case_reference"] = "The case reference must be 40 characters or fewer"
+    if problem := case_reference_problem(reference):
+        errors["case_reference"] = problem
+    elif shape is not None and not shape.pattern.fullmatch(reference):
+        errors["case_reference"] = (
+            f"It does not have the board's shape of case reference, {shape.shape} (for example {shape.example})"
+        )
     if started_on is None:
         errors["started_on"] = "Enter the start date"
     elif started_on > today:
@@ -445,7 +491,7 @@ def sample_add(
     compliance = exercise.area.standard.kind == StandardKind.COMPLIANCE
     errors = _check_sample(
         reference=reference, started_on=started_on, ended_on=ended_on, compliant=compliant,
-        compliance=compliance, today=timezone.localdate(),
+        compliance=compliance, today=timezone.localdate(), shape=board_shape(exercise.area.plan.board),
     )  # fmt: skip
     if not errors.get("case_reference") and exercise.samples.filter(case_reference__iexact=reference).exists():
         errors["case_reference"] = "This case is already in the sample"
@@ -537,6 +583,7 @@ def samples_import(*, actor, exercise: Exercise, rows: list[dict], columns: list
         raise UploadRejected([RowError(2, wanted[0], "The file has no rows of samples")])
 
     today = timezone.localdate()
+    shape = board_shape(exercise.area.plan.board)
     existing = {r.lower() for r in exercise.samples.values_list("case_reference", flat=True)}
     seen: dict[str, int] = {}
     nation = exercise.local_authority.nation
@@ -548,7 +595,7 @@ def samples_import(*, actor, exercise: Exercise, rows: list[dict], columns: list
         reference = row["case_reference"]
         found = _check_sample(
             reference=reference, started_on=row["start_date"], ended_on=row["end_date"],
-            compliant=row.get("compliant"), compliance=compliance, today=today,
+            compliant=row.get("compliant"), compliance=compliance, today=today, shape=shape,
         )  # fmt: skip
         key = reference.lower()
         if reference and "case_reference" not in found:

@@ -84,21 +84,21 @@ def test_local_standard_and_closing_an_open_case_then_the_national_view(
     page.get_by_role("link", name="Greater Manchester Joint Board").click()
     page.get_by_role("link", name=re.compile("cases from")).first.click()
     start = timezone.localdate() - datetime.timedelta(days=14)
-    page.get_by_label("Case reference").fill("WEB-OPEN")
+    page.get_by_label("Case reference").fill("WEB-OPEN-1")
     _fill_date(page, "started_on", start)
     page.get_by_role("button", name="Add the case").click()
-    expect(page.get_by_text("Case WEB-OPEN added")).to_be_visible()
-    page.get_by_role("link", name="Record the end date of case WEB-OPEN").click()
+    expect(page.get_by_text("Case WEB-OPEN-1 added")).to_be_visible()
+    page.get_by_role("link", name="Record the end date of case WEB-OPEN-1").click()
     assert_accessible(page)
     _fill_date(page, "ended_on", start - datetime.timedelta(days=1))
     page.get_by_role("button", name="Record the end date").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("on or after the start date")
     assert_accessible(page)
-    assert Sample.objects.get(case_reference="WEB-OPEN").ended_on is None
+    assert Sample.objects.get(case_reference="WEB-OPEN-1").ended_on is None
     _fill_date(page, "ended_on", start + datetime.timedelta(days=1))
     page.get_by_role("button", name="Record the end date").click()
-    expect(page.get_by_text(re.compile("Case WEB-OPEN ended after"))).to_be_visible()
-    assert Sample.objects.get(case_reference="WEB-OPEN").working_days is not None
+    expect(page.get_by_text(re.compile("Case WEB-OPEN-1 ended after"))).to_be_visible()
+    assert Sample.objects.get(case_reference="WEB-OPEN-1").working_days is not None
 
     # GPT's national view, by region and board.
     gpt = browser.new_context(base_url=live_server.url).new_page()

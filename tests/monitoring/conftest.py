@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from monitoring import services
 from monitoring.catalogue import seed_catalogue
@@ -27,14 +28,22 @@ class Setup:
             local_risk=f"Risk for {code}", monitor=self.monitor, on=on,
         )  # fmt: skip
 
+    @staticmethod
+    def window(area) -> tuple[datetime.date, datetime.date]:
+        """Five days sampled at the end of the area's period, up to today: a window that lies in the period."""
+        last = min(timezone.localdate(), area.plan.period_end)
+        return max(area.plan.period_start, last - datetime.timedelta(days=4)), last
+
     def exercise(self, code: str = "ADM-1", *, authority=None, throughput: int = 200, area=None, **kwargs):
-        area = area or self.area(code)
+        # An exercise sampled on given days belongs to an area of the period those days lie in.
+        area = area or self.area(code, on=kwargs.get("sampled_from"))
+        first, last = self.window(area)
         return services.exercise_create(
             actor=self.monitor,
             area=area,
             local_authority=authority or self.world.la1,
-            sampled_from=kwargs.pop("sampled_from", datetime.date(2024, 1, 8)),
-            sampled_to=kwargs.pop("sampled_to", datetime.date(2024, 1, 12)),
+            sampled_from=kwargs.pop("sampled_from", first),
+            sampled_to=kwargs.pop("sampled_to", last),
             throughput=throughput,
             **kwargs,
         )

@@ -35,7 +35,7 @@ def test_no_monitoring_in_six_months_raises_and_clears(setup):
     assert scan("monitoring-none-in-6-months").raised == 1
     exercise = setup.exercise("ADM-1", throughput=10)
     services.sample_add(
-        actor=setup.monitor, exercise=exercise, case_reference="A", started_on=D(2024, 1, 8), ended_on=D(2024, 1, 9)
+        actor=setup.monitor, exercise=exercise, case_reference="A-1", started_on=D(2024, 1, 8), ended_on=D(2024, 1, 9)
     )
     services.exercise_complete(actor=setup.monitor, exercise=exercise)
     assert scan("monitoring-none-in-6-months").cleared == 1
@@ -46,7 +46,9 @@ def test_standard_not_met_goes_to_the_chairs_and_erm_and_clears_when_met(setup):
     setup.board.jcp_chair.user = chair_user
     setup.board.jcp_chair.save()
     exercise = setup.exercise("ADM-3", throughput=10)
-    late = services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="LATE", started_on=D(2024, 1, 8))
+    late = services.sample_add(
+        actor=setup.monitor, exercise=exercise, case_reference="LATE-1", started_on=D(2024, 1, 8)
+    )
     services.sample_close(actor=setup.monitor, sample=late, ended_on=D(2024, 1, 16))  # 6 working days
     assert scan("monitoring-standard-not-met").raised == 0  # not completed yet
     services.exercise_complete(actor=setup.monitor, exercise=exercise)
@@ -61,19 +63,19 @@ def test_standard_not_met_goes_to_the_chairs_and_erm_and_clears_when_met(setup):
 
 def test_short_sample_raises_and_clears(setup):
     exercise = setup.exercise("ADM-1", throughput=80)  # 2 cases required
-    services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="A", started_on=D(2024, 1, 8))
+    services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="A-1", started_on=D(2024, 1, 8))
     services.exercise_complete(actor=setup.monitor, exercise=exercise)
     assert scan("monitoring-sample-short").raised == 1
     alert = Alert.objects.open().get(check_code="monitoring-sample-short")
     assert "sampled 1 of 2" in alert.title
-    services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="B", started_on=D(2024, 1, 8))
+    services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="B-1", started_on=D(2024, 1, 8))
     assert Exercise.objects.get(pk=exercise.pk).samples.count() == 2
     assert scan("monitoring-sample-short").cleared == 1
 
 
 def test_a_short_sample_more_than_12_months_old_is_history_not_an_alert(setup):
     exercise = setup.exercise("ADM-1", throughput=80)  # 2 cases required
-    services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="A", started_on=D(2024, 1, 8))
+    services.sample_add(actor=setup.monitor, exercise=exercise, case_reference="A-1", started_on=D(2024, 1, 8))
     services.exercise_complete(actor=setup.monitor, exercise=exercise)
     Exercise.objects.filter(pk=exercise.pk).update(completed_at=timezone.now() - relativedelta(months=13))
     assert scan("monitoring-sample-short").raised == 0

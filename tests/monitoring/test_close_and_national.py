@@ -110,8 +110,8 @@ def _exercise(setup, code, board, authority, area=None):
     if code.startswith("ARR"):
         return area
     return services.exercise_create(
-        actor=admin, area=area, local_authority=authority, sampled_from=D(2024, 1, 8), sampled_to=D(2024, 1, 12),
-        throughput=100,
+        actor=admin, area=area, local_authority=authority, sampled_from=setup.window(area)[0],
+        sampled_to=setup.window(area)[1], throughput=100,
     )  # fmt: skip
 
 

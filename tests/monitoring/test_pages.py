@@ -61,6 +61,7 @@ def test_who_may_change_it_by_post(setup, client, role):
     sees, edits = MATRIX[role]
     refused = 403 if sees else 404
     today = datetime.date.today()
+    first, last = setup.window(area)
     posts = [
         (exercise.get_absolute_url(), {"case_reference": "P-1", "started_on_0": "8", "started_on_1": "1",
                                        "started_on_2": "2024"}),
@@ -69,9 +70,9 @@ def test_who_may_change_it_by_post(setup, client, role):
         (reverse("monitoring:area-add", args=[setup.board.pk]),
          {"standard": setup.standard("ADM-2").pk, "local_risk": "Backlog", "monitor": setup.monitor.pk}),
         (reverse("monitoring:exercise-add", args=[area.pk]),
-         {"local_authority": setup.world.la1.pk, "sampled_from_0": "8", "sampled_from_1": "1",
-          "sampled_from_2": "2024", "sampled_to_0": "9", "sampled_to_1": "1", "sampled_to_2": "2024",
-          "throughput": "10"}),
+         {"local_authority": setup.world.la1.pk, "sampled_from_0": first.day, "sampled_from_1": first.month,
+          "sampled_from_2": first.year, "sampled_to_0": last.day, "sampled_to_1": last.month,
+          "sampled_to_2": last.year, "throughput": "10"}),
         (reverse("monitoring:exercise-complete", args=[exercise.pk]), {}),
     ]  # fmt: skip
     for url, data in posts:
@@ -239,7 +240,7 @@ def test_attestations_are_in_the_pdf_and_the_meeting_item(setup, client):
 def test_query_counts_of_the_standards_and_close_pages(setup, client, django_assert_max_num_queries):
     exercise = setup.exercise("ADM-3")
     sample = services.sample_add(
-        actor=setup.monitor, exercise=exercise, case_reference="OPEN", started_on=datetime.date(2024, 1, 8)
+        actor=setup.monitor, exercise=exercise, case_reference="OPEN-0", started_on=datetime.date(2024, 1, 8)
     )
     services.standard_create(
         actor=setup.monitor, board=setup.board, code="LOC-0", title="Local", kind="timeliness", thresholds=[(90, 2)]

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -61,7 +62,7 @@ BAD_FILES = {
     "end before start": (["A-1,2024-01-09,2024-01-08"], [(3, "end_date")]),
     "future date": ([f"A-1,{NEXT_MONTH},"], [(3, "start_date")]),
     "duplicate in file": (["A-1,2024-01-08,", "a-1,2024-01-08,"], [(4, "case_reference")]),
-    "duplicate of saved": (["EXISTING,2024-01-08,"], [(3, "case_reference")]),
+    "duplicate of saved": (["EXISTING-1,2024-01-08,"], [(3, "case_reference")]),
     "nino": (["ab 123456 c,2024-01-08,"], [(3, "case_reference")]),
     "not a date": (["A-1,yesterday,"], [(3, "start_date")]),
     "end not a date": (["A-1,2024-01-08,31/02/2024"], [(3, "end_date")]),
@@ -76,14 +77,14 @@ BAD_FILES = {
 def test_each_kind_of_bad_row_refuses_the_whole_file(setup, kind):
     exercise = setup.exercise("ADM-3")
     services.sample_add(
-        actor=setup.monitor, exercise=exercise, case_reference="EXISTING", started_on=datetime.date(2024, 1, 8)
+        actor=setup.monitor, exercise=exercise, case_reference="EXISTING-1", started_on=datetime.date(2024, 1, 8)
     )
     lines, expected = BAD_FILES[kind]
     file = csv_file(["case_reference,start_date,end_date", "GOOD-1,2024-01-08,2024-01-09", *lines])
     with pytest.raises(services.UploadRejected) as raised:
         upload(setup, exercise, file)
     assert [(e.row, e.column) for e in raised.value.errors] == expected
-    assert list(Sample.objects.values_list("case_reference", flat=True)) == ["EXISTING"]
+    assert list(Sample.objects.values_list("case_reference", flat=True)) == ["EXISTING-1"]
 
 
 def test_every_error_is_listed_by_row_and_column(setup):
@@ -170,3 +171,63 @@ def test_ten_thousand_rows_import_through_the_page(setup, client, kind):
     response = client.post(reverse("monitoring:exercise-upload", args=[exercise.pk]), {"file": file})
     assert response.status_code == 302
     assert Sample.objects.filter(exercise=exercise, working_days__isnull=False).count() == 10_000
+
+
+def zip_bomb(inflated_bytes: int) -> SimpleUploadedFile:
+    """An XLSX-looking zip whose sheet inflates to `inflated_bytes` of zeros; made here, never kept as a file."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(inflated_bytes // len(chunk)):
+                sheet.write(chunk)
+    return SimpleUploadedFile("samples.xlsx", out.getvalue())
+
+
+@pytest.mark.parametrize("inflated_mb", [1024, 8])
+def test_a_zip_bomb_is_refused_unopened_and_nothing_is_saved(setup, client, inflated_mb):
+    exercise = setup.exercise("ADM-6")
+    bomb = zip_bomb(inflated_mb * 1024 * 1024)
+    assert bomb.size < 5 * 1024 * 1024  # small enough to pass the size limit of the form
+    client.force_login(setup.monitor)
+    response = client.post(reverse("monitoring:exercise-upload", args=[exercise.pk]), {"file": bomb})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "refused unopened" in body
+    assert not Sample.objects.exists()
+
+
+def test_a_csv_with_an_overlong_line_is_refused_whole(setup):
+    with pytest.raises(UnreadableFile, match="longer than 1,000 characters"):
+        read_rows(csv_file(["case_reference,start_date,end_date", "R-1,2024-01-08,", "R-2," + "x" * 2000 + ","]))
+
+
+def test_names_formulas_and_embedded_ninos_are_refused_by_row_and_column(setup):
+    exercise = setup.exercise("ADM-6")
+    lines = ["John Smith,2024-01-08,", "REF-AB123456C,2024-01-08,", "=1+2,2024-01-08,", "@cmd,2024-01-08,"]
+    with pytest.raises(services.UploadRejected) as raised:
+        upload(setup, exercise, csv_file(["case_reference,start_date,end_date", "GOOD-1,2024-01-08,", *lines]))
+    errors = [str(e) for e in raised.value.errors]
+    assert errors[0].startswith("Row 3, column case_reference: It looks like a person's name")
+    assert "Row 4, column case_reference: It contains a National Insurance number" in errors[1]
+    assert "formula" in errors[2] and "formula" in errors[3]
+    assert not Sample.objects.exists()
+
+
+def test_a_boards_own_shape_refuses_other_references(setup):
+    exercise = setup.exercise("ADM-6")
+    services.case_reference_shape_set(actor=setup.monitor, board=setup.board, shape="HB/######", example="HB/123456")
+    with pytest.raises(services.UploadRejected) as raised:
+        upload(
+            setup,
+            exercise,
+            csv_file(["case_reference,start_date,end_date", "HB/000001,2024-01-08,", "R-1,2024-01-08,"]),
+        )
+    [error] = raised.value.errors
+    assert (error.row, error.column) == (3, "case_reference") and "HB/###### (for example HB/123456)" in error.message
+    with pytest.raises(ValidationError):
+        services.case_reference_shape_set(actor=setup.monitor, board=setup.board, shape="HB/######", example="R-1")
+    assert upload(setup, exercise, csv_file(["case_reference,start_date,end_date", "HB/000001,2024-01-08,"])) == 1

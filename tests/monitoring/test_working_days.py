@@ -63,10 +63,10 @@ def test_working_days_are_stored_on_the_las_nation_calendar(setup):
 def test_exactly_n_is_within_and_n_plus_one_is_not(setup):
     exercise = setup.exercise("ADM-3")  # 100% within 5 working days
     # Monday 8 January 2024: 5 working days later is Monday 15 January.
-    _add(setup, exercise, "EXACT", D(2024, 1, 8), D(2024, 1, 15))
+    _add(setup, exercise, "EXACT-1", D(2024, 1, 8), D(2024, 1, 15))
     [result] = exercise_results(Exercise.objects.filter(pk=exercise.pk))
     assert (result.rows[0].within, result.rows[0].decided, result.rows[0].met) == (1, 1, True)
-    _add(setup, exercise, "LATE", D(2024, 1, 8), D(2024, 1, 16))
+    _add(setup, exercise, "LATE-1", D(2024, 1, 8), D(2024, 1, 16))
     [result] = exercise_results(Exercise.objects.filter(pk=exercise.pk))
     row = result.rows[0]
     assert (row.within, row.decided, row.percent, row.target_percent, row.met) == (1, 2, 50.0, 100, False)
@@ -98,7 +98,7 @@ def test_threshold_edges_on_each_nations_calendar(setup, code, nation, start, en
     authority = LocalAuthorityFactory(nation=nation, districts=[setup.world.d1])
     setup.board.local_authorities.add(authority)
     exercise = setup.exercise(code, authority=authority)
-    _add(setup, exercise, "EDGE", start, end)
+    _add(setup, exercise, "EDGE-1", start, end)
     [result] = exercise_results(Exercise.objects.filter(pk=exercise.pk))
     assert [row.within == 1 for row in result.rows] == within
     assert [row.decided for row in result.rows] == [1] * len(within)
@@ -124,8 +124,8 @@ def test_open_cases_past_target_count_against_it(setup):
     cutoff = open_past_cutoff(today, 5, "ENG")
     assert working_days_between(cutoff, today, "ENG") == 5
     assert working_days_between(cutoff - datetime.timedelta(days=1), today, "ENG") >= 6
-    _add(setup, exercise, "OPEN-ON-TIME", cutoff)
-    _add(setup, exercise, "OPEN-LATE", cutoff - datetime.timedelta(days=1))
+    _add(setup, exercise, "OPEN-ON-TIME-1", cutoff)
+    _add(setup, exercise, "OPEN-LATE-1", cutoff - datetime.timedelta(days=1))
     [result] = exercise_results(Exercise.objects.filter(pk=exercise.pk))
     row = result.rows[0]
     assert (result.samples, result.open, row.open_past, row.decided, row.within) == (2, 2, 1, 1, 0)
@@ -197,7 +197,9 @@ def test_a_smaller_agreed_size_must_be_smaller_with_a_reason(setup, agreed, reas
 
 def test_sample_size_is_two_and_a_half_percent_rounded_up(setup):
     area = setup.area("ADM-5")
-    assert setup.exercise(area=area, throughput=0).required_size == 1
+    with pytest.raises(ValidationError, match="at least 1"):
+        setup.exercise(area=area, throughput=0)
+    assert setup.exercise(area=area, throughput=1).required_size == 1
     assert setup.exercise(area=area, throughput=40).required_size == 1
     assert setup.exercise(area=area, throughput=41).required_size == 2
     smaller = setup.exercise(area=area, throughput=4000, agreed_size=50, agreed_size_reason="Large BDC")
@@ -209,7 +211,7 @@ def test_sample_size_is_two_and_a_half_percent_rounded_up(setup):
 
 def test_closing_an_open_case_stores_its_working_days(setup):
     exercise = setup.exercise()
-    sample = _add(setup, exercise, "OPEN", D(2024, 1, 5))
+    sample = _add(setup, exercise, "OPEN-1", D(2024, 1, 5))
     assert sample.working_days is None
     services.sample_close(actor=setup.monitor, sample=sample, ended_on=D(2024, 1, 8))
     assert Sample.objects.get(pk=sample.pk).working_days == 1
