@@ -346,3 +346,26 @@ class SampleCloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field("ended_on"), button="Record the end date")
+
+
+class CaseShapeForm(forms.Form):
+    shape = forms.CharField(
+        label="Shape of your case references",
+        help_text=(
+            "Write # for a digit and @ for a letter; other letters, digits, - and / stand for themselves. Separate "
+            "several shapes with commas, for example HB/######, CTB-@@####. Leave it empty to accept any reference."
+        ),
+        max_length=200,
+        required=False,
+    )
+    example = forms.CharField(
+        label="An example of a case reference", help_text="For example HB/123456.", max_length=40, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("shape", field_width=Fluid.TWO_THIRDS),
+            Field.text("example", field_width=Fluid.ONE_THIRD),
+            button="Save the shape",
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from boards.models import Board
+from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
 from liaison.pdf import pdf_response
 from liaison.scoping import scope_for
@@ -22,6 +24,7 @@ from monitoring import selectors, services
 from monitoring.forms import (
     AreaForm,
     AttestationForm,
+    CaseShapeForm,
     ExerciseForm,
     SampleCloseForm,
     SampleForm,
@@ -251,6 +254,26 @@ def area_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/form.html", {"form": form, "board": board, "title": "Choose an area"})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_shape_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board narrows its case references to the shape of its case system (shown on every upload form)."""
+    board = _board(request, pk)
+    _require_monitor(request, board)
+    current = services.board_shape(board)
+    initial = {"shape": current.shape, "example": current.example} if current else {}
+    form = CaseShapeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reference_shape_set(actor=request.user, board=board, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The shape of case references has been saved.")
+            return redirect("monitoring:board", pk=board.pk)
+    return render(request, "monitoring/form.html", {"form": form, "board": board, "title": "Shape of case references"})
+
+
 def _plan(request: HttpRequest, pk: int) -> Plan:
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("board"), pk=pk)
     _require_monitor(request, plan.board)
@@ -356,6 +379,10 @@ def _exercise_page(request, exercise, *, sample_form=None, upload_form=None, upl
     samples = Sample.objects.filter(exercise=exercise).order_by("started_on", "pk")
     # Open cases first in their own list, so the ones to close are found however long the sample is.
     open_samples = samples.filter(ended_on__isnull=True)
+    # Every case, a page at a time (the count is the result's, so paging costs no extra query).
+    paginator = Paginator(samples, CASES_PER_PAGE)
+    paginator.count = result.samples
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/exercise.html",
@@ -363,7 +390,9 @@ def _exercise_page(request, exercise, *, sample_form=None, upload_form=None, upl
             "exercise": exercise,
             "board": exercise.area.plan.board,
             "result": result,
-            "samples": samples[:200],
+            "samples": page.object_list,
+            "page": page,
+            "shape": services.board_shape(exercise.area.plan.board),
             "open_samples": open_samples[:200],
             "sample_count": result.samples,
             "compliance": compliance,
@@ -393,6 +422,37 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Case {form.cleaned_data['case_reference']} added.")
             return redirect(exercise)
     return _exercise_page(request, exercise, sample_form=form)
+
+
+CASES_PER_PAGE = 100
+CASE_COLUMNS = ["Case reference", "Start date", "End date", "Working days", "Complied"]
+
+
+def _case_rows(exercise):
+    rows = Sample.objects.filter(exercise=exercise).order_by("started_on", "pk")
+    for reference, started, ended, days, compliant in rows.values_list(
+        "case_reference", "started_on", "ended_on", "working_days", "compliant"
+    ).iterator(chunk_size=2000):
+        complied = "" if compliant is None else ("Yes" if compliant else "No")
+        yield [reference, started, ended or "", "" if days is None else days, complied]
+
+
+@login_required
+def exercise_cases_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Every case of the exercise, as CSV or XLSX (formula-safe, never cached), for those who see the exercise."""
+    if kind not in ("csv", "xlsx"):
+        raise Http404("Cases are exported as CSV or XLSX.")
+    exercise = _exercise(request, pk)
+    filename = f"cases-{exercise.area.standard.code}-{exercise.pk}.{kind}"
+    if kind == "csv":
+        return csv_response(header=CASE_COLUMNS, rows=_case_rows(exercise), filename=filename)
+    return xlsx_response(
+        title=f"{exercise.area.standard.code} cases",
+        header=CASE_COLUMNS,
+        rows=_case_rows(exercise),
+        filename=filename,
+        widths=(24, 14, 14, 14, 10),
+    )
 
 
 @login_required

@@ -269,3 +269,48 @@ def test_query_counts_of_the_standards_and_close_pages(setup, client, django_ass
     for url in urls:
         with django_assert_max_num_queries(before[url], info=url):
             assert client.get(url).status_code == 200
+
+
+def test_the_exercise_lists_every_case_a_page_at_a_time_and_exports_them_formula_safe(setup, client):
+    import csv as csv_module
+    import io as io_module
+
+    from openpyxl import load_workbook
+
+    exercise = setup.exercise("ADM-6", throughput=40_000)
+    lines = ["case_reference,start_date,end_date", *[f"P-{n:03d},2024-01-08,2024-01-10" for n in range(150)]]
+    from tests.monitoring.test_uploads import csv_file, upload
+
+    assert upload(setup, exercise, csv_file(lines)) == 150
+    client.force_login(setup.users["la-manager"])
+    first = client.get(exercise.get_absolute_url()).content.decode()
+    assert "P-000" in first and "P-099" in first and "P-100" not in first
+    assert "150 cases, 1 to 100 shown" in first and "not counting the start day and counting the end day" in first
+    second = client.get(exercise.get_absolute_url() + "?page=2").content.decode()
+    assert "P-149" in second and "P-000" not in second
+
+    response = client.get(reverse("monitoring:exercise-cases-export", args=[exercise.pk, "csv"]))
+    assert response["Cache-Control"] == "private, no-store" or "no-store" in response["Cache-Control"]
+    rows = list(csv_module.reader(io_module.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["Case reference", "Start date", "End date", "Working days", "Complied"]
+    assert len(rows) == 151 and rows[1] == ["P-000", "2024-01-08", "2024-01-10", "2", ""]
+    book = client.get(reverse("monitoring:exercise-cases-export", args=[exercise.pk, "xlsx"]))
+    sheet = load_workbook(io_module.BytesIO(book.content)).active
+    assert sheet.max_row == 151 and sheet["A2"].value == "P-000"
+    assert client.get(f"/monitoring/exercises/{exercise.pk}/cases.pdf").status_code == 404
+
+    client.force_login(user_for(setup, "outsider"))
+    assert client.get(reverse("monitoring:exercise-cases-export", args=[exercise.pk, "csv"])).status_code == 404
+
+
+def test_the_monitor_sets_the_boards_shape_of_case_reference_on_a_page(setup, client):
+    client.force_login(setup.monitor)
+    url = reverse("monitoring:case-shape", args=[setup.board.pk])
+    response = client.post(url, {"shape": "HB/######", "example": "HB/12"})
+    assert response.status_code == 200 and "The example does not have the shape above" in response.content.decode()
+    assert client.post(url, {"shape": "HB/######", "example": "HB/123456"}).status_code == 302
+    exercise = setup.exercise("ADM-6")
+    assert "This board's references have the shape" in client.get(exercise.get_absolute_url()).content.decode()
+    client.force_login(setup.users["la-fraud"])
+    assert client.post(url, {"shape": "", "example": ""}).status_code in (403, 404)
+    assert services.board_shape(setup.board).shape == "HB/######"
