@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+# Pages at the top of the service: every other page carries a way back up (a back link, or its own breadcrumbs).
+TOP_LEVEL = {"/", "/accounts/login/", "/accessibility/"}
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The service navigation, with the current section marked."""
+    """The service navigation, with the current section marked, and the way back up from this page."""
     path = request.path
     items = [
         ("Home", "/", path == "/"),
@@ -13,4 +18,24 @@ def navigation(request: HttpRequest) -> dict:
         ("Agreements", "/agreements/", path.startswith("/agreements/")),
         ("Monitoring", "/monitoring/", path.startswith("/monitoring/")),
     ]
-    return {"service_navigation": items}
+    top = TOP_LEVEL | {href for _, href, _ in items}
+    return {
+        "service_navigation": items,
+        "up_url": None if path in top else up_from(path),
+        "feedback_url": settings.FEEDBACK_URL,
+    }
+
+
+def up_from(path: str) -> str:
+    """The nearest page above this one: the address with its last parts taken off until it names a page
+    (/boards/5/meetings/7/held/ -> /boards/5/meetings/7/; /monitoring/exercises/3/ -> /monitoring/)."""
+    parts = [part for part in path.split("/") if part]
+    while parts:
+        parts.pop()
+        candidate = "/" + "".join(f"{part}/" for part in parts)
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return "/"

@@ -38,6 +38,8 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username"
+        # No autofocus (Django's default): it moves a screen reader past the page's heading and the banner.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -196,13 +198,13 @@ class ContactEndForm(forms.Form):
 
 
 class ConfirmContactsForm(forms.Form):
-    """Tick the contacts checked as current; all are ticked to begin with."""
+    """Tick the contacts checked as current; none is ticked to begin with, so each tick is a check made."""
 
     contacts = forms.ModelMultipleChoiceField(
         queryset=Contact.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Contacts you have checked",
-        help_text="Untick anyone whose details you have not checked.",
+        help_text="Tick each contact whose details you have checked are still right.",
         error_messages={"required": "Select at least one contact you have checked"},
     )
 
@@ -214,7 +216,6 @@ class ConfirmContactsForm(forms.Form):
             f"{c.name}, {c.role}, {c.organisation}"
             + (f" (last confirmed {c.last_confirmed:%-d %B %Y})" if c.last_confirmed else " (never confirmed)")
         )
-        self.initial.setdefault("contacts", [c.pk for c in contacts])
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

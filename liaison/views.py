@@ -46,6 +46,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, in the GOV.UK model format; open to everyone, signed in or not."""
+    return render(request, "liaison/accessibility.html")
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: the database and the broker, each ok or an error."""

@@ -234,7 +234,7 @@ class Exercise(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.area.standard.code}, {self.local_authority.name}, {self.sampled_from:%-d %b %Y}"
+        return f"{self.area.standard.code}, {self.local_authority.name}, {self.sampled_from:%-d %B %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:exercise-detail", args=[self.pk])

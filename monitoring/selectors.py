@@ -243,8 +243,8 @@ def plan_results_text(plan: Plan) -> str:
     for result in exercise_results(Exercise.objects.filter(area__plan=plan)):
         exercise = result.exercise
         lines.append(
-            f"{exercise.area.standard.code} ({exercise.local_authority.name}, {exercise.sampled_from:%-d %b %Y} to "
-            f"{exercise.sampled_to:%-d %b %Y}): {result.samples} of {exercise.required_size} cases sampled"
+            f"{exercise.area.standard.code} ({exercise.local_authority.name}, {exercise.sampled_from:%-d %B %Y} to "
+            f"{exercise.sampled_to:%-d %B %Y}): {result.samples} of {exercise.required_size} cases sampled"
         )
         for row in result.rows:
             verdict = {True: "met", False: "NOT met", None: "no decided cases"}[row.met]
@@ -254,7 +254,7 @@ def plan_results_text(plan: Plan) -> str:
     for attestation in attestations.order_by("area__standard__code", "attested_at"):
         who = attestation.attested_by.get_full_name() or attestation.attested_by.username
         lines.append(
-            f"{attestation.area.standard.code} attested by {who} on {attestation.attested_at:%-d %b %Y}: "
+            f"{attestation.area.standard.code} attested by {who} on {attestation.attested_at:%-d %B %Y}: "
             f"{attestation.statement}"
         )
     return "\n".join(lines) or "No exercises recorded for this period yet."

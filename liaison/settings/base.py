@@ -38,6 +38,8 @@ ENV_DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "liaison@localhost
 ENV_DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "liaison")
 ENV_REQUIRE_SERVICES = _flag("REQUIRE_SERVICES", False)
 ENV_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where the phase banner's and the footer's feedback links go (a page or a mailto: address).
+ENV_FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "mailto:liaison-feedback@dwp.gov.uk?subject=Liaison%20feedback")
 # The organisation's seal for signed agreements (PEM files); empty means a self-signed one generated in var/.
 ENV_SEAL_CERT_FILE = os.environ.get("AGREEMENTS_SEAL_CERT_FILE", "")
 ENV_SEAL_KEY_FILE = os.environ.get("AGREEMENTS_SEAL_KEY_FILE", "")
@@ -47,6 +49,7 @@ SECRET_KEY = ENV_SECRET_KEY or "insecure-development-key-only-for-local-use"
 ALLOWED_HOSTS = ENV_ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = ENV_CSRF_TRUSTED_ORIGINS
 SITE_URL = ENV_SITE_URL.rstrip("/")
+FEEDBACK_URL = ENV_FEEDBACK_URL
 DEMO_PASSWORD = ENV_DEMO_PASSWORD
 REQUIRE_SERVICES = ENV_REQUIRE_SERVICES
 

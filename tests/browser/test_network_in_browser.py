@@ -31,8 +31,20 @@ def test_erm_confirms_the_district_contacts(demo, live_server, page, sign_in, as
     page.get_by_role("link", name="Confirm these contacts are current").click()
     network = Contact.objects.active().in_district_network(District.objects.get(code="greater-manchester-central"))
     count = network.count()
-    expect(page.get_by_role("checkbox", checked=True)).to_have_count(count)
+    # Nothing is ticked to begin with: each tick is a check made. Confirming none is refused, and the error
+    # summary's link puts focus on the first checkbox.
+    expect(page.get_by_role("checkbox", checked=True)).to_have_count(0)
     assert_accessible(page)
+    page.get_by_role("button", name="Confirm these contacts are current").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select at least one contact you have checked")
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_contacts_1"
+    boxes = page.get_by_role("checkbox")
+    expect(boxes).to_have_count(count)
+    for n in range(count):
+        boxes.nth(n).check()
     page.get_by_role("button", name="Confirm these contacts are current").click()
 
     expect(page.get_by_role("alert")).to_contain_text(f"{count} contacts confirmed as current today")
