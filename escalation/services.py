@@ -22,6 +22,7 @@ from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level,
 from escalation.selectors import propose_contact
 from liaison import calendar
 from liaison.events import event_record
+from liaison.mail import case_detail_recipients
 from liaison.models import Contact, District, IssueCategory, LocalAuthority, Role
 
 
@@ -343,25 +344,32 @@ def issue_communicate_outcome(
     if any(c.pk not in allowed for c in chosen):
         raise ValidationError({"contacts": "Choose contacts from the issue's district and authorities"})
     people = [issue.originator, *chosen]
-    emails = sorted({p.email for p in people if p.email})
-    if not emails:
+    secure, plain = case_detail_recipients(people)
+    if not secure and not plain:
         raise ValidationError(
             {"contacts": f"{issue.originator.name} has no email address: add one, or choose another contact"}
         )
     note = (message or "").strip()
-    body = (
-        f"{issue.reference}: {issue.title}\n\nOutcome ({issue.level_label}):\n{issue.outcome}\n\n"
-        + (f"{note}\n\n" if note else "")
-        + f"Communicated by {actor.get_full_name() or actor.username} on {timezone.localtime(at):%-d %B %Y}.\n"
-        + f"See the issue in Liaison: {settings.SITE_URL}{issue.get_absolute_url()}\n"
-    )
+    signed = f"Communicated by {actor.get_full_name() or actor.username} on {timezone.localtime(at):%-d %B %Y}.\n"
+    link = f"{settings.SITE_URL}{issue.get_absolute_url()}"
+    subject = f"Outcome of {issue.reference}: {issue.title}"
     # Sent inside the transaction: if the mail server refuses, nothing is recorded and the issue stays resolved.
-    send_mail(
-        subject=f"Outcome of {issue.reference}: {issue.title}",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=emails,
-    )
+    if secure:
+        body = (
+            f"{issue.reference}: {issue.title}\n\nOutcome ({issue.level_label}):\n{issue.outcome}\n\n"
+            + (f"{note}\n\n" if note else "")
+            + signed
+            + f"See the issue in Liaison: {link}\n"
+        )
+        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=secure)
+    if plain:
+        # The outcome may name a case: an address not marked secure gets the link only (PA 3.1.2).
+        body = (
+            f"{issue.reference}: {issue.title}\n\nThe outcome has been recorded ({issue.level_label}). It is not in "
+            "this email because your address is not marked as a secure address in Liaison; read it here:\n"
+            f"{link}\n\n" + signed
+        )
+        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=plain)
     recipients = [{"name": p.name, "email": p.email, "contact": p.pk} for p in people]
     issue.status = Status.CLOSED
     issue.closed_at = at

@@ -126,7 +126,7 @@ def test_communicating_the_outcome_emails_and_closes(route, client):
     assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.status == Status.CLOSED
-    assert set(mail.outbox[0].to) == {route.la1_originator.email, route.dpm["d1"].email}
+    assert {to for sent in mail.outbox for to in sent.to} == {route.la1_originator.email, route.dpm["d1"].email}
     page = client.get(issue.get_absolute_url()).content.decode()
     assert f"Originator One ({route.la1_originator.email})" in page
     assert "Reopen the issue" in page

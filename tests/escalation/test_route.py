@@ -155,6 +155,9 @@ def test_the_whole_route_to_the_gpt_and_back_to_outcome_communicated(route):
     assert issue.status == Status.RESOLVED and issue.working_days_to_resolution == 0
     with pytest.raises(Refused):
         services.issue_resolve(actor=route.users["gpt"], issue=issue, version=issue.version, outcome="Again")
+    # The originator's address is secure and gets the outcome; the other contact's is not, and gets a link only.
+    route.la1_originator.secure_email = True
+    route.la1_originator.save()
     issue = services.issue_communicate_outcome(
         actor=route.users["gpt"],
         issue=issue,
@@ -163,9 +166,12 @@ def test_the_whole_route_to_the_gpt_and_back_to_outcome_communicated(route):
         message="Thanks for your patience",
     )
     assert issue.status == Status.CLOSED and issue.closed_at
-    assert len(mail.outbox) == 1
-    assert set(mail.outbox[0].to) == {route.la1_originator.email, route.dpm["d1"].email}
-    assert "National guidance issued" in mail.outbox[0].body
+    assert len(mail.outbox) == 2
+    secure, plain = mail.outbox
+    assert secure.to == [route.la1_originator.email] and plain.to == [route.dpm["d1"].email]
+    assert "National guidance issued" in secure.body and "Thanks for your patience" in secure.body
+    assert "National guidance issued" not in plain.body and "Thanks for your patience" not in plain.body
+    assert "not marked as a secure address" in plain.body and issue.get_absolute_url() in plain.body
     communicated = issue.steps.get(kind=StepKind.COMMUNICATED)
     assert {r["name"] for r in communicated.recipients} == {"Originator One", "Performance d1"}
     assert kinds(issue) == [
