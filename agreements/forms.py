@@ -20,6 +20,7 @@ from agreements.models import (
 from agreements.signing import NOT_MET_REASON_MAX
 from liaison.forms import GovukDateField
 from liaison.models import District, LocalAuthority
+from liaison.validators import checks_free_text
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -78,6 +79,7 @@ class SignForm(forms.Form):
         )
 
 
+@checks_free_text(not_met_reason=("short", "the reason"))
 class StatementForm(forms.Form):
     """A signer chooses the End of Year statement before signing (see `signing.statement_choice`).
 
@@ -230,6 +232,7 @@ class NewVersionForm(forms.Form):
         )
 
 
+@checks_free_text(notes="long")
 class EvaluationForm(forms.Form):
     evaluated_on = GovukDateField(
         label="Date of the evaluation",
@@ -313,6 +316,7 @@ class AgreementVersionForm(forms.Form):
         return data
 
 
+@checks_free_text(title="title", text=("document", "the section's text"))
 class SectionForm(forms.Form):
     title = forms.CharField(label="Heading", max_length=200, required=False)
     text = forms.CharField(
@@ -351,6 +355,13 @@ class PublishForm(forms.Form):
 # Local agreements, request procedures and contingency arrangements.
 
 
+@checks_free_text(
+    title="title",
+    text=("document", "what is agreed"),
+    invoked_when=("medium", "when it is invoked"),
+    jcp_actions=("medium", "what Jobcentre Plus does"),
+    la_actions=("medium", "what the Local Authorities do"),
+)
 class LocalAgreementForm(forms.Form):
     kind = forms.ChoiceField(
         label="What kind of agreement is it?",
@@ -440,6 +451,7 @@ class AgreeForm(forms.Form):
         self.helper = _helper(Field.radios("meeting", legend_size=Size.SMALL, small=True), button="Record as agreed")
 
 
+@checks_free_text(reason=("short", "the reason"))
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Why is it withdrawn?",
@@ -497,6 +509,7 @@ class ProcedureForm(forms.Form):
         )
 
 
+@checks_free_text(reason=("medium", "the reason"))
 class InvokeForm(forms.Form):
     reason = forms.CharField(
         label="Why is the plan invoked?",
@@ -521,6 +534,7 @@ class InvokeForm(forms.Form):
         )
 
 
+@checks_free_text(lessons=("medium", "what was learnt"))
 class StandDownForm(forms.Form):
     lessons = forms.CharField(
         label="What was learnt?",
@@ -534,6 +548,7 @@ class StandDownForm(forms.Form):
         self.helper = _helper(Field.textarea("lessons", rows=3), button="Stand it down")
 
 
+@checks_free_text(title="title", text=("document", "the steer"))
 class SteerForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
     text = forms.CharField(

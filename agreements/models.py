@@ -58,6 +58,8 @@ class Agreement(models.Model):
 class AgreementSection(models.Model):
     """One section of a Partnership Agreement's text: a numbered heading or paragraph (PA 1.0-5.4), or the glossary."""
 
+    FREE_TEXT = {"title": "title", "text": ("document", "the section's text")}
+
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="sections")
     number = models.CharField(max_length=20)
     title = models.CharField(max_length=200, blank=True)
@@ -129,6 +131,8 @@ def evaluation_due(agreement: Agreement, last_evaluated: datetime.date | None) -
 class Evaluation(models.Model):
     """The agreement is evaluated every 12 months (PA 5.4)."""
 
+    FREE_TEXT = {"notes": "long"}
+
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="evaluations")
     evaluated_on = models.DateField()
     notes = models.TextField(blank=True)
@@ -195,6 +199,8 @@ END_OF_YEAR_TEXT = (
 
 class SigningDocument(models.Model):
     """A Statement of Intent or End of Year Sign-off for one LA (or all of a board's LAs) and a period."""
+
+    FREE_TEXT = {"not_met_reason": ("short", "the reason")}
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
@@ -335,6 +341,15 @@ class LocalAgreement(models.Model):
     """One version of a board's local agreement. A change is a new version (`previous` points back); the old one stays
     readable, and becomes superseded only when the board agrees the new one at a held meeting."""
 
+    FREE_TEXT = {
+        "title": "title",
+        "text": ("document", "what is agreed"),
+        "invoked_when": ("medium", "when it is invoked"),
+        "jcp_actions": ("medium", "what Jobcentre Plus does"),
+        "la_actions": ("medium", "what the Local Authorities do"),
+        "withdrawn_reason": ("short", "the reason"),
+    }
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="local_agreements")
     kind = models.CharField(max_length=24, choices=LocalAgreementKind.choices)
     title = models.CharField(max_length=200)
@@ -437,6 +452,8 @@ class RequestProcedure(models.Model):
 class NationalSteer(models.Model):
     """GPT's national guidance on contingency arrangements, shown beside every board's plan (PA 3.1.7)."""
 
+    FREE_TEXT = {"title": "title", "text": ("document", "the steer")}
+
     title = models.CharField(max_length=200)
     text = models.TextField(max_length=20_000)
     published_at = models.DateTimeField(default=timezone.now)
@@ -453,6 +470,8 @@ class NationalSteer(models.Model):
 
 class ContingencyInvocation(models.Model):
     """A contingency plan put into effect: who, when, why, for which LAs; when stood down and what was learnt."""
+
+    FREE_TEXT = {"reason": ("medium", "the reason"), "lessons": ("medium", "what was learnt")}
 
     plan = models.ForeignKey(LocalAgreement, on_delete=models.PROTECT, related_name="invocations")
     invoked_at = models.DateTimeField(default=timezone.now)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from boards.models import ActionStatus, Board, BoardScope
 from liaison.forms import GovukDateField
 from liaison.models import Contact, District, LocalAuthority
+from liaison.validators import checks_free_text
 
 
 def _helper(*fields, button: str, secondary: bool = False) -> FormHelper:
@@ -34,6 +35,7 @@ class ContactMultipleChoiceField(forms.ModelMultipleChoiceField):
         return _contact_label(obj)
 
 
+@checks_free_text(replaces=("short", "the arrangements it replaces"))
 class BoardForm(forms.ModelForm):
     districts = forms.ModelMultipleChoiceField(
         queryset=District.objects.none(),
@@ -148,6 +150,7 @@ class BoardForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
+@checks_free_text(location=("title", "the place"))
 class MeetingForm(forms.Form):
     date = GovukDateField(
         label="Date of the meeting",
@@ -173,6 +176,7 @@ class MeetingForm(forms.Form):
         )
 
 
+@checks_free_text(title="title", body=("long", "the details"))
 class AgendaItemForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the title of the agenda item"})
     body = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -184,6 +188,7 @@ class AgendaItemForm(forms.Form):
         )
 
 
+@checks_free_text(other_attendees=("short", "the other attendees"))
 class HoldMeetingForm(forms.Form):
     attended = ContactMultipleChoiceField(
         queryset=Contact.objects.none(),
@@ -224,6 +229,7 @@ class HoldMeetingForm(forms.Form):
         return cleaned
 
 
+@checks_free_text(minutes="minutes")
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -236,6 +242,7 @@ class MinutesForm(forms.Form):
         self.helper = _helper(Field.textarea("minutes"), button="Save draft minutes")
 
 
+@checks_free_text(description="short")
 class ActionForm(forms.Form):
     description = forms.CharField(
         label="What is to be done",
@@ -261,6 +268,7 @@ class ActionForm(forms.Form):
         )
 
 
+@checks_free_text(update=("short", "the progress note"))
 class ActionUpdateForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status")
     update = forms.CharField(label="Progress note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -272,6 +280,7 @@ class ActionUpdateForm(forms.Form):
         )
 
 
+@checks_free_text(title="title", description="long")
 class GoodPracticeForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a short title"})
     description = forms.CharField(
@@ -305,6 +314,7 @@ class GoodPracticeSearchForm(forms.Form):
         return self.cleaned_data["q"].split()[:SEARCH_MAX_WORDS]
 
 
+@checks_free_text(note="short")
 class TransitionCompleteForm(forms.Form):
     completed_on = GovukDateField(
         label="Date it was done",
@@ -323,6 +333,7 @@ class TransitionCompleteForm(forms.Form):
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.gov.uk"
 
 
+@checks_free_text(la_members=("short", "the Local Authority members"), comments="long")
 class ReturnForm(forms.Form):
     """The Appendix 3 stencil, numbered as on paper."""
 

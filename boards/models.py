@@ -47,6 +47,8 @@ class BoardStatus(models.TextChoices):
 class Board(models.Model):
     """A Jobcentre Plus/LA Joint Board: one per district as the norm, cross-district by agreement."""
 
+    FREE_TEXT = {"replaces": ("short", "the arrangements it replaces")}
+
     title = models.CharField("board title", max_length=200)
     districts = models.ManyToManyField(District, related_name="boards")
     local_authorities = models.ManyToManyField(LocalAuthority, related_name="boards", verbose_name="Local Authorities")
@@ -148,6 +150,12 @@ class MinutesStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
+    FREE_TEXT = {
+        "location": ("title", "the place"),
+        "other_attendees": ("short", "the other attendees"),
+        "minutes": "minutes",
+    }
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
@@ -223,6 +231,8 @@ STANDING_ITEMS = [
 
 
 class AgendaItem(models.Model):
+    FREE_TEXT = {"title": "title", "body": ("long", "the details")}
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_items")
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
@@ -265,6 +275,8 @@ class ActionStatus(models.TextChoices):
 class Action(models.Model):
     """An action agreed at a meeting; it carries forward to every later agenda until it is done."""
 
+    FREE_TEXT = {"description": "short", "update": ("short", "the progress note")}
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="actions")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
     description = models.TextField()
@@ -300,6 +312,8 @@ class Action(models.Model):
 class GoodPractice(models.Model):
     """Good practice a board records for every board to find (guidelines, "Future developments")."""
 
+    FREE_TEXT = {"title": "title", "description": "long"}
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="good_practice")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     title = models.CharField(max_length=200)
@@ -322,6 +336,8 @@ class GoodPractice(models.Model):
 
 class TransitionAction(models.Model):
     """One row of the guidelines' "Moving on" table for one district, ticked off with a date."""
+
+    FREE_TEXT = {"note": "short"}
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="transition_actions")
     code = models.SlugField(max_length=60)
@@ -354,6 +370,8 @@ class ImmutableReturnError(Exception):
 
 class IndexReturn(models.Model):
     """A submitted Appendix 3 return: a dated snapshot that is never changed; a later change is a new return."""
+
+    FREE_TEXT = {"la_members": ("short", "the Local Authority members"), "comments": "long"}
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="returns")
     year = models.PositiveSmallIntegerField(help_text="The return round: due on the configured date of this year.")

@@ -10,6 +10,7 @@ from escalation.models import LA_MANAGER_ROLES, Direction, Level, Source
 from escalation.route import can_log
 from liaison.models import Contact, District, IssueCategory, LocalAuthority, Role
 from liaison.scoping import scope_for
+from liaison.validators import checks_free_text
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -19,6 +20,7 @@ class _ContactChoice(forms.ModelChoiceField):
         return f"{obj.name}, {obj.role.name}, {obj.organisation}"
 
 
+@checks_free_text(title="title", description="long", attempts_detail=("short", "the attempts made"))
 class IssueForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a short title for the issue"})
     description = forms.CharField(
@@ -195,6 +197,7 @@ class _ActionForm(forms.Form):
         return data
 
 
+@checks_free_text(text=("long", "the note"))
 class UpdateForm(_ActionForm):
     prefix_name = "update"
     button = "Record the update"
@@ -221,6 +224,7 @@ class UpdateForm(_ActionForm):
         return [Field.textarea("text"), Field.text("directorate", field_width=Fluid.TWO_THIRDS)]
 
 
+@checks_free_text(reason=("long", "the reason"))
 class EscalateForm(_ActionForm):
     prefix_name = "escalate"
     button = "Escalate"
@@ -250,6 +254,7 @@ class EscalateForm(_ActionForm):
         self.helper.layout = Layout(*fields, self.submit())
 
 
+@checks_free_text(outcome="long")
 class ResolveForm(_ActionForm):
     prefix_name = "resolve"
     button = "Record the outcome"
@@ -264,6 +269,7 @@ class ResolveForm(_ActionForm):
         return [Field.textarea("outcome")]
 
 
+@checks_free_text(message=("long", "the message"))
 class CommunicateForm(_ActionForm):
     prefix_name = "communicate"
     button = "Email the outcome and close the issue"
@@ -292,6 +298,7 @@ class CommunicateForm(_ActionForm):
         return [Field.checkboxes("contacts", legend_size=Size.SMALL, small=True), Field.textarea("message")]
 
 
+@checks_free_text(reason=("long", "the reason"))
 class ReopenForm(_ActionForm):
     prefix_name = "reopen"
     button = "Reopen the issue"

@@ -89,6 +89,13 @@ class IssueQuerySet(models.QuerySet):
 class Issue(models.Model):
     """An issue raised by a partner with JCP, or by JCP with an LA, and where it stands on its route."""
 
+    FREE_TEXT = {
+        "title": "title",
+        "description": "long",
+        "attempts_detail": ("short", "the attempts made"),
+        "outcome": "long",
+    }
+
     title = models.CharField(max_length=200)
     description = models.TextField()
     category = models.ForeignKey(IssueCategory, on_delete=models.PROTECT, related_name="issues")
@@ -199,6 +206,8 @@ class IssueStepQuerySet(models.QuerySet):
 
 class IssueStep(models.Model):
     """One entry of an issue's timeline: who did what, when, why, and from which level to which."""
+
+    FREE_TEXT = {"text": ("long", "the note")}
 
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(max_length=20, choices=StepKind.choices)

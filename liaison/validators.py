@@ -5,13 +5,19 @@
   shape), or None. A case reference is one token of letters, digits, "-" and "/" with at least one digit, at most 40
   characters.
 - `NoNino` and `TEXT_LIMITS`: the guard and the maximum lengths for free text that other people read.
+- `checks_free_text`: puts the guard and the limits on a form's fields; `free_text_problems`: the same rules for a
+  model that declares `FREE_TEXT`, checked before every save (`refuse_unsafe_free_text`, connected in apps.py), so that
+  no path around the forms stores a NINO or a pasted file.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.deconstruct import deconstructible
 
 # Any two letters: temporary and old numbers break HMRC's prefix rules, and a false alarm costs less than a leak.
@@ -113,4 +119,68 @@ class NoNino:
 
 
 # Maximum lengths of free text, in characters: generous for what each holds, small enough to refuse a pasted file.
-TEXT_LIMITS = {"title": 200, "short": 2_000, "long": 10_000, "minutes": 50_000}
+TEXT_LIMITS = {
+    "title": 200,
+    "line": 300,
+    "short": 2_000,
+    "medium": 5_000,
+    "long": 10_000,
+    "document": 20_000,
+    "minutes": 50_000,
+}
+
+
+def _kind_and_where(name: str, spec: str | tuple[str, str]) -> tuple[str, str]:
+    if isinstance(spec, tuple):
+        return spec
+    return spec, "the " + name.replace("_", " ")
+
+
+def too_long_message(where: str, limit: int) -> str:
+    return f"{where[0].upper()}{where[1:]} must be {limit:,} characters or fewer"
+
+
+def checks_free_text(**fields: str | tuple[str, str]):
+    """A class decorator for forms: each named field gets its maximum length and the NINO guard.
+
+    `description="long"` names the field "the description" in messages; `text=("short", "the progress note")`
+    says it in words of its own. Kinds are the keys of TEXT_LIMITS.
+    """
+
+    def decorate(form_class):
+        for name, spec in fields.items():
+            kind, where = _kind_and_where(name, spec)
+            limit = TEXT_LIMITS[kind]
+            # A subclass shares its parent's field objects: change a copy, so the parent keeps its own rules.
+            field = form_class.base_fields[name] = copy.deepcopy(form_class.base_fields[name])
+            field.max_length = limit
+            field.validators = [
+                *field.validators,
+                MaxLengthValidator(limit, message=too_long_message(where, limit)),
+                NoNino(where),
+            ]
+        return form_class
+
+    return decorate
+
+
+def free_text_problems(instance, fields: Mapping[str, str | tuple[str, str]]) -> dict[str, str]:
+    """What is wrong with a model instance's free text, by field; empty when it may be saved."""
+    problems = {}
+    for name, spec in fields.items():
+        kind, where = _kind_and_where(name, spec)
+        value = str(getattr(instance, name) or "")
+        if len(value) > TEXT_LIMITS[kind]:
+            problems[name] = too_long_message(where, TEXT_LIMITS[kind])
+        elif nino_in(value):
+            problems[name] = NoNino.message.format(field=where)
+    return problems
+
+
+def refuse_unsafe_free_text(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save: a model that declares FREE_TEXT never stores a NINO or an over-long text, whoever writes it."""
+    fields = getattr(sender, "FREE_TEXT", None)
+    if raw or not fields:
+        return
+    if problems := free_text_problems(instance, fields):
+        raise ValidationError(problems)

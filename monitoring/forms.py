@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from liaison.forms import GovukDateField
 from liaison.models import LocalAuthority, Role, RoleAssignment
+from liaison.validators import checks_free_text
 from monitoring.models import Standard, StandardKind
 from monitoring.uploads import MAX_ROWS
 
@@ -33,6 +34,7 @@ class _UserChoice(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+@checks_free_text(local_risk=("short", "the local risk"))
 class AreaForm(forms.Form):
     standard = _StandardChoice(
         queryset=Standard.objects.none(), empty_label="Choose a standard",
@@ -78,6 +80,7 @@ class AreaForm(forms.Form):
         )
 
 
+@checks_free_text(agreed_size_reason=("short", "the reason for the smaller size"))
 class ExerciseForm(forms.Form):
     local_authority = forms.ModelChoiceField(
         label="Local Authority", queryset=LocalAuthority.objects.none(), empty_label="Choose an authority",
@@ -175,6 +178,7 @@ class UploadForm(forms.Form):
         return upload
 
 
+@checks_free_text(statement="long")
 class AttestationForm(forms.Form):
     statement = forms.CharField(
         label="What you attest", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -212,6 +216,7 @@ def _days_field(label: str, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=required, min_value=1, max_value=365, error_messages=DAYS_ERRORS)
 
 
+@checks_free_text(title=("line", "the title"))
 class StandardForm(forms.Form):
     """A new standard: a board's local one (PA 3.1.6), or a national one kept by GPT."""
 
@@ -302,6 +307,7 @@ class StandardForm(forms.Form):
             self.add_error({"thresholds": "percent_1"}.get(field, field) if field != "__all__" else None, messages)
 
 
+@checks_free_text(title=("line", "the title"))
 class StandardChangeForm(forms.Form):
     """A standard's wording and, for a compliance standard, its target (the kind and code never change)."""
 

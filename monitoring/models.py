@@ -52,6 +52,8 @@ def target_label(kind: str, compliance_target: int | None, thresholds: list[Thre
 class Standard(models.Model):
     """A standard of the PA's catalogue (board empty) or a board's locally agreed standard (PA 3.1.6)."""
 
+    FREE_TEXT = {"title": ("line", "the title"), "notes": "long"}
+
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=12, choices=StandardKind.choices)
@@ -168,6 +170,8 @@ class Plan(models.Model):
 class Area(models.Model):
     """One standard a board monitors in a period, the local risk it answers and who monitors it."""
 
+    FREE_TEXT = {"local_risk": ("short", "the local risk")}
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="areas")
     local_risk = models.TextField("local risk it is aligned with")
@@ -197,6 +201,8 @@ def proposed_sample_size(throughput: int) -> int:
 
 class Exercise(models.Model):
     """Sampling one area's cases of one LA over a sampled period."""
+
+    FREE_TEXT = {"agreed_size_reason": ("short", "the reason for the smaller size")}
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="exercises")
     local_authority = models.ForeignKey(
@@ -280,6 +286,8 @@ class Sample(models.Model):
 
 class Attestation(models.Model):
     """For an attestation standard (no sample): who attested what, and when."""
+
+    FREE_TEXT = {"statement": "long"}
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="attestations")
     statement = models.TextField()
