@@ -37,8 +37,8 @@ from agreements.models import (
     content_hash,
 )
 from agreements.seal import seal_check, seal_pdf
-from boards.models import Board
-from boards.services import action_raise
+from boards.models import Board, Meeting, MeetingStatus
+from boards.services import action_raise, agenda_item_add
 from liaison import calendar
 from liaison.events import event_record
 from liaison.models import Event, LocalAuthority
@@ -966,4 +966,31 @@ def contingency_stand_down(*, actor, invocation: ContingencyInvocation, lessons:
     invocation.lessons = lessons
     invocation.save(update_fields=["stood_down_at", "stood_down_by", "lessons"])
     _local_event("stood-down", f"{invocation.plan.title} stood down", invocation.plan, actor, invocation=invocation.pk)
+    _invocation_to_next_meeting(invocation)
     return invocation
+
+
+def _invocation_to_next_meeting(invocation: ContingencyInvocation) -> None:
+    """The board reviews every invocation at its next meeting, under its performance role (guidelines Appendix 1):
+    what happened, for whom, for how long, and what was learnt."""
+    plan = invocation.plan
+    meeting = (
+        Meeting.objects.filter(board=plan.board, status=MeetingStatus.SCHEDULED, date__gte=timezone.localdate())
+        .order_by("date", "pk")
+        .first()
+    )
+    if meeting is None:
+        return
+    authorities = list(invocation.local_authorities.order_by("name"))
+    invoked, stood_down = timezone.localtime(invocation.invoked_at), timezone.localtime(invocation.stood_down_at)
+    agenda_item_add(
+        meeting=meeting,
+        title=f"Contingency plan invoked: {plan.title}",
+        body=(
+            f"Invoked on {invoked:%-d %B %Y} for {', '.join(la.name for la in authorities)}, stood down on "
+            f"{stood_down:%-d %B %Y} after "
+            f"{calendar.working_days_between(invoked.date(), stood_down.date(), authorities[0].nation)} working days.\n"
+            f"Why: {invocation.reason}\nWhat was learnt: {invocation.lessons}"
+        ),
+        source="agreements",
+    )

@@ -226,6 +226,10 @@ def test_a_contingency_plan_is_invoked_stood_down_and_alerted_while_open_too_lon
     assert scan_deadlines(today=late, codes=codes).cleared == 1
     invocation.refresh_from_db()
     assert invocation.lessons and not invocation.is_open
+    # The board reviews it at its next meeting: the invocation is on that agenda, with what was learnt.
+    item = register.scheduled.agenda_items.get(source="agreements")
+    assert item.title == "Contingency plan invoked: Loss of CIS"
+    assert f"for {world.la1.name}, stood down on" in item.body and "Keep the telephone list current." in item.body
     with pytest.raises(ValidationError, match="already been stood down"):
         services.contingency_stand_down(actor=erm, invocation=invocation, lessons="Again")
     assert ContingencyInvocation.objects.count() == 1
