@@ -9,13 +9,14 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets chromium run migrate demo test test-fast bench lint format check-migrations worker beat clean
+.PHONY: help install assets chromium run migrate demo test test-fast bench bench-national lint format check-migrations worker beat clean
 
 help:
 	@echo "make run     install, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test    install, then lint, migration check and the whole test suite"
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   time what the issues give a budget for (10,000-row sample upload: 5 s)"
+	@echo "make bench-national  grow the data to national scale on PostgreSQL and measure pages, exports and the scan"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL); make beat for the scheduler"
 
 $(BIN)/python:
@@ -84,6 +85,10 @@ test-fast: install
 # Timings live here, never in the test suite; DATABASE_URL chooses the database as for the tests.
 bench: install
 	$(BIN)/python bench/uploads.py
+
+# Grows the demo to national scale in its own PostgreSQL database (BENCH_DATABASE_URL) and measures every budget.
+bench-national: install
+	$(BIN)/python bench/national.py $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A liaison worker --loglevel=info

@@ -1,0 +1,566 @@
+"""National scale: grow the demo data to Great Britain's size on PostgreSQL and measure Liaison against it.
+
+Run with `make bench-national`. Scale (issue "National scale"): 400 LAs, 100 districts, 150 boards, 100,000 issues
+with about half a million timeline steps and as many events, and a million monitoring samples over six years.
+
+1. A database of its own (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/liaison_bench) is made
+   afresh, migrated and given the demo data, then grown with bulk inserts in batches (a few minutes). `--reuse` keeps
+   a database already grown; `--scale 0.1` grows a tenth of it, to try the script quickly.
+2. Each page is fetched for gpt, erm and la-manager through Django's test client (middleware, sessions, templates:
+   all of it), after a warm-up, and timed as the median of several runs beside a bare Django view listing the same
+   number of rows of the same table in the same process; the ratio is the figure. Query counts are printed too.
+3. The deadline scan runs twice (wall time and queries), the CSV export is timed to its first byte and to its end,
+   and the index PDF is timed.
+
+It prints a table and exits with 1 when a budget is missed. Timings live here, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings.test")
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/liaison_bench"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+
+TARGET = {
+    "districts": 100,
+    "authorities": 400,
+    "boards": 150,
+    "issues": 100_000,
+    "samples": 1_000_000,
+}
+YEARS = 6
+BATCH = 5_000
+RUNS = 5
+SEED = 2026
+
+# Budgets (issue "National scale").
+LIST_RATIO = 1.5
+AGGREGATE_RATIO = 3.0
+DETAIL_RATIO = 2.0
+SCAN_SECONDS = 10.0
+CSV_FIRST_BYTE = 1.0
+CSV_WHOLE = 10.0
+PDF_SECONDS = 2.0
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- growing the data --------------------------------------------------------------------------------------------
+
+
+def chunks(items, size=BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def bulk(model, rows) -> list:
+    made = []
+    for part in chunks(rows):
+        made.extend(model.objects.bulk_create(part, batch_size=BATCH))
+    return made
+
+
+class Grower:
+    """Grows the demo to national scale with realistic spreads: most issues closed, open ones at every level,
+    samples spread over six years of exercises. Bulk inserts skip signals, so model history is left to the demo's
+    own rows; events are written for every timeline step, as the services would."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+        self.rng = random.Random(SEED)
+        self.today = datetime.date.today()
+        self.now = datetime.datetime.now(datetime.UTC)
+
+    def n(self, key: str) -> int:
+        return max(1, int(TARGET[key] * self.scale))
+
+    def run(self) -> None:
+        from django.db import connection
+
+        began = time.perf_counter()
+        self.network()
+        self.issues()
+        self.boards()
+        self.monitoring()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        log(f"grown in {time.perf_counter() - began:.0f} s")
+
+    def network(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.hashers import make_password
+
+        from liaison.models import Contact, ContactRole, District, LocalAuthority, Region, Role, RoleAssignment
+
+        rng = self.rng
+        regions = list(Region.objects.all())
+        existing = District.objects.count()
+        districts = [
+            District(
+                code=f"bench-district-{n}",
+                name=f"Bench District {n}",
+                region=regions[n % len(regions)],
+                managed_by_region=n % 20 == 0,
+            )
+            for n in range(max(0, self.n("districts") - existing))
+        ]
+        bulk(District, districts)
+        districts = list(District.objects.select_related("region"))
+        existing = LocalAuthority.objects.count()
+        authorities = []
+        links = []
+        for n in range(max(0, self.n("authorities") - existing)):
+            district = districts[n % len(districts)]
+            nation = district.region.nation
+            letter = {"ENG": "E", "WLS": "W", "SCT": "S", "NIR": "N"}[nation]
+            authorities.append(LocalAuthority(gss_code=f"{letter}9{n:07d}", name=f"Bench Authority {n}", nation=nation))
+        authorities = bulk(LocalAuthority, authorities)
+        through = LocalAuthority.districts.through
+        for n, authority in enumerate(authorities):
+            links.append(through(localauthority_id=authority.pk, district_id=districts[n % len(districts)].pk))
+            if n % 10 == 0:  # some straddle two districts
+                links.append(
+                    through(localauthority_id=authority.pk, district_id=districts[(n + 1) % len(districts)].pk)
+                )
+        bulk(through, links)
+        log(f"network: {len(districts)} districts, {LocalAuthority.objects.count()} LAs")
+
+        roles = {r.code: r for r in ContactRole.objects.all()}
+        contacts = []
+        for district in districts:
+            if district.code.startswith("bench-"):
+                for code in ("district-erm", "district-manager", "district-performance-manager"):
+                    contacts.append(
+                        Contact(
+                            name=f"{roles[code].name} {district.name}",
+                            role=roles[code],
+                            district=district,
+                            email=f"{code}.{district.code}@dwp.example",
+                            last_confirmed=self.today,
+                        )
+                    )
+        for authority in authorities:
+            for code in ("housing-benefit-manager", "nominated-contact"):
+                contacts.append(
+                    Contact(
+                        name=f"{roles[code].name} {authority.name}",
+                        role=roles[code],
+                        local_authority=authority,
+                        email=f"{code}.{authority.gss_code}@la.example",
+                        last_confirmed=self.today,
+                    )
+                )
+        bulk(Contact, contacts)
+
+        User = get_user_model()
+        password = make_password("liaison")
+        users, assignments = [], []
+        for district in districts:
+            if district.code.startswith("bench-"):
+                users.append(
+                    User(username=f"erm-{district.code}", password=password, email=f"{district.code}@x.example")
+                )
+        users = bulk(User, users)
+        by_name = {d.code: d for d in districts}
+        for user in users:
+            assignments.append(RoleAssignment(user=user, role=Role.ERM, district=by_name[user.username[4:]]))
+        bulk(RoleAssignment, assignments)
+        rng.shuffle(districts)
+
+    def issues(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from escalation.models import Direction, Issue, IssueStep, Level, Status, StepKind
+        from liaison.models import Contact, District, Event, IssueCategory
+
+        rng = self.rng
+        creator = get_user_model().objects.get(username="erm")
+        categories = list(IssueCategory.objects.all())
+        district_authorities = {}
+        for district in District.objects.prefetch_related("local_authorities"):
+            authorities = list(district.local_authorities.all())
+            if authorities:
+                district_authorities[district] = authorities
+        districts = list(district_authorities)
+        originators = {c.local_authority_id: c for c in Contact.objects.filter(local_authority__isnull=False)}
+        operational = {c.district_id: c for c in Contact.objects.filter(role__code="district-performance-manager")}
+        open_levels = (
+            [Level.OPERATIONAL] * 4 + [Level.DISTRICT_ERM] * 3 + [Level.REGIONAL_ERM] * 2 + [Level.ODN, Level.GPT]
+        )
+        span = YEARS * 365
+        total = self.n("issues")
+        made = 0
+        while made < total:
+            issues = []
+            for _ in range(min(BATCH * 4, total - made)):
+                district = rng.choice(districts)
+                authority = rng.choice(district_authorities[district])
+                created = self.now - datetime.timedelta(days=rng.random() ** 0.7 * span, minutes=rng.randrange(600))
+                age = (self.now - created).days
+                to_la = rng.random() < 0.1
+                closed = age > 60 and rng.random() < 0.97 or age <= 60 and rng.random() < 0.4
+                if to_la:
+                    level = Level.OPERATIONAL if rng.random() < 0.7 else Level.LA_MANAGER
+                else:
+                    level = rng.choice(open_levels)
+                resolved_at = created + datetime.timedelta(days=rng.randrange(1, 60)) if closed else None
+                if resolved_at and resolved_at > self.now:
+                    resolved_at = self.now
+                status = (
+                    Status.CLOSED if closed else rng.choice([Status.REFERRED, Status.IN_PROGRESS, Status.ESCALATED])
+                )
+                issues.append(
+                    Issue(
+                        title=f"{rng.choice(categories).name} at {authority.name}",
+                        description="Claims forwarded late; both sides agreed to look at the routing.",
+                        category=rng.choice(categories),
+                        direction=Direction.TO_LA if to_la else Direction.TO_JCP,
+                        district=district,
+                        local_authority=authority,
+                        originator=originators.get(authority.pk) or originators[next(iter(originators))],
+                        operational_contact=operational.get(district.pk),
+                        la_manager_role="la-benefits-manager" if level == Level.LA_MANAGER else "",
+                        attempts_made=level != Level.OPERATIONAL,
+                        level=level,
+                        status=status,
+                        level_since=resolved_at or created + datetime.timedelta(days=min(age, 3)),
+                        outcome="Agreed a new routing." if closed else "",
+                        resolved_at=resolved_at,
+                        resolved_by=creator if closed else None,
+                        working_days_to_resolution=rng.randrange(1, 40) if closed else None,
+                        closed_at=resolved_at + datetime.timedelta(hours=2) if closed else None,
+                        created_at=created,
+                        created_by=creator,
+                    )
+                )
+            issues = bulk(Issue, issues)
+            steps, events = [], []
+            for issue in issues:
+                at = issue.created_at
+                kinds = [StepKind.LOGGED, StepKind.REFERRED]
+                kinds += [StepKind.UPDATE] * rng.randrange(0, 2)
+                if issue.level not in (Level.OPERATIONAL, Level.LA_MANAGER):
+                    kinds.append(StepKind.ESCALATED)
+                if issue.status == Status.CLOSED:
+                    kinds += [StepKind.RESOLVED, StepKind.COMMUNICATED]
+                for kind in kinds:
+                    at = at + datetime.timedelta(hours=rng.randrange(1, 72))
+                    steps.append(IssueStep(issue=issue, kind=kind, at=at, actor=creator, text="Recorded."))
+                    events.append(
+                        Event(
+                            occurred_at=at,
+                            kind=f"issue.{kind}",
+                            actor=creator,
+                            summary=f"ISS-{issue.pk:05d}: {kind}",
+                            district_id=issue.district_id,
+                            local_authority_id=issue.local_authority_id,
+                            subject_type="escalation.issue",
+                            subject_id=issue.pk,
+                        )
+                    )
+            bulk(IssueStep, steps)
+            bulk(Event, events)
+            made += len(issues)
+            log(f"issues: {made:,} of {total:,}")
+
+    def boards(self) -> None:
+        from boards.models import Board, BoardStatus, Meeting, MeetingStatus
+        from liaison.models import Contact, District
+
+        rng = self.rng
+        existing = Board.objects.count()
+        districts = list(District.objects.prefetch_related("local_authorities").order_by("pk"))
+        chairs = {c.district_id: c for c in Contact.objects.filter(role__code="district-manager")}
+        erms = {c.district_id: c for c in Contact.objects.filter(role__code="district-erm")}
+        la_chairs = {c.local_authority_id: c for c in Contact.objects.filter(role__code="housing-benefit-manager")}
+        boards, plans = [], []
+        for n in range(max(0, self.n("boards") - existing)):
+            district = districts[n % len(districts)]
+            authorities = list(district.local_authorities.all())
+            if not authorities or district.pk not in chairs:
+                continue
+            board = Board(
+                title=f"{district.name} Joint Board {n}",
+                jcp_chair=chairs[district.pk],
+                la_chair=la_chairs.get(authorities[0].pk),
+                erm=erms.get(district.pk),
+                status=BoardStatus.ACTIVE,
+                established_on=self.today - datetime.timedelta(days=YEARS * 365),
+            )
+            boards.append(board)
+            plans.append((board, district, authorities))
+        bulk(Board, boards)
+        d_through, la_through = Board.districts.through, Board.local_authorities.through
+        bulk(d_through, [d_through(board_id=b.pk, district_id=d.pk) for b, d, _ in plans])
+        bulk(la_through, [la_through(board_id=b.pk, localauthority_id=a.pk) for b, _, las in plans for a in las])
+        meetings = []
+        for board, _, _ in plans:
+            for half in range(YEARS * 2):
+                day = self.today - datetime.timedelta(days=half * 182 + rng.randrange(60))
+                meetings.append(Meeting(board=board, date=day, status=MeetingStatus.HELD, location="Bench office"))
+        bulk(Meeting, meetings)
+        log(f"boards: {Board.objects.count()}, meetings: {Meeting.objects.count():,}")
+
+    def monitoring(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from boards.models import Board
+        from monitoring.models import Area, Exercise, Plan, Sample, Standard, StandardKind, period_start
+
+        rng = self.rng
+        monitor = get_user_model().objects.get(username="erm")
+        standards = list(Standard.objects.filter(board__isnull=True).exclude(kind=StandardKind.ATTESTATION))
+        boards = list(Board.objects.filter(title__contains=" Joint Board ").prefetch_related("local_authorities"))
+        starts = sorted({period_start(self.today - datetime.timedelta(days=182 * k)) for k in range(1, YEARS * 2)})
+        plans = bulk(Plan, [Plan(board=b, period_start=s, confirmed_at=self.now) for b in boards for s in starts])
+        areas = bulk(
+            Area,
+            [
+                Area(plan=plan, standard=standard, local_risk="Claims late at the BDC", monitor=monitor)
+                for plan in plans
+                for standard in rng.sample(standards, 3)
+            ],
+        )
+        board_authorities = {b.pk: list(b.local_authorities.all()) for b in boards}
+        exercises = []
+        for area in areas:
+            for authority in board_authorities[area.plan.board_id]:
+                sampled_from = area.plan.period_start
+                exercises.append(
+                    Exercise(
+                        area=area,
+                        local_authority=authority,
+                        sampled_from=sampled_from,
+                        sampled_to=sampled_from + datetime.timedelta(days=150),
+                        throughput=4_000,
+                        proposed_size=100,
+                        required_size=100,
+                        completed_at=self.now,
+                        created_by=monitor,
+                    )
+                )
+        exercises = bulk(Exercise, exercises)
+        per_exercise = max(1, self.n("samples") // max(1, len(exercises)))
+        compliance = {s.pk for s in standards if s.kind == StandardKind.COMPLIANCE}
+        standard_of = {a.pk: a.standard_id for a in areas}
+        samples, written = [], 0
+        for exercise in exercises:
+            is_compliance = standard_of[exercise.area_id] in compliance
+            for k in range(per_exercise):
+                start = exercise.sampled_from + datetime.timedelta(days=k % 140)
+                days = rng.randrange(0, 25)
+                samples.append(
+                    Sample(
+                        exercise=exercise,
+                        case_reference=f"HB{exercise.pk}-{k}",
+                        started_on=start,
+                        ended_on=start + datetime.timedelta(days=days + days // 5 * 2),
+                        working_days=days,
+                        compliant=rng.random() < 0.9 if is_compliance else None,
+                        created_by=monitor,
+                    )
+                )
+            if len(samples) >= BATCH * 10:
+                Sample.objects.bulk_create(samples, batch_size=BATCH)
+                written += len(samples)
+                samples = []
+                log(f"samples: {written:,}")
+        Sample.objects.bulk_create(samples, batch_size=BATCH)
+        log(f"monitoring: {len(plans):,} plans, {len(exercises):,} exercises, {Sample.objects.count():,} samples")
+
+
+# --- measuring ---------------------------------------------------------------------------------------------------
+
+
+def timed(call, runs=RUNS) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()  # warm-up: templates, caches, the database's buffers
+    took = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = call()
+            if hasattr(response, "streaming_content"):
+                for _ in response.streaming_content:
+                    pass
+            took.append(time.perf_counter() - began)
+        queries = len(captured)
+        status = getattr(response, "status_code", 200)
+        if status != 200:
+            raise SystemExit(f"{call} answered {status}")
+    return statistics.median(took), queries
+
+
+class Row:
+    def __init__(self, what, user, seconds, queries, budget_text, ok, ratio=None):
+        self.what, self.user, self.seconds, self.queries = what, user, seconds, queries
+        self.budget_text, self.ok, self.ratio = budget_text, ok, ratio
+
+    def __str__(self):
+        ratio = f"{self.ratio:5.1f}×" if self.ratio is not None else "   —  "
+        verdict = "ok" if self.ok else "OVER"
+        return (
+            f"| {self.what:<34} | {self.user:<10} | {self.seconds * 1000:8.0f} ms | {ratio} | {self.queries:4d} "
+            f"| {self.budget_text:<13} | {verdict:<4} |"
+        )
+
+
+def measure() -> list[Row]:
+    from django.test import Client
+
+    from boards.models import Board
+    from escalation.models import Issue
+    from liaison.alerts import scan_deadlines
+
+    rows: list[Row] = []
+    clients = {}
+    for username in ("gpt", "erm", "la-manager"):
+        client = Client()
+        assert client.login(username=username, password="liaison"), username
+        clients[username] = client
+
+    def bare(kind: str, rows_shown: int):
+        return lambda: clients["gpt"].get(f"/bench/bare/{kind}/", {"n": rows_shown})
+
+    issue = Issue.objects.filter(district__code="greater-manchester-central").order_by("-pk").first()
+    board = Board.objects.filter(districts__code="greater-manchester-central").order_by("pk").first()
+    pages = [
+        # (path, users, bare kind, rows the page shows, budget ratio)
+        ("/", ("gpt", "erm", "la-manager"), "issues", 20, LIST_RATIO),
+        ("/issues/", ("gpt", "erm", "la-manager"), "issues", 50, LIST_RATIO),
+        ("/issues/queue/", ("gpt", "erm"), "issues", 50, LIST_RATIO),
+        ("/issues/national/", ("gpt",), "issues", 50, LIST_RATIO),
+        ("/activity/", ("gpt", "erm", "la-manager"), "events", 50, LIST_RATIO),
+        ("/boards/index/", ("gpt", "erm"), "boards", 50, LIST_RATIO),
+        ("/contacts/", ("gpt", "erm", "la-manager"), "contacts", 50, LIST_RATIO),
+        ("/monitoring/national/", ("gpt",), "samples", 50, AGGREGATE_RATIO),
+        (issue.get_absolute_url(), ("erm",), "issue-detail", 10, DETAIL_RATIO),
+        (board.get_absolute_url(), ("erm",), "board-detail", 10, DETAIL_RATIO),
+    ]
+    bare_times = {}
+    for path, users, kind, shown, ratio in pages:
+        key = (kind, shown)
+        if key not in bare_times:
+            bare_times[key] = timed(bare(kind, shown))[0]
+        for user in users:
+            seconds, queries = timed(lambda p=path, u=user: clients[u].get(p))
+            r = seconds / bare_times[key]
+            rows.append(Row(path[:34], user, seconds, queries, f"≤ {ratio}× bare", r <= ratio, r))
+            log(f"{path} as {user}: {seconds * 1000:.0f} ms, {r:.1f}× bare, {queries} queries")
+
+    # Exports: the CSV's first byte and its whole; the index PDF.
+    began = time.perf_counter()
+    response = clients["gpt"].get("/issues/export.csv")
+    stream = iter(response.streaming_content) if response.streaming else iter([response.content])
+    next(stream)
+    first = time.perf_counter() - began
+    for _ in stream:
+        pass
+    whole = time.perf_counter() - began
+    rows.append(
+        Row("/issues/export.csv first byte", "gpt", first, 0, f"< {CSV_FIRST_BYTE:.0f} s", first < CSV_FIRST_BYTE)
+    )
+    rows.append(Row("/issues/export.csv whole", "gpt", whole, 0, f"< {CSV_WHOLE:.0f} s", whole < CSV_WHOLE))
+    seconds, queries = timed(lambda: clients["gpt"].get("/boards/index/export.pdf"), runs=1)
+    rows.append(
+        Row("/boards/index/export.pdf", "gpt", seconds, queries, f"< {PDF_SECONDS:.0f} s", seconds < PDF_SECONDS)
+    )
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for run in ("first", "second"):
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            scan_deadlines()
+            seconds = time.perf_counter() - began
+        counts.append(len(captured))
+        rows.append(
+            Row(
+                f"scan_deadlines ({run} run)",
+                "—",
+                seconds,
+                len(captured),
+                f"≤ {SCAN_SECONDS:.0f} s",
+                seconds <= SCAN_SECONDS,
+            )
+        )
+        log(f"scan_deadlines {run} run: {seconds:.1f} s, {len(captured)} queries")
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the national scale to grow (default 1)")
+    parser.add_argument("--reuse", action="store_true", help="keep a database already grown by an earlier run")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("make bench-national measures on PostgreSQL: set BENCH_DATABASE_URL to a postgres:// address")
+        return 2
+    name = settings.DATABASES["default"]["NAME"]
+    from escalation.models import Issue
+
+    grown = False
+    if args.reuse:
+        try:
+            grown = Issue.objects.count() >= TARGET["issues"] * args.scale * 0.9
+        except Exception:  # noqa: BLE001 - no database yet: make it below
+            connection.close()
+    if not grown:
+        log(f"making database {name} afresh")
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", "--no-scan", verbosity=0)
+        log("demo loaded; growing it")
+        Grower(args.scale).run()
+    from django.test.utils import override_settings
+
+    try:
+        # The bench's own URLs add the bare views beside Liaison's.
+        with override_settings(ROOT_URLCONF="bench.urls"):
+            rows = measure()
+    finally:
+        connection.close()
+    print()
+    print(
+        f"Liaison at national scale ({args.scale:g}×), PostgreSQL, {os.cpu_count()} cores, "
+        f"{datetime.date.today():%-d %B %Y}"
+    )
+    print("| what                               | user       |      median | ratio  | qrys | budget        |      |")
+    print("| ---------------------------------- | ---------- | ----------- | ------ | ---- | ------------- | ---- |")
+    for row in rows:
+        print(row)
+    missed = [row for row in rows if not row.ok]
+    print(f"\n{len(rows) - len(missed)} of {len(rows)} within budget")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
