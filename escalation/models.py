@@ -75,12 +75,17 @@ class IssueQuerySet(models.QuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.none()
+        # Subqueries rather than joins: no duplicate rows, so no DISTINCT, and each arm can use its own index.
+        shared = self.model.other_authorities.through.objects.filter(
+            localauthority_id__in=scope.authority_ids
+        ).values("issue_id")
+        theirs = Contact.objects.filter(user=user).values("pk")
         return self.filter(
             Q(district_id__in=scope.district_ids)
             | Q(local_authority_id__in=scope.authority_ids)
-            | Q(other_authorities__id__in=scope.authority_ids)
-            | Q(operational_contact__user=user)
-        ).distinct()
+            | Q(pk__in=shared)
+            | Q(operational_contact_id__in=theirs)
+        )
 
     def open(self) -> IssueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
