@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from boards.models import Board
 from liaison import calendar
 from liaison.models import District, Nation
 from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard, StandardKind, Threshold, target_label
@@ -370,7 +371,7 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
     its exercises shown was completed, or the current ones while any of them is still open. This is what a board's
     page shows for that last (or open) exercise; earlier exercises of the period keep their own targets there.
     A fixed number of queries whatever the number of boards, exercises and samples: the standards and their
-    thresholds, the targets' history (two), then one aggregate each by board, by region and in all.
+    thresholds, the targets' history (two), one aggregate by board, and the boards' regions.
     """
     today = today or timezone.localdate()
     exercises = (
@@ -396,19 +397,31 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
     judged_by = dict(zip(standards, targets_as_of(as_of), strict=True))
     day_counts = sorted({t.days for judged in judged_by.values() for t in judged.thresholds})
     aggregates = _aggregates(day_counts, today, sample="samples__", nation="local_authority__nation")
-    base = exercises.annotate(region=_board_region("area__plan__board")).order_by()
     counted = {"exercises": Count("pk", distinct=True), **aggregates}
-    by_board = base.values("area__standard", "region", "area__plan__board", "area__plan__board__title").annotate(
-        **counted
+    # One aggregate by board; regions and the nation are sums of its rows (every figure is a count), and each
+    # board's region is looked up once per board, not once per sample.
+    by_board = list(
+        exercises.order_by()
+        .values("area__standard", "area__plan__board", "area__plan__board__title")
+        .annotate(**counted)
     )
-    by_region = base.values("area__standard", "region").annotate(**counted)
-    overall = {row["area__standard"]: row for row in base.values("area__standard").annotate(**counted)}
+    region_of = dict(
+        Board.objects.filter(pk__in={row["area__plan__board"] for row in by_board})
+        .annotate(region=_board_region("pk"))
+        .values_list("pk", "region")
+    )
     regions: dict[int, dict[str, dict]] = {}
-    for row in by_region:
-        regions.setdefault(row["area__standard"], {})[row["region"] or ""] = row
     boards: dict[tuple[int, str], list[dict]] = {}
+    overall: dict[int, dict] = {}
     for row in by_board:
-        boards.setdefault((row["area__standard"], row["region"] or ""), []).append(row)
+        region = region_of.get(row["area__plan__board"]) or ""
+        boards.setdefault((row["area__standard"], region), []).append(row)
+        for total in (
+            regions.setdefault(row["area__standard"], {}).setdefault(region, dict.fromkeys(counted, 0)),
+            overall.setdefault(row["area__standard"], dict.fromkeys(counted, 0)),
+        ):
+            for key in counted:
+                total[key] += row[key]
 
     tables = []
     for standard in standards:
