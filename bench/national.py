@@ -334,6 +334,8 @@ class Grower:
             ],
         )
         board_authorities = {b.pk: list(b.local_authorities.all()) for b in boards}
+        count = sum(len(board_authorities[area.plan.board_id]) for area in areas)
+        per_exercise = max(1, self.n("samples") // max(1, count))
         exercises = []
         for area in areas:
             for authority in board_authorities[area.plan.board_id]:
@@ -344,15 +346,15 @@ class Grower:
                         local_authority=authority,
                         sampled_from=sampled_from,
                         sampled_to=sampled_from + datetime.timedelta(days=150),
-                        throughput=4_000,
-                        proposed_size=100,
-                        required_size=100,
+                        # 2.5% of the throughput is the sample size (PA annex 4): sampled in full.
+                        throughput=per_exercise * 40,
+                        proposed_size=per_exercise,
+                        required_size=per_exercise,
                         completed_at=self.now,
                         created_by=monitor,
                     )
                 )
         exercises = bulk(Exercise, exercises)
-        per_exercise = max(1, self.n("samples") // max(1, len(exercises)))
         compliance = {s.pk for s in standards if s.kind == StandardKind.COMPLIANCE}
         standard_of = {a.pk: a.standard_id for a in areas}
         samples, written = [], 0
@@ -420,7 +422,7 @@ class Row:
         )
 
 
-def measure() -> list[Row]:
+def measure(only: str = "") -> list[Row]:
     from django.test import Client
 
     from boards.models import Board
@@ -453,6 +455,8 @@ def measure() -> list[Row]:
         (board.get_absolute_url(), ("erm",), "board-detail", 10, DETAIL_RATIO),
     ]
     bare_times = {}
+    if only:
+        pages = [page for page in pages if page[0].startswith(only)]
     for path, users, kind, shown, ratio in pages:
         key = (kind, shown)
         if key not in bare_times:
@@ -463,6 +467,8 @@ def measure() -> list[Row]:
             rows.append(Row(path[:34], user, seconds, queries, f"≤ {ratio}× bare", r <= ratio, r))
             log(f"{path} as {user}: {seconds * 1000:.0f} ms, {r:.1f}× bare, {queries} queries")
 
+    if only:
+        return rows
     # Exports: the CSV's first byte and its whole; the index PDF.
     began = time.perf_counter()
     response = clients["gpt"].get("/issues/export.csv")
@@ -509,6 +515,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="share of the national scale to grow (default 1)")
     parser.add_argument("--reuse", action="store_true", help="keep a database already grown by an earlier run")
+    parser.add_argument("--only", default="", help="measure only the pages whose address starts with this")
     args = parser.parse_args()
 
     import django
@@ -545,7 +552,7 @@ def main() -> int:
     try:
         # The bench's own URLs add the bare views beside Liaison's.
         with override_settings(ROOT_URLCONF="bench.urls"):
-            rows = measure()
+            rows = measure(args.only)
     finally:
         connection.close()
     print()

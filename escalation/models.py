@@ -75,17 +75,20 @@ class IssueQuerySet(models.QuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        # Subqueries rather than joins: no duplicate rows, so no DISTINCT, and each arm can use its own index.
-        shared = self.model.other_authorities.through.objects.filter(
-            localauthority_id__in=scope.authority_ids
-        ).values("issue_id")
-        theirs = Contact.objects.filter(user=user).values("pk")
-        return self.filter(
-            Q(district_id__in=scope.district_ids)
-            | Q(local_authority_id__in=scope.authority_ids)
-            | Q(pk__in=shared)
-            | Q(operational_contact_id__in=theirs)
-        )
+        # A union of arms that each an index serves, rather than an OR (with joins and DISTINCT, or with subplans)
+        # that makes PostgreSQL read every issue and misjudge how many are in scope.
+        issues = self.model.objects.order_by()
+        arms = [
+            issues.filter(district_id__in=scope.district_ids).values("pk"),
+            issues.filter(operational_contact__in=Contact.objects.filter(user=user).values("pk")).values("pk"),
+        ]
+        if scope.authority_ids:
+            shared = self.model.other_authorities.through.objects.filter(localauthority_id__in=scope.authority_ids)
+            arms += [
+                issues.filter(local_authority_id__in=scope.authority_ids).values("pk"),
+                shared.order_by().values("issue_id"),
+            ]
+        return self.filter(pk__in=arms[0].union(*arms[1:]))
 
     def open(self) -> IssueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

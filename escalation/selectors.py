@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 from django.utils import timezone
 
 from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, LevelTarget, Status
@@ -88,16 +89,27 @@ def propose_contact(
     return None
 
 
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the middle value, or the mean of the middle two."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
 def national_statistics() -> dict:
     """Open issues by level, median working days to resolution (in the database) and the oldest open issues."""
     open_issues = Issue.objects.filter(status__in=OPEN_STATUSES)
     counts = dict(open_issues.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
     by_level = [(label, counts.get(value, 0)) for value, label in Level.choices]
     resolved = Issue.objects.filter(working_days_to_resolution__isnull=False)
-    # Portable median: the database sorts and picks the middle row(s); no percentile function is needed.
     total = resolved.count()
     median = None
-    if total:
+    if total and connection.vendor == "postgresql":
+        # One pass of an ordered-set aggregate, rather than sorting every resolved issue to skip half of them.
+        median = resolved.aggregate(median=Median("working_days_to_resolution"))["median"]
+    elif total:
+        # The embedded SQLite has no percentile function: it sorts and picks the middle row(s).
         ordered = resolved.order_by("working_days_to_resolution").values_list("working_days_to_resolution", flat=True)
         middle = list(ordered[(total - 1) // 2 : total // 2 + 1])
         median = sum(middle) / len(middle)

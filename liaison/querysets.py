@@ -103,21 +103,25 @@ class EventQuerySet(models.QuerySet):
         if scope.national:
             return self.all()
         subjects = registered_subjects()
-        # Subqueries rather than joins: no duplicate rows, so no DISTINCT, and the newest-first index still serves.
         authorities = self.model._meta.get_field("local_authority").related_model
         authorities_in_districts = authorities.districts.through.objects.filter(
             district_id__in=scope.district_ids
         ).values("localauthority_id")
-        by_place = (
-            Q(district_id__in=scope.district_ids)
-            | Q(district__isnull=True, local_authority_id__in=authorities_in_districts)
-            | Q(local_authority_id__in=scope.authority_ids)
-            | Q(local_authority__isnull=True, district_id__in=scope.visible_district_ids)
-        )
-        visible = ~Q(subject_type__in=list(subjects)) & by_place
-        for label, scoped in subjects.items():
-            visible |= Q(subject_type=label, subject_id__in=scoped(user).values("pk"))
-        return self.filter(visible)
+        unsubjected = self.model.objects.exclude(subject_type__in=list(subjects))
+        # A union of arms that each an index serves (district, LA, subject), rather than one OR over every row:
+        # the events table is the largest in Liaison, and an OR of subplans makes PostgreSQL read all of it.
+        arms = [
+            unsubjected.filter(district_id__in=scope.district_ids),
+            unsubjected.filter(district__isnull=True, local_authority_id__in=authorities_in_districts),
+            unsubjected.filter(local_authority_id__in=scope.authority_ids),
+            unsubjected.filter(local_authority__isnull=True, district_id__in=scope.visible_district_ids),
+            *(
+                self.model.objects.filter(subject_type=label, subject_id__in=scoped(user).values("pk"))
+                for label, scoped in subjects.items()
+            ),
+        ]
+        ids = arms[0].order_by().values("pk").union(*(arm.order_by().values("pk") for arm in arms[1:]))
+        return self.filter(pk__in=ids)
 
 
 class AlertQuerySet(models.QuerySet):
