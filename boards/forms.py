@@ -184,6 +184,50 @@ class AgendaItemForm(forms.Form):
         )
 
 
+class AgendaProposalForm(AgendaItemForm):
+    """An LA member proposes an item; the secretariat accepts or declines it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS), Field.textarea("body"), button="Propose the item"
+        )
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept: add it to the agenda"), ("decline", "Decline it")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Choose whether to accept or decline the item"},
+    )
+    reason = forms.CharField(
+        label="Reason (needed to decline)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.radios("decision"), Field.textarea("reason"), button="Save the decision")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for declining the item")
+        return data
+
+
+class MinutesCommentForm(forms.Form):
+    text = forms.CharField(
+        label="Your comment on the draft minutes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter your comment"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("text"), button="Send the comment")
+
+
 class HoldMeetingForm(forms.Form):
     attended = ContactMultipleChoiceField(
         queryset=Contact.objects.none(),

@@ -144,6 +144,7 @@ class MeetingStatus(models.TextChoices):
 class MinutesStatus(models.TextChoices):
     NONE = "none", "Not written"
     DRAFT = "draft", "Draft"
+    CIRCULATED = "circulated", "Circulated for comment"
     APPROVED = "approved", "Approved"
 
 
@@ -236,6 +237,59 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Awaiting the secretariat"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class AgendaProposal(models.Model):
+    """An item an LA member of the board proposes for a meeting's agenda; the secretariat accepts or declines it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the secretariat declined it.")
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "proposed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(reason=""), name="agenda_proposal_declined_with_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MinutesComment(models.Model):
+    """A member's comment on circulated draft minutes, kept with who made it and when."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes_comments")
+    text = models.TextField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.meeting}"
 
 
 class AttendanceStatus(models.TextChoices):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     DateField,
@@ -32,6 +33,7 @@ from boards.models import (
     Meeting,
     MeetingStatus,
 )
+from boards.transitions import check_meeting_held
 from liaison.models import Contact, District, LocalAuthority
 
 
@@ -218,8 +220,20 @@ def previous_meeting_awaiting_approval(meeting: Meeting) -> Meeting | None:
         .order_by("-date", "-pk")
         .first()
     )
-    if previous is not None and previous.minutes_status == "draft":
+    if previous is not None and previous.minutes_status in ("draft", "circulated"):
         return previous
+    return None
+
+
+def hold_refusal(meeting: Meeting, today: datetime.date) -> str | None:
+    """Why a scheduled meeting cannot be recorded as held yet (None when it can), so the page offers the button
+    only when it would succeed and says why not otherwise."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return None
+    try:
+        check_meeting_held(meeting, today)
+    except ValidationError as error:
+        return " ".join(error.messages)
     return None
 
 

@@ -26,6 +26,23 @@ urlpatterns = [
     path("boards/<int:pk>/meetings/new/", views.meeting_schedule, name="meeting-schedule"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/", views.meeting_detail, name="meeting-detail"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/agenda/new/", views.agenda_item_add, name="agenda-item-add"),
+    path(
+        "boards/<int:pk>/meetings/<int:meeting_pk>/agenda/<int:item_pk>/move/",
+        views.agenda_item_move,
+        name="agenda-item-move",
+    ),
+    path("boards/<int:pk>/meetings/<int:meeting_pk>/propose/", views.agenda_proposal_add, name="agenda-propose"),
+    path(
+        "boards/<int:pk>/meetings/<int:meeting_pk>/proposals/<int:proposal_pk>/",
+        views.agenda_proposal_decide,
+        name="agenda-proposal-decide",
+    ),
+    path(
+        "boards/<int:pk>/meetings/<int:meeting_pk>/minutes/circulate/",
+        views.minutes_circulate,
+        name="minutes-circulate",
+    ),
+    path("boards/<int:pk>/meetings/<int:meeting_pk>/minutes/comment/", views.minutes_comment, name="minutes-comment"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/held/", views.meeting_hold, name="meeting-hold"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/minutes/", views.minutes_edit, name="minutes-edit"),
     path(

@@ -23,12 +23,15 @@ from boards.forms import (
     ActionForm,
     ActionUpdateForm,
     AgendaItemForm,
+    AgendaProposalForm,
     BoardForm,
     GoodPracticeForm,
     GoodPracticeSearchForm,
     HoldMeetingForm,
     MeetingForm,
+    MinutesCommentForm,
     MinutesForm,
+    ProposalDecisionForm,
     ReturnForm,
     TransitionCompleteForm,
 )
@@ -65,6 +68,11 @@ def _require_edit(request: HttpRequest, board: Board) -> None:
         raise PermissionDenied(
             f"Only the External Relations Manager of {board.title}'s district (or the Regional ERM) can change it."
         )
+
+
+def _require_secretariat(request: HttpRequest, board: Board) -> None:
+    if not services.can_do_secretariat(request.user, board):
+        raise PermissionDenied(services.SECRETARIAT_REFUSAL)
 
 
 def _meeting(request: HttpRequest, board_pk: int, pk: int) -> Meeting:
@@ -159,6 +167,8 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "board": board,
             "can_edit": can_edit,
+            "can_do_secretariat": services.can_do_secretariat(request.user, board),
+            "is_member": Board.objects.member_of(request.user).filter(pk=board.pk).exists(),
             "return_state": selectors.return_state(board, today),
             "due_date": selectors.return_due_date(today.year),
             "meetings": selectors.board_meetings(board),
@@ -195,7 +205,7 @@ def board_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
-    _require_edit(request, board)
+    _require_secretariat(request, board)
     form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +228,12 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
         {
             "board": board,
             "meeting": meeting,
-            "can_edit": _can_edit(request, board),
+            "can_edit": services.can_do_secretariat(request.user, board),
+            "can_propose": services.can_propose(request.user, meeting),
+            "can_comment": services.can_comment_on_minutes(request.user, meeting),
+            "proposals": meeting.proposals.select_related("proposed_by", "decided_by"),
+            "comments": meeting.minutes_comments.select_related("made_by"),
+            "hold_refusal": selectors.hold_refusal(meeting, timezone.localdate()),
             "agenda": meeting.agenda_items.all(),
             "carried_forward": selectors.carried_forward_actions(meeting),
             "attendance": meeting.attendance.select_related("contact", "contact__role"),
@@ -235,7 +250,7 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 def _meeting_form_page(request, pk, meeting_pk, *, form_class, title, save, success, form_kwargs=None, initial=None):
     """The shared shape of a meeting's forms: scope, permission, re-show on error, redirect on success."""
     meeting = _meeting(request, pk, meeting_pk)
-    _require_edit(request, meeting.board)
+    _require_secretariat(request, meeting.board)
     form = form_class(request.POST if request.method == "POST" else None, initial=initial, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,6 +278,110 @@ def agenda_item_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespo
         save=lambda meeting, data: services.agenda_item_add(
             actor=request.user, meeting=meeting, source=request.user.get_username(), kind="free", **data
         ),
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int, meeting_pk: int, item_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_secretariat(request, meeting.board)
+    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    try:
+        services.agenda_item_move(actor=request.user, item=item, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{item.title}” has been moved.")
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_proposal_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    if not services.can_propose(request.user, meeting) and meeting.status == MeetingStatus.SCHEDULED:
+        raise PermissionDenied("Only the managers of the board's Local Authorities propose agenda items.")
+    form = AgendaProposalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_proposal_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your item has been proposed: the board's secretariat will accept or decline it.")
+            return redirect(meeting)
+    return render(
+        request,
+        "boards/form.html",
+        {"form": form, "title": "Propose an agenda item", "board": meeting.board, "meeting": meeting},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_proposal_decide(request: HttpRequest, pk: int, meeting_pk: int, proposal_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_secretariat(request, meeting.board)
+    proposal = get_object_or_404(meeting.proposals.select_related("proposed_by"), pk=proposal_pk)
+    form = ProposalDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.agenda_proposal_decide(
+                actor=request.user, proposal=proposal, accept=accept, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{proposal.title}” has been {'added to the agenda' if accept else 'declined'}.")
+            return redirect(meeting)
+    return render(
+        request,
+        "boards/form.html",
+        {
+            "form": form,
+            "title": "Accept or decline a proposed item",
+            "intro": f"{proposal.title}, proposed by {proposal.proposed_by.get_full_name()}. {proposal.body}",
+            "board": meeting.board,
+            "meeting": meeting,
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_circulate(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_secretariat(request, meeting.board)
+    try:
+        services.minutes_circulate(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The draft minutes have been circulated to the board's members for comment.")
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_comment(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    if not Board.objects.member_of(request.user).filter(pk=meeting.board_id).exists():
+        raise PermissionDenied("Only members of this board comment on its minutes.")
+    form = MinutesCommentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_comment_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your comment on the minutes has been kept with the meeting.")
+            return redirect(meeting)
+    return render(
+        request,
+        "boards/form.html",
+        {"form": form, "title": "Comment on the draft minutes", "board": meeting.board, "meeting": meeting},
     )
 
 
@@ -303,7 +422,7 @@ def minutes_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
 def minutes_approve(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """At this meeting, approve the previous meeting's draft minutes."""
     meeting = _meeting(request, pk, meeting_pk)
-    _require_edit(request, meeting.board)
+    _require_secretariat(request, meeting.board)
     previous = selectors.previous_meeting_awaiting_approval(meeting)
     if previous is None:
         messages.error(request, "There are no draft minutes of the previous meeting to approve.")
@@ -339,7 +458,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     board = _board(request, pk)
     action = get_object_or_404(Action.objects.filter(board=board).select_related("owner", "meeting"), pk=action_pk)
     if not services.action_can_update(request.user, action):
-        raise PermissionDenied("Only the action's owner or the board's district ERM can update this action.")
+        raise PermissionDenied("Only the action's owner or the board's secretariat can update this action.")
     form = ActionUpdateForm(
         request.POST if request.method == "POST" else None, initial={"status": action.status, "update": action.update}
     )
@@ -381,7 +500,8 @@ def meeting_pdf(request: HttpRequest, pk: int, meeting_pk: int, kind: str) -> Ht
 @require_http_methods(["GET", "POST"])
 def good_practice_add(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
-    _require_edit(request, board)
+    if not Board.objects.member_of(request.user).filter(pk=board.pk).exists():
+        raise PermissionDenied("Only members of this board share good practice for it.")
     form = GoodPracticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
