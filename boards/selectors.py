@@ -52,6 +52,14 @@ def board_index(*, user, today: datetime.date) -> QuerySet[Board]:
     return annotate_boards(Board.objects.visible_to(user), today)
 
 
+def national_index(*, user, today: datetime.date) -> QuerySet[Board]:
+    """Every board, for every signed-in user: the index exists "to support Joint Boards in sharing information and
+    good practice" (guidelines, "Index of new Joint Boards"). Pages show names only, never phones or emails."""
+    if not getattr(user, "is_authenticated", False):
+        return Board.objects.none()
+    return annotate_boards(Board.objects.all(), today)
+
+
 def annotate_boards(boards: QuerySet[Board], today: datetime.date) -> QuerySet[Board]:
     held = Meeting.objects.filter(board=OuterRef("pk"), status=MeetingStatus.HELD)
     window = held.filter(date__gt=twelve_months_before(today), date__lte=today)
@@ -129,9 +137,9 @@ class Progress:
     due_date: datetime.date
 
 
-def index_progress(*, user, today: datetime.date) -> Progress:
+def index_progress(*, user, today: datetime.date, national: bool = False) -> Progress:
     """The figures at the top of the national index, each from one aggregate query."""
-    boards = board_index(user=user, today=today)
+    boards = national_index(user=user, today=today) if national else board_index(user=user, today=today)
     overdue = return_overdue_q(today)
     figures = boards.order_by().aggregate(
         boards=Count("pk"),
@@ -141,7 +149,7 @@ def index_progress(*, user, today: datetime.date) -> Progress:
         overdue=Count("pk", filter=overdue),
         below=Count("pk", filter=below_minimum_q()),
     )
-    districts = District.objects.visible_to(user)
+    districts = District.objects.all() if national else District.objects.visible_to(user)
     active_through = Board.districts.through.objects.filter(board__status=BoardStatus.ACTIVE)
     district_figures = districts.aggregate(
         total=Count("pk"),

@@ -658,11 +658,12 @@ INDEX_COLUMNS = [
 ]
 
 
-def _index(request: HttpRequest):
+def _index(request: HttpRequest, *, national: bool = False):
+    """The index's boards after the filters: every board on the page (`national`), the user's scope in exports
+    (GPT and administrators see every board either way)."""
     today = timezone.localdate()
-    index_filter = BoardIndexFilter(
-        request.GET, queryset=selectors.board_index(user=request.user, today=today), user=request.user
-    )
+    boards = (selectors.national_index if national else selectors.board_index)(user=request.user, today=today)
+    index_filter = BoardIndexFilter(request.GET, queryset=boards, user=request.user, national=national)
     boards = list(index_filter.qs)
     for board in boards:
         board.return_state = selectors.return_state(board, today)
@@ -689,7 +690,7 @@ def _index_row(board: Board) -> list:
 
 @login_required
 def national_index(request: HttpRequest) -> HttpResponse:
-    index_filter, boards, today = _index(request)
+    index_filter, boards, today = _index(request, national=True)
     query = request.GET.copy()
     return render(
         request,
@@ -697,7 +698,8 @@ def national_index(request: HttpRequest) -> HttpResponse:
         {
             "filter": index_filter,
             "boards": boards,
-            "progress": selectors.index_progress(user=request.user, today=today),
+            "visible_ids": set(Board.objects.visible_to(request.user).values_list("pk", flat=True)),
+            "progress": selectors.index_progress(user=request.user, today=today, national=True),
             "query": query.urlencode(),
             "may_read_chairs": _may_read_chairs(request),
         },

@@ -155,8 +155,8 @@ def test_action_owners_and_attendees_are_the_boards_network_only(world, client):
 
 
 @pytest.mark.django_db
-def test_index_filter_offers_only_visible_regions(world, client):
+def test_index_page_filters_every_region_but_exports_only_visible_ones(world, client):
     client.force_login(world.users["erm"])
     response = client.get(reverse("boards:index"))
-    assert set(response.context["filter"].filters["region"].queryset) == {world.north}
+    assert set(response.context["filter"].filters["region"].queryset) == {world.north, world.south}
     assert client.get(reverse("boards:index-csv"), {"region": "south"}).status_code == 302

@@ -124,9 +124,15 @@ def test_lists_exports_and_api_show_only_the_scope(role, world, boards, client):
     client.force_login(world.users[role])
     titles = {boards[k].title for k in VISIBLE[role]}
     hidden = {b.title for b in boards.values()} - titles
-    for url in (reverse("boards:board-list"), reverse("boards:index")):
-        page = client.get(url).content.decode()
-        assert all(t in page for t in titles) and not any(t in page for t in hidden), url
+    page = client.get(reverse("boards:board-list")).content.decode()
+    assert all(t in page for t in titles) and not any(t in page for t in hidden)
+    # The national index page lists every board for every signed-in user, linking only those in scope, and shows
+    # no phone number or email address.
+    page = client.get(reverse("boards:index")).content.decode()
+    assert all(b.title in page for b in boards.values())
+    for key, board in boards.items():
+        assert (f'href="{board.get_absolute_url()}"' in page) == (key in VISIBLE[role]), (role, key)
+        assert board.jcp_chair.email not in page and board.jcp_chair.phone not in page
     rows = csv.DictReader(io.StringIO(body(client.get(reverse("boards:index-csv"))).decode("utf-8-sig")))
     assert {r["Board"] for r in rows} == titles
     assert {b["title"] for b in client.get("/api/boards/").json()["results"]} == titles
