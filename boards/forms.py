@@ -77,6 +77,7 @@ class BoardForm(forms.ModelForm):
             "jcp_secretariat",
             "la_secretariat",
             "meetings_per_year",
+            "cross_district_reason",
             "replaces",
             "established_on",
         ]
@@ -99,9 +100,15 @@ class BoardForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        districts = District.objects.editable_by(user)
+        # Further districts of the ERM's own region(s) may be named on a cross-district board; each agrees to it.
+        own = District.objects.editable_by(user)
+        districts = District.objects.filter(region__in=own.values("region_id"))
         if self.instance.pk:
             districts = District.objects.filter(Q(pk__in=districts.values("pk")) | Q(boards=self.instance)).distinct()
+        self.fields["districts"].help_text = (
+            "One district is the norm. A further district you do not run joins once its own External Relations "
+            "Manager (or the Regional ERM) agrees."
+        )
         self.fields["districts"].queryset = districts.order_by("name")
         authorities = LocalAuthority.objects.filter(districts__in=districts.values("pk")).distinct().order_by("name")
         self.fields["local_authorities"].queryset = authorities
@@ -139,6 +146,7 @@ class BoardForm(forms.ModelForm):
             ),
             Field.checkboxes("members", small=True),
             Field.text("meetings_per_year", field_width=Fixed.TWO),
+            Field.textarea("cross_district_reason", rows=3),
             Field.textarea("replaces", rows=3),
             Field("established_on"),
             button="Save board",

@@ -103,6 +103,11 @@ class Board(models.Model):
         help_text="The 12 months in which it must meet twice are counted from this date.",
     )
     wound_up_on = models.DateField(null=True, blank=True)
+    cross_district_reason = models.TextField(
+        "why the board covers more than one district",
+        blank=True,
+        help_text="One board per district is the norm: say why this one is shared, as agreed with LA partners.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -133,6 +138,30 @@ class Board(models.Model):
     def clean(self) -> None:
         if self.meetings_per_year is not None and self.meetings_per_year < MINIMUM_MEETINGS_A_YEAR:
             raise ValidationError({"meetings_per_year": "A board must meet at least twice a year: enter 2 or more"})
+
+
+class DistrictConfirmation(models.Model):
+    """A further district named on a cross-district board by an ERM who does not run it: that district's ERM (or
+    the Regional ERM) must agree before the board becomes active. Empty `confirmed_at` means still waiting."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="district_confirmations")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["board", "district__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "district"], name="district_confirmation_once_per_board")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} confirmed {self.board}"
 
 
 class MeetingStatus(models.TextChoices):

@@ -27,6 +27,7 @@ from boards.models import (
     AttendanceStatus,
     Board,
     BoardStatus,
+    DistrictConfirmation,
     GoodPractice,
     IndexReturn,
     Meeting,
@@ -42,6 +43,7 @@ from liaison.scoping import scope_for
 
 BOARD_FIELDS = (
     "title",
+    "cross_district_reason",
     "scope",
     "jcp_chair",
     "la_chair",
@@ -93,6 +95,10 @@ def _clean_board(actor, data: dict) -> None:
     # A cross-district board is agreed between districts; the one setting it up must run at least one of them.
     if districts and not ({d.pk for d in districts} & scope_for(actor).editable_district_ids):
         errors["districts"] = ["Choose at least one district you are the External Relations Manager for"]
+    if len(districts) > 1 and not (data.get("cross_district_reason") or "").strip():
+        errors["cross_district_reason"] = [
+            "Say why the board covers more than one district: one board per district is the norm"
+        ]
     district_ids = {d.pk for d in districts}
     if not authorities:
         errors["local_authorities"] = ["Choose the Local Authorities on the board"]
@@ -160,6 +166,7 @@ def board_create(*, actor, data: dict) -> Board:
     board.districts.set(data["districts"])
     board.local_authorities.set(data["local_authorities"])
     board.members.set(data.get("members") or [])
+    _request_confirmations(actor, board)
     event_record(
         kind="board.created",
         summary=f"Joint Board set up: {board.title}",
@@ -186,11 +193,60 @@ def board_update(*, actor, board: Board, data: dict) -> Board:
     board.districts.set(data["districts"])
     board.local_authorities.set(data["local_authorities"])
     board.members.set(data.get("members") or [])
+    DistrictConfirmation.objects.filter(board=board, confirmed_at__isnull=True).exclude(
+        district__in=board.districts.all()
+    ).delete()
+    _request_confirmations(actor, board)
     event_record(
         kind="board.updated", summary=f"Joint Board changed: {board.title}", actor=actor, subject=board,
         district=_first_district(board),
     )  # fmt: skip
     return board
+
+
+def _request_confirmations(actor, board: Board) -> None:
+    """Districts the actor does not run, newly named on the board, wait for their own ERM's agreement."""
+    others = board.districts.exclude(pk__in=scope_for(actor).editable_district_ids).exclude(
+        pk__in=board.district_confirmations.values("district_id")
+    )
+    DistrictConfirmation.objects.bulk_create(
+        DistrictConfirmation(board=board, district=d, requested_by=actor) for d in others
+    )
+
+
+def unconfirmed_districts(board: Board) -> list[District]:
+    """The board's further districts whose ERM (or Regional ERM) has not yet agreed to it."""
+    waiting = board.district_confirmations.filter(confirmed_at__isnull=True).values("district_id")
+    return list(District.objects.filter(pk__in=waiting).order_by("name"))
+
+
+def same_scope_boards(board: Board):
+    """Other active boards of the same scope in any of this board's districts: the norm is one per district."""
+    shared = Board.districts.through.objects.filter(district__in=board.districts.all()).values("board_id")
+    return Board.objects.filter(pk__in=shared, status=BoardStatus.ACTIVE, scope=board.scope).exclude(pk=board.pk)
+
+
+@transaction.atomic
+def board_district_confirm(*, actor, board: Board, district: District) -> DistrictConfirmation:
+    """The ERM of one of a cross-district board's other districts (or the Regional ERM) agrees to the board."""
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    if district.pk not in scope_for(actor).editable_district_ids:
+        raise PermissionDenied(f"Only the External Relations Manager of {district.name} (or the Regional ERM) agrees.")
+    confirmation = DistrictConfirmation.objects.select_for_update().filter(board=board, district=district).first()
+    if confirmation is None:
+        raise ValidationError(f"{district.name} is not waiting to agree to this board.")
+    if confirmation.confirmed_at is not None:
+        raise ValidationError(f"{district.name} has already agreed to this board.")
+    confirmation.confirmed_by, confirmation.confirmed_at = actor, timezone.now()
+    confirmation.save()
+    event_record(
+        kind="board.district-confirmed",
+        summary=f"{board.title}: {district.name} agrees to the board",
+        actor=actor,
+        subject=board,
+        district=district,
+    )
+    return confirmation
 
 
 @transaction.atomic
@@ -201,6 +257,13 @@ def board_status_set(*, actor, board: Board, status: str, on: datetime.date | No
     transitions.check("board", board.status, status)
     if status == BoardStatus.ACTIVE and not (board.jcp_chair_id and board.la_chair_id):
         raise ValidationError({"status": "Name both co-chairs before the board becomes active."})
+    if status == BoardStatus.ACTIVE and (waiting := unconfirmed_districts(board)):
+        raise ValidationError(
+            {
+                "status": "The board becomes active once each of its districts has agreed to it: waiting for "
+                f"the External Relations Manager of {', '.join(d.name for d in waiting)}."
+            }
+        )
     previous = board.status
     board.status = status
     if status == BoardStatus.WOUND_UP:

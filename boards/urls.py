@@ -19,6 +19,7 @@ urlpatterns = [
     path("boards/<int:pk>/", views.board_detail, name="board-detail"),
     path("boards/<int:pk>/edit/", views.board_update, name="board-update"),
     path("boards/<int:pk>/status/", views.board_status, name="board-status"),
+    path("boards/<int:pk>/agree/", views.board_district_confirm, name="board-district-confirm"),
     path("boards/<int:pk>/return/", views.return_form, name="return"),
     path("boards/<int:pk>/return.pdf", views.return_pdf, name="return-pdf"),
     path("boards/<int:pk>/returns/<int:return_pk>.pdf", views.return_pdf_one, name="return-pdf-one"),

@@ -161,6 +161,7 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Board.DoesNotExist:
         raise Http404("No such board") from None
     can_edit = _can_edit(request, board)
+    waiting = services.unconfirmed_districts(board)
     return render(
         request,
         "boards/board_detail.html",
@@ -169,6 +170,13 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_do_secretariat": services.can_do_secretariat(request.user, board),
             "is_member": Board.objects.member_of(request.user).filter(pk=board.pk).exists(),
+            "waiting_districts": waiting,
+            "may_confirm": [d for d in waiting if d.pk in scope_for(request.user).editable_district_ids],
+            "same_scope": list(
+                services.same_scope_boards(board).filter(pk__in=Board.objects.visible_to(request.user).values("pk"))
+            )
+            if board.status != BoardStatus.WOUND_UP
+            else [],
             "return_state": selectors.return_state(board, today),
             "due_date": selectors.return_due_date(today.year),
             "meetings": selectors.board_meetings(board),
@@ -198,6 +206,20 @@ def board_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{board.title} is now {BoardStatus(status).label.lower()}.")
+    return redirect(board)
+
+
+@login_required
+@require_POST
+def board_district_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    district = get_object_or_404(District.objects.visible_to(request.user), code=request.POST.get("district", ""))
+    try:
+        services.board_district_confirm(actor=request.user, board=board, district=district)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{district.name} agrees to {board.title}.")
     return redirect(board)
 
 

@@ -131,12 +131,14 @@ def test_huge_ids_and_nul_bytes_in_paths_are_not_found(path, world, shared, clie
 
 
 @pytest.mark.django_db
-def test_board_form_offers_only_districts_las_and_people_the_user_may_edit(world):
+def test_board_form_offers_only_districts_las_and_people_of_the_users_region(world):
+    """The ERM's own district, and further districts of their region for a cross-district board (which those
+    districts' ERMs must agree to), never another region's."""
     inside = {ContactFactory(district=world.d1), LAContactFactory(local_authority=world.la12)}
     elsewhere = [ContactFactory(district=world.d3), LAContactFactory(local_authority=world.la3)]
     form = BoardForm(user=world.users["erm"])
-    assert set(form.fields["districts"].queryset) == {world.d1}
-    assert set(form.fields["local_authorities"].queryset) == {world.la1, world.la12}
+    assert set(form.fields["districts"].queryset) == {world.d1, world.d2}
+    assert set(form.fields["local_authorities"].queryset) == {world.la1, world.la12, world.la2}
     for name in ("members", "jcp_chair", "la_chair", "erm", "jcp_secretariat", "la_secretariat"):
         offered = set(form.fields[name].queryset)
         assert offered & inside and not offered & set(elsewhere), name
