@@ -345,6 +345,23 @@ SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 8
 
 
+class DevelopmentForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a short title"})
+    description = forms.CharField(
+        label="What is changing and what boards should know",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Describe the development"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("description"),
+            button="Publish to every board",
+        )
+
+
 class GoodPracticeSearchForm(forms.Form):
     q = forms.CharField(
         label="Search good practice",

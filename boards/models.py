@@ -403,6 +403,24 @@ class GoodPractice(models.Model):
         return self.title
 
 
+class NationalDevelopment(models.Model):
+    """A new development in policy and process the Governmental Partnerships Team publishes for every board; each
+    board's next agenda lists it under the standing item (guidelines, Appendix 1, fifth duty)."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    published_on = models.DateField(default=datetime.date.today)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class TransitionAction(models.Model):
     """One row of the guidelines' "Moving on" table for one district, ticked off with a date."""
 

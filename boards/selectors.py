@@ -32,6 +32,7 @@ from boards.models import (
     IndexReturn,
     Meeting,
     MeetingStatus,
+    NationalDevelopment,
 )
 from boards.transitions import check_meeting_held
 from liaison.models import Contact, District, LocalAuthority
@@ -312,3 +313,16 @@ def actions_owned(*, user) -> QuerySet[Action]:
 
 def current_boards(*, user) -> QuerySet[Board]:
     return Board.objects.visible_to(user).exclude(status=BoardStatus.WOUND_UP).order_by("title")
+
+
+def developments_for(meeting: Meeting) -> QuerySet[NationalDevelopment]:
+    """The national developments a meeting's agenda lists: those published since the board's previous held meeting
+    (or since it was set up) up to the meeting's date."""
+    previous = (
+        Meeting.objects.filter(board_id=meeting.board_id, status=MeetingStatus.HELD, date__lt=meeting.date)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    since = previous or meeting.board.established_on
+    return NationalDevelopment.objects.filter(published_on__gt=since, published_on__lte=meeting.date)

@@ -34,9 +34,11 @@ from boards.models import (
     MeetingStatus,
     MinutesComment,
     MinutesStatus,
+    NationalDevelopment,
     ProposalStatus,
     TransitionAction,
 )
+from boards.signals import meeting_scheduled
 from liaison.events import event_record
 from liaison.models import Contact, District, LocalAuthority, Side
 from liaison.scoping import scope_for
@@ -300,6 +302,7 @@ def meeting_schedule(
         AgendaItem(meeting=meeting, order=i, title=title, body=body, kind=AgendaItemKind.STANDING, source="boards")
         for i, (title, body) in enumerate(STANDING_ITEMS, start=1)
     )
+    meeting_scheduled.send(sender=Meeting, meeting=meeting)
     event_record(
         kind="meeting.scheduled",
         summary=f"{board.title}: meeting scheduled for {date:%-d %B %Y}",
@@ -710,6 +713,25 @@ def good_practice_add(
         actor=actor,
         subject=board,
         district=_first_district(board),
+    )
+    return item
+
+
+def can_publish_developments(actor) -> bool:
+    scope = scope_for(actor)
+    return scope.admin or scope.has_role("gpt")
+
+
+@transaction.atomic
+def development_publish(*, actor, title: str, description: str) -> NationalDevelopment:
+    """GPT publishes a national development in policy or process for every board's next agenda."""
+    if not can_publish_developments(actor):
+        raise PermissionDenied("Only the Governmental Partnerships Team publishes national developments.")
+    item = NationalDevelopment(title=(title or "").strip(), description=(description or "").strip(), published_by=actor)
+    item.full_clean()
+    item.save()
+    event_record(
+        kind="development.published", summary=f"National development published: {item.title[:150]}", actor=actor
     )
     return item
 

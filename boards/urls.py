@@ -69,5 +69,6 @@ urlpatterns = [
     path("boards/moving-on/<slug:code>/start/", views.transition_seed, name="transition-seed"),
     path("boards/moving-on/<slug:code>/<int:item_pk>/", views.transition_complete, name="transition-complete"),
     path("good-practice/", views.good_practice, name="good-practice"),
+    path("good-practice/developments/", views.developments, name="developments"),
     path("api/", include(router.urls)),
 ]

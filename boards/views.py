@@ -25,6 +25,7 @@ from boards.forms import (
     AgendaItemForm,
     AgendaProposalForm,
     BoardForm,
+    DevelopmentForm,
     GoodPracticeForm,
     GoodPracticeSearchForm,
     HoldMeetingForm,
@@ -36,6 +37,7 @@ from boards.forms import (
     TransitionCompleteForm,
 )
 from boards.models import (
+    STANDING_ITEMS,
     Action,
     Board,
     BoardScope,
@@ -45,6 +47,7 @@ from boards.models import (
     Meeting,
     MeetingStatus,
     MinutesStatus,
+    NationalDevelopment,
 )
 from boards.panels import render_board_panels, render_meeting_panels, transition_link
 from boards.services import RETURN_FIELDS
@@ -256,6 +259,8 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
             "proposals": meeting.proposals.select_related("proposed_by", "decided_by"),
             "comments": meeting.minutes_comments.select_related("made_by"),
             "hold_refusal": selectors.hold_refusal(meeting, timezone.localdate()),
+            "developments": selectors.developments_for(meeting),
+            "developments_item": STANDING_ITEMS[4][0],
             "agenda": meeting.agenda_items.all(),
             "carried_forward": selectors.carried_forward_actions(meeting),
             "attendance": meeting.attendance.select_related("contact", "contact__role"),
@@ -551,6 +556,26 @@ def good_practice(request: HttpRequest) -> HttpResponse:
         "boards/good_practice.html",
         {"page": page, "q": q, "form": form, "query": urlencode({"q": q}) if q else ""},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def developments(request: HttpRequest) -> HttpResponse:
+    """National developments in policy and process: everyone reads them, GPT publishes them."""
+    may_publish = services.can_publish_developments(request.user)
+    if request.method == "POST" and not may_publish:
+        raise PermissionDenied("Only the Governmental Partnerships Team publishes national developments.")
+    form = DevelopmentForm(request.POST if request.method == "POST" else None) if may_publish else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.development_publish(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The development has been published: every board's next agenda lists it.")
+            return redirect("boards:developments")
+    page = Paginator(NationalDevelopment.objects.select_related("published_by"), 25).get_page(request.GET.get("page"))
+    return render(request, "boards/developments.html", {"form": form, "page": page})
 
 
 @login_required

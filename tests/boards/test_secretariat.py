@@ -181,3 +181,29 @@ def test_record_as_held_is_offered_only_when_it_can_succeed(world, client):
     Board.objects.filter(pk=board.pk).update(status=BoardStatus.ACTIVE)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Record as held" in page
+
+
+@pytest.mark.django_db
+def test_gpt_publishes_national_developments_every_boards_next_agenda_lists(world, client):
+    board = board_for(world)
+    MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=30))
+    coming = services.meeting_schedule(actor=world.users["erm"], board=board, date=TODAY + datetime.timedelta(days=30))
+    client.force_login(world.users["erm"])
+    assert client.get(reverse("boards:developments")).status_code == 200
+    response = client.post(reverse("boards:developments"), {"title": "Mine", "description": "Mine"})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.development_publish(actor=world.users["la-manager"], title="Mine", description="x")
+    client.force_login(world.users["gpt"])
+    page = client.get(reverse("boards:developments")).content.decode()
+    assert "Publish to every board" in page
+    response = client.post(reverse("boards:developments"), {"title": "", "description": ""})
+    assert "Error:" in response.content.decode() and "Enter a short title" in response.content.decode()
+    response = client.post(
+        reverse("boards:developments"), {"title": "Universal Credit pilots", "description": "What changes"}
+    )
+    assert response.status_code == 302
+    assert Event.objects.filter(kind="development.published").count() == 1
+    client.force_login(world.users["la-fraud"])
+    page = client.get(coming.get_absolute_url()).content.decode()
+    assert "Universal Credit pilots" in page
