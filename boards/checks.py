@@ -58,6 +58,33 @@ def board_meetings_below_minimum(today: datetime.date) -> list[Finding]:
     ]
 
 
+@register_check("board-meetings-below-agreed", "Joint Board met fewer times than it agreed with LA partners")
+def board_meetings_below_agreed(today: datetime.date) -> list[Finding]:
+    """A board that agreed more than 2 meetings a year is held to its own number (fewer than 2 is the check above)."""
+    boards = [
+        b
+        for b in _active_boards(today)
+        if b.established_on <= twelve_months_before(today)
+        and b.meetings_per_year > 2
+        and 2 <= b.meetings_last_12_months < b.meetings_per_year
+    ]
+    responsible = _board_responsible(boards)
+    return [
+        Finding(
+            key=f"board:{board.pk}",
+            title=f"{board.title} has held {board.meetings_last_12_months} of the {board.meetings_per_year} "
+            "meetings a year it agreed",
+            detail="The board agreed with its LA partners to meet "
+            f"{board.meetings_per_year} times a year (guidelines, Appendix 1). The secretariat arranges the next "
+            "meeting with the co-chairs.",
+            url=board.get_absolute_url(),
+            recipient_ids=responsible[board.pk],
+            district_id=_first_district_id(board),
+        )
+        for board in boards
+    ]
+
+
 def next_meeting_deadline(board: Board) -> datetime.date:
     """The last day the board's next meeting can be held and still keep 2 meetings in every 12 months."""
     held = sorted((m.date for m in board.meetings.all() if m.status == MeetingStatus.HELD), reverse=True)

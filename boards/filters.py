@@ -37,9 +37,9 @@ class BoardIndexFilter(GovukFilterSet):
         model = Board
         fields = ["region", "scope", "status"]
 
-    def __init__(self, data=None, *args, user, **kwargs):
+    def __init__(self, data=None, *args, user, national: bool = False, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["region"].queryset = Region.objects.visible_to(user)
+        self.filters["region"].queryset = Region.objects.all() if national else Region.objects.visible_to(user)
         self.today = timezone.localdate()
 
     def by_region(self, queryset, name, value):

@@ -79,6 +79,7 @@ class BoardForm(forms.ModelForm):
             "jcp_secretariat",
             "la_secretariat",
             "meetings_per_year",
+            "cross_district_reason",
             "replaces",
             "established_on",
         ]
@@ -101,9 +102,15 @@ class BoardForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        districts = District.objects.editable_by(user)
+        # Further districts of the ERM's own region(s) may be named on a cross-district board; each agrees to it.
+        own = District.objects.editable_by(user)
+        districts = District.objects.filter(region__in=own.values("region_id"))
         if self.instance.pk:
             districts = District.objects.filter(Q(pk__in=districts.values("pk")) | Q(boards=self.instance)).distinct()
+        self.fields["districts"].help_text = (
+            "One district is the norm. A further district you do not run joins once its own External Relations "
+            "Manager (or the Regional ERM) agrees."
+        )
         self.fields["districts"].queryset = districts.order_by("name")
         authorities = LocalAuthority.objects.filter(districts__in=districts.values("pk")).distinct().order_by("name")
         self.fields["local_authorities"].queryset = authorities
@@ -141,6 +148,7 @@ class BoardForm(forms.ModelForm):
             ),
             Field.checkboxes("members", small=True),
             Field.text("meetings_per_year", field_width=Fixed.TWO),
+            Field.textarea("cross_district_reason", rows=3),
             Field.textarea("replaces", rows=3),
             Field("established_on"),
             button="Save board",
@@ -186,6 +194,52 @@ class AgendaItemForm(forms.Form):
         self.helper = _helper(
             Field.text("title", field_width=Fluid.TWO_THIRDS), Field.textarea("body"), button="Add to the agenda"
         )
+
+
+class AgendaProposalForm(AgendaItemForm):
+    """An LA member proposes an item; the secretariat accepts or declines it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS), Field.textarea("body"), button="Propose the item"
+        )
+
+
+@checks_free_text(reason=("short", "the reason"))
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept: add it to the agenda"), ("decline", "Decline it")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Choose whether to accept or decline the item"},
+    )
+    reason = forms.CharField(
+        label="Reason (needed to decline)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.radios("decision"), Field.textarea("reason"), button="Save the decision")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for declining the item")
+        return data
+
+
+@checks_free_text(text=("long", "your comment"))
+class MinutesCommentForm(forms.Form):
+    text = forms.CharField(
+        label="Your comment on the draft minutes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter your comment"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("text"), button="Send the comment")
 
 
 @checks_free_text(other_attendees=("short", "the other attendees"))
@@ -300,6 +354,23 @@ class GoodPracticeForm(forms.Form):
 # large") or pin PostgreSQL. Longer text is refused with a message; words beyond the first few are ignored.
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 8
+
+
+class DevelopmentForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a short title"})
+    description = forms.CharField(
+        label="What is changing and what boards should know",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Describe the development"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("description"),
+            button="Publish to every board",
+        )
 
 
 class GoodPracticeSearchForm(forms.Form):

@@ -105,6 +105,11 @@ class Board(models.Model):
         help_text="The 12 months in which it must meet twice are counted from this date.",
     )
     wound_up_on = models.DateField(null=True, blank=True)
+    cross_district_reason = models.TextField(
+        "why the board covers more than one district",
+        blank=True,
+        help_text="One board per district is the norm: say why this one is shared, as agreed with LA partners.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -137,6 +142,30 @@ class Board(models.Model):
             raise ValidationError({"meetings_per_year": "A board must meet at least twice a year: enter 2 or more"})
 
 
+class DistrictConfirmation(models.Model):
+    """A further district named on a cross-district board by an ERM who does not run it: that district's ERM (or
+    the Regional ERM) must agree before the board becomes active. Empty `confirmed_at` means still waiting."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="district_confirmations")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["board", "district__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "district"], name="district_confirmation_once_per_board")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} confirmed {self.board}"
+
+
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     HELD = "held", "Held"
@@ -146,6 +175,7 @@ class MeetingStatus(models.TextChoices):
 class MinutesStatus(models.TextChoices):
     NONE = "none", "Not written"
     DRAFT = "draft", "Draft"
+    CIRCULATED = "circulated", "Circulated for comment"
     APPROVED = "approved", "Approved"
 
 
@@ -248,6 +278,59 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Awaiting the secretariat"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class AgendaProposal(models.Model):
+    """An item an LA member of the board proposes for a meeting's agenda; the secretariat accepts or declines it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the secretariat declined it.")
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "proposed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(reason=""), name="agenda_proposal_declined_with_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MinutesComment(models.Model):
+    """A member's comment on circulated draft minutes, kept with who made it and when."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes_comments")
+    text = models.TextField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.meeting}"
+
+
 class AttendanceStatus(models.TextChoices):
     ATTENDED = "attended", "Attended"
     APOLOGIES = "apologies", "Sent apologies"
@@ -329,6 +412,24 @@ class GoodPractice(models.Model):
     class Meta:
         ordering = ["-recorded_on", "-pk"]
         verbose_name_plural = "good practice items"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NationalDevelopment(models.Model):
+    """A new development in policy and process the Governmental Partnerships Team publishes for every board; each
+    board's next agenda lists it under the standing item (guidelines, Appendix 1, fifth duty)."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    published_on = models.DateField(default=datetime.date.today)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
 
     def __str__(self) -> str:
         return self.title

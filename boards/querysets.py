@@ -24,6 +24,41 @@ class BoardQuerySet(models.QuerySet):
         through = self.model.districts.through.objects.filter(district_id__in=scope.editable_district_ids)
         return self.filter(id__in=through.values("board_id"))
 
+    def secretariat_of(self, user) -> BoardQuerySet:
+        """Boards whose secretariat work the user does: its editors, and the users linked to its two co-chairs and
+        its JCP and LA secretariat contacts while those contacts are in post (guidelines, Appendix 1)."""
+        from liaison.models import Contact
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        own = Contact.objects.active().filter(user_id=user.pk).values("pk")
+        linked = Q(jcp_chair__in=own) | Q(la_chair__in=own) | Q(jcp_secretariat__in=own) | Q(la_secretariat__in=own)
+        return self.filter(Q(id__in=self.editable_by(user).values("pk")) | linked)
+
+    def member_of(self, user) -> BoardQuerySet:
+        """Boards the user takes part in, JCP or LA side: those of their districts and LAs, and those whose
+        secretariat they are. National roles read every board but are members of none (administrators excepted)."""
+        scope = scope_for(user)
+        by_district = self.model.districts.through.objects.filter(district_id__in=scope.district_ids)
+        by_authority = self.model.local_authorities.through.objects.filter(localauthority_id__in=scope.authority_ids)
+        return self.filter(
+            Q(id__in=by_district.values("board_id"))
+            | Q(id__in=by_authority.values("board_id"))
+            | Q(id__in=self.secretariat_of(user).values("pk"))
+        )
+
+    def proposable_by(self, user) -> BoardQuerySet:
+        """Boards an LA member may propose agenda items to: those of the LAs the user manages."""
+        from liaison.models import Role
+
+        managed = {
+            a.local_authority_id
+            for a in scope_for(user).assignments
+            if a.role in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER) and a.local_authority_id
+        }
+        through = self.model.local_authorities.through.objects.filter(localauthority_id__in=managed)
+        return self.filter(id__in=through.values("board_id"))
+
     def in_district(self, district) -> BoardQuerySet:
         return self.filter(id__in=self.model.districts.through.objects.filter(district=district).values("board_id"))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     DateField,
@@ -31,7 +32,9 @@ from boards.models import (
     IndexReturn,
     Meeting,
     MeetingStatus,
+    NationalDevelopment,
 )
+from boards.transitions import check_meeting_held
 from liaison.models import Contact, District, LocalAuthority
 
 
@@ -48,6 +51,14 @@ def twelve_months_before(today: datetime.date) -> datetime.date:
 def board_index(*, user, today: datetime.date) -> QuerySet[Board]:
     """Every board the user may see, with the national index's figures as annotations (a fixed query count)."""
     return annotate_boards(Board.objects.visible_to(user), today)
+
+
+def national_index(*, user, today: datetime.date) -> QuerySet[Board]:
+    """Every board, for every signed-in user: the index exists "to support Joint Boards in sharing information and
+    good practice" (guidelines, "Index of new Joint Boards"). Pages show names only, never phones or emails."""
+    if not getattr(user, "is_authenticated", False):
+        return Board.objects.none()
+    return annotate_boards(Board.objects.all(), today)
 
 
 def annotate_boards(boards: QuerySet[Board], today: datetime.date) -> QuerySet[Board]:
@@ -127,9 +138,9 @@ class Progress:
     due_date: datetime.date
 
 
-def index_progress(*, user, today: datetime.date) -> Progress:
+def index_progress(*, user, today: datetime.date, national: bool = False) -> Progress:
     """The figures at the top of the national index, each from one aggregate query."""
-    boards = board_index(user=user, today=today)
+    boards = national_index(user=user, today=today) if national else board_index(user=user, today=today)
     overdue = return_overdue_q(today)
     figures = boards.order_by().aggregate(
         boards=Count("pk"),
@@ -139,7 +150,7 @@ def index_progress(*, user, today: datetime.date) -> Progress:
         overdue=Count("pk", filter=overdue),
         below=Count("pk", filter=below_minimum_q()),
     )
-    districts = District.objects.visible_to(user)
+    districts = District.objects.all() if national else District.objects.visible_to(user)
     active_through = Board.districts.through.objects.filter(board__status=BoardStatus.ACTIVE)
     district_figures = districts.aggregate(
         total=Count("pk"),
@@ -218,8 +229,20 @@ def previous_meeting_awaiting_approval(meeting: Meeting) -> Meeting | None:
         .order_by("-date", "-pk")
         .first()
     )
-    if previous is not None and previous.minutes_status == "draft":
+    if previous is not None and previous.minutes_status in ("draft", "circulated"):
         return previous
+    return None
+
+
+def hold_refusal(meeting: Meeting, today: datetime.date) -> str | None:
+    """Why a scheduled meeting cannot be recorded as held yet (None when it can), so the page offers the button
+    only when it would succeed and says why not otherwise."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return None
+    try:
+        check_meeting_held(meeting, today)
+    except ValidationError as error:
+        return " ".join(error.messages)
     return None
 
 
@@ -290,3 +313,16 @@ def actions_owned(*, user) -> QuerySet[Action]:
 
 def current_boards(*, user) -> QuerySet[Board]:
     return Board.objects.visible_to(user).exclude(status=BoardStatus.WOUND_UP).order_by("title")
+
+
+def developments_for(meeting: Meeting) -> QuerySet[NationalDevelopment]:
+    """The national developments a meeting's agenda lists: those published since the board's previous held meeting
+    (or since it was set up) up to the meeting's date."""
+    previous = (
+        Meeting.objects.filter(board_id=meeting.board_id, status=MeetingStatus.HELD, date__lt=meeting.date)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    since = previous or meeting.board.established_on
+    return NationalDevelopment.objects.filter(published_on__gt=since, published_on__lte=meeting.date)

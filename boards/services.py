@@ -22,23 +22,30 @@ from boards.models import (
     ActionStatus,
     AgendaItem,
     AgendaItemKind,
+    AgendaProposal,
     Attendance,
     AttendanceStatus,
     Board,
     BoardStatus,
+    DistrictConfirmation,
     GoodPractice,
     IndexReturn,
     Meeting,
     MeetingStatus,
+    MinutesComment,
     MinutesStatus,
+    NationalDevelopment,
+    ProposalStatus,
     TransitionAction,
 )
+from boards.signals import meeting_scheduled
 from liaison.events import event_record
 from liaison.models import Contact, District, LocalAuthority, Side
 from liaison.scoping import scope_for
 
 BOARD_FIELDS = (
     "title",
+    "cross_district_reason",
     "scope",
     "jcp_chair",
     "la_chair",
@@ -56,6 +63,26 @@ def _check_can_edit(actor, board: Board) -> None:
         raise PermissionDenied("Only the board's district ERM (or the Regional ERM) can change this board.")
 
 
+# The contact roles that may chair a board (guidelines, "Roles and responsibilities").
+JCP_CHAIR_ROLES = {"district-manager"}
+LA_CHAIR_ROLES = {"housing-benefit-manager", "fraud-manager"}
+
+SECRETARIAT_REFUSAL = (
+    "Only the board's co-chairs and its JCP and LA secretariat (or its district ERM) do the secretariat work of "
+    "this board."
+)
+
+
+def can_do_secretariat(actor, board: Board) -> bool:
+    return Board.objects.secretariat_of(actor).filter(pk=board.pk).exists()
+
+
+def _check_secretariat(actor, board: Board) -> None:
+    """Meetings, agenda, attendance, minutes and actions: the joint chairs provide the secretariat (Appendix 1)."""
+    if not can_do_secretariat(actor, board):
+        raise PermissionDenied(SECRETARIAT_REFUSAL)
+
+
 def _first_district(board: Board) -> District | None:
     return board.districts.order_by("name").first()
 
@@ -70,6 +97,10 @@ def _clean_board(actor, data: dict) -> None:
     # A cross-district board is agreed between districts; the one setting it up must run at least one of them.
     if districts and not ({d.pk for d in districts} & scope_for(actor).editable_district_ids):
         errors["districts"] = ["Choose at least one district you are the External Relations Manager for"]
+    if len(districts) > 1 and not (data.get("cross_district_reason") or "").strip():
+        errors["cross_district_reason"] = [
+            "Say why the board covers more than one district: one board per district is the norm"
+        ]
     district_ids = {d.pk for d in districts}
     if not authorities:
         errors["local_authorities"] = ["Choose the Local Authorities on the board"]
@@ -100,6 +131,19 @@ def _clean_board(actor, data: dict) -> None:
     jcp("erm", "External Relations Manager")
     jcp("jcp_secretariat", "JCP secretariat")
     la("la_chair", "Local Authority co-chair")
+    # Guidelines, "Roles and responsibilities": who may chair.
+    chair = data.get("jcp_chair")
+    if "jcp_chair" not in errors and chair is not None and chair.role.code not in JCP_CHAIR_ROLES:
+        errors["jcp_chair"] = [
+            f"{chair.name} is a {chair.role.name}: the Jobcentre Plus co-chair is a District Manager of one of "
+            "the board's districts"
+        ]
+    chair = data.get("la_chair")
+    if "la_chair" not in errors and chair is not None and chair.role.code not in LA_CHAIR_ROLES:
+        errors["la_chair"] = [
+            f"{chair.name} is a {chair.role.name}: the Local Authority co-chair is a senior manager (the Housing "
+            "Benefit or Fraud Manager) of one of the board's Local Authorities"
+        ]
     la("la_secretariat", "LA secretariat")
     strangers = [
         m.name
@@ -124,6 +168,7 @@ def board_create(*, actor, data: dict) -> Board:
     board.districts.set(data["districts"])
     board.local_authorities.set(data["local_authorities"])
     board.members.set(data.get("members") or [])
+    _request_confirmations(actor, board)
     event_record(
         kind="board.created",
         summary=f"Joint Board set up: {board.title}",
@@ -150,11 +195,60 @@ def board_update(*, actor, board: Board, data: dict) -> Board:
     board.districts.set(data["districts"])
     board.local_authorities.set(data["local_authorities"])
     board.members.set(data.get("members") or [])
+    DistrictConfirmation.objects.filter(board=board, confirmed_at__isnull=True).exclude(
+        district__in=board.districts.all()
+    ).delete()
+    _request_confirmations(actor, board)
     event_record(
         kind="board.updated", summary=f"Joint Board changed: {board.title}", actor=actor, subject=board,
         district=_first_district(board),
     )  # fmt: skip
     return board
+
+
+def _request_confirmations(actor, board: Board) -> None:
+    """Districts the actor does not run, newly named on the board, wait for their own ERM's agreement."""
+    others = board.districts.exclude(pk__in=scope_for(actor).editable_district_ids).exclude(
+        pk__in=board.district_confirmations.values("district_id")
+    )
+    DistrictConfirmation.objects.bulk_create(
+        DistrictConfirmation(board=board, district=d, requested_by=actor) for d in others
+    )
+
+
+def unconfirmed_districts(board: Board) -> list[District]:
+    """The board's further districts whose ERM (or Regional ERM) has not yet agreed to it."""
+    waiting = board.district_confirmations.filter(confirmed_at__isnull=True).values("district_id")
+    return list(District.objects.filter(pk__in=waiting).order_by("name"))
+
+
+def same_scope_boards(board: Board):
+    """Other active boards of the same scope in any of this board's districts: the norm is one per district."""
+    shared = Board.districts.through.objects.filter(district__in=board.districts.all()).values("board_id")
+    return Board.objects.filter(pk__in=shared, status=BoardStatus.ACTIVE, scope=board.scope).exclude(pk=board.pk)
+
+
+@transaction.atomic
+def board_district_confirm(*, actor, board: Board, district: District) -> DistrictConfirmation:
+    """The ERM of one of a cross-district board's other districts (or the Regional ERM) agrees to the board."""
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    if district.pk not in scope_for(actor).editable_district_ids:
+        raise PermissionDenied(f"Only the External Relations Manager of {district.name} (or the Regional ERM) agrees.")
+    confirmation = DistrictConfirmation.objects.select_for_update().filter(board=board, district=district).first()
+    if confirmation is None:
+        raise ValidationError(f"{district.name} is not waiting to agree to this board.")
+    if confirmation.confirmed_at is not None:
+        raise ValidationError(f"{district.name} has already agreed to this board.")
+    confirmation.confirmed_by, confirmation.confirmed_at = actor, timezone.now()
+    confirmation.save()
+    event_record(
+        kind="board.district-confirmed",
+        summary=f"{board.title}: {district.name} agrees to the board",
+        actor=actor,
+        subject=board,
+        district=district,
+    )
+    return confirmation
 
 
 @transaction.atomic
@@ -165,6 +259,13 @@ def board_status_set(*, actor, board: Board, status: str, on: datetime.date | No
     transitions.check("board", board.status, status)
     if status == BoardStatus.ACTIVE and not (board.jcp_chair_id and board.la_chair_id):
         raise ValidationError({"status": "Name both co-chairs before the board becomes active."})
+    if status == BoardStatus.ACTIVE and (waiting := unconfirmed_districts(board)):
+        raise ValidationError(
+            {
+                "status": "The board becomes active once each of its districts has agreed to it: waiting for "
+                f"the External Relations Manager of {', '.join(d.name for d in waiting)}."
+            }
+        )
     previous = board.status
     board.status = status
     if status == BoardStatus.WOUND_UP:
@@ -191,7 +292,7 @@ def meeting_schedule(
 ) -> Meeting:
     """Put a meeting in the diary with the Appendix 1 standing items on its agenda."""
     board = Board.objects.select_for_update().get(pk=board.pk)
-    _check_can_edit(actor, board)
+    _check_secretariat(actor, board)
     if board.status == BoardStatus.WOUND_UP:
         raise ValidationError({"date": "This board has been wound up: it holds no more meetings."})
     meeting = Meeting(board=board, date=date, start_time=start_time, location=location)
@@ -201,6 +302,7 @@ def meeting_schedule(
         AgendaItem(meeting=meeting, order=i, title=title, body=body, kind=AgendaItemKind.STANDING, source="boards")
         for i, (title, body) in enumerate(STANDING_ITEMS, start=1)
     )
+    meeting_scheduled.send(sender=Meeting, meeting=meeting)
     event_record(
         kind="meeting.scheduled",
         summary=f"{board.title}: meeting scheduled for {date:%-d %B %Y}",
@@ -223,7 +325,7 @@ def agenda_item_add(
     """
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
     if actor is not None:
-        _check_can_edit(actor, meeting.board)
+        _check_secretariat(actor, meeting.board)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError({"title": "Items can only be added to the agenda of a meeting still to be held."})
     title = (title or "").strip()
@@ -233,7 +335,115 @@ def agenda_item_add(
     item = AgendaItem(meeting=meeting, order=last + 1, title=title, body=body, kind=kind, source=source)
     item.full_clean()
     item.save()
+    if actor is not None:
+        event_record(
+            kind="agenda.item-added",
+            summary=f"{meeting.board.title}: “{title[:120]}” added to the agenda of {meeting.date:%-d %B %Y}",
+            actor=actor,
+            subject=meeting,
+            district=_first_district(meeting.board),
+        )
     return item
+
+
+@transaction.atomic
+def agenda_item_move(*, actor, item: AgendaItem, direction: str) -> AgendaItem:
+    """Move an item of a meeting still to be held one place up or down the agenda."""
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=item.meeting_id)
+    _check_secretariat(actor, meeting.board)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("The agenda of a meeting that has been held or cancelled is kept as it was.")
+    items = list(meeting.agenda_items.order_by("order", "pk"))
+    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        raise ValidationError("That item cannot move further.")
+    items[index], items[other] = items[other], items[index]
+    # Two passes so that the unique (meeting, order) constraint never sees a clash.
+    for position, it in enumerate(items, start=1):
+        it.order = 1000 + position
+    AgendaItem.objects.bulk_update(items, ["order"])
+    for position, it in enumerate(items, start=1):
+        it.order = position
+    AgendaItem.objects.bulk_update(items, ["order"])
+    moved = items[other]
+    event_record(
+        kind="agenda.item-moved",
+        summary=f"{meeting.board.title}: “{moved.title[:120]}” moved {direction} the agenda of "
+        f"{meeting.date:%-d %B %Y}",
+        actor=actor,
+        subject=meeting,
+        district=_first_district(meeting.board),
+    )
+    return moved
+
+
+def can_propose(actor, meeting: Meeting) -> bool:
+    return (
+        meeting.status == MeetingStatus.SCHEDULED
+        and Board.objects.proposable_by(actor).filter(pk=meeting.board_id).exists()
+    )
+
+
+@transaction.atomic
+def agenda_proposal_add(*, actor, meeting: Meeting, title: str, body: str = "") -> AgendaProposal:
+    """An LA member of the board (a manager of one of its LAs) proposes an item for a meeting still to be held."""
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+    if not Board.objects.proposable_by(actor).filter(pk=meeting.board_id).exists():
+        raise PermissionDenied("Only the managers of the board's Local Authorities propose agenda items.")
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError({"title": "Items can only be proposed for a meeting still to be held."})
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Enter the title of the agenda item"})
+    proposal = AgendaProposal(meeting=meeting, title=title, body=(body or "").strip(), proposed_by=actor)
+    proposal.full_clean()
+    proposal.save()
+    event_record(
+        kind="agenda.item-proposed",
+        summary=f"{meeting.board.title}: “{title[:120]}” proposed for the meeting of {meeting.date:%-d %B %Y}",
+        actor=actor,
+        subject=meeting,
+        district=_first_district(meeting.board),
+    )
+    return proposal
+
+
+@transaction.atomic
+def agenda_proposal_decide(*, actor, proposal: AgendaProposal, accept: bool, reason: str = "") -> AgendaProposal:
+    """The secretariat accepts a proposed item (it joins the agenda) or declines it, giving the reason."""
+    proposal = AgendaProposal.objects.select_for_update().select_related("meeting__board").get(pk=proposal.pk)
+    meeting = proposal.meeting
+    _check_secretariat(actor, meeting.board)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError(
+            {"reason": f"This proposal was already {proposal.get_status_display().lower()}: it cannot change."}
+        )
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": "Give the reason for declining the item"})
+    if accept:
+        proposal.agenda_item = agenda_item_add(
+            actor=actor,
+            meeting=meeting,
+            title=proposal.title,
+            body=proposal.body,
+            source=proposal.proposed_by.get_full_name() or proposal.proposed_by.get_username(),
+        )
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    proposal.reason = reason
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save()
+    event_record(
+        kind=f"agenda.proposal-{proposal.status}",
+        summary=f"{meeting.board.title}: proposed item “{proposal.title[:120]}” {proposal.status}"
+        + (f" ({reason[:200]})" if reason else ""),
+        actor=actor,
+        subject=meeting,
+        district=_first_district(meeting.board),
+    )
+    return proposal
 
 
 @transaction.atomic
@@ -248,7 +458,7 @@ def meeting_hold(
 ) -> Meeting:
     """Record that the meeting took place and who came or sent apologies."""
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
-    _check_can_edit(actor, meeting.board)
+    _check_secretariat(actor, meeting.board)
     transitions.check_meeting_held(meeting, today or timezone.localdate())
     attended, apologies = list(attended), list(apologies)
     both = {c.pk for c in attended} & {c.pk for c in apologies}
@@ -276,7 +486,7 @@ def meeting_hold(
 @transaction.atomic
 def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
-    _check_can_edit(actor, meeting.board)
+    _check_secretariat(actor, meeting.board)
     transitions.check("meeting", meeting.status, MeetingStatus.CANCELLED)
     meeting.status = MeetingStatus.CANCELLED
     meeting.save()
@@ -294,24 +504,84 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
 def minutes_save(*, actor, meeting: Meeting, text: str) -> Meeting:
     """Write or revise the draft minutes of a held meeting; approved minutes are final."""
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
-    _check_can_edit(actor, meeting.board)
+    _check_secretariat(actor, meeting.board)
     if meeting.status != MeetingStatus.HELD:
         raise ValidationError({"minutes": "Minutes are written for a meeting that has been held."})
     if meeting.minutes_status == MinutesStatus.APPROVED:
         raise ValidationError({"minutes": "These minutes were approved at the next meeting and cannot change."})
     if not text.strip():
         raise ValidationError({"minutes": "Enter the minutes"})
+    if text == meeting.minutes:
+        return meeting
     meeting.minutes = text
-    meeting.minutes_status = MinutesStatus.DRAFT
+    if meeting.minutes_status == MinutesStatus.NONE:
+        meeting.minutes_status = MinutesStatus.DRAFT
     meeting.save()
+    event_record(
+        kind="minutes.drafted",
+        summary=f"{meeting.board.title}: minutes of {meeting.date:%-d %B %Y} "
+        f"{'revised' if meeting.minutes_status == MinutesStatus.CIRCULATED else 'drafted'}",
+        actor=actor,
+        subject=meeting,
+        district=_first_district(meeting.board),
+    )
     return meeting
+
+
+@transaction.atomic
+def minutes_circulate(*, actor, meeting: Meeting) -> Meeting:
+    """Send the draft minutes to the board's members for comment, before the next meeting approves them."""
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+    _check_secretariat(actor, meeting.board)
+    transitions.check("minutes", meeting.minutes_status, MinutesStatus.CIRCULATED, field="minutes")
+    meeting.minutes_status = MinutesStatus.CIRCULATED
+    meeting.save()
+    event_record(
+        kind="minutes.circulated",
+        summary=f"{meeting.board.title}: minutes of {meeting.date:%-d %B %Y} circulated for comment",
+        actor=actor,
+        subject=meeting,
+        district=_first_district(meeting.board),
+    )
+    return meeting
+
+
+def can_comment_on_minutes(actor, meeting: Meeting) -> bool:
+    return (
+        meeting.minutes_status == MinutesStatus.CIRCULATED
+        and Board.objects.member_of(actor).filter(pk=meeting.board_id).exists()
+    )
+
+
+@transaction.atomic
+def minutes_comment_add(*, actor, meeting: Meeting, text: str) -> MinutesComment:
+    """A member of the board comments on circulated minutes; the comment is kept with who made it and when."""
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+    if not Board.objects.member_of(actor).filter(pk=meeting.board_id).exists():
+        raise PermissionDenied("Only members of this board comment on its minutes.")
+    if meeting.minutes_status != MinutesStatus.CIRCULATED:
+        raise ValidationError({"text": "Comments are taken while the draft minutes are circulated to members."})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter your comment"})
+    comment = MinutesComment(meeting=meeting, text=text, made_by=actor)
+    comment.full_clean()
+    comment.save()
+    event_record(
+        kind="minutes.commented",
+        summary=f"{meeting.board.title}: comment on the minutes of {meeting.date:%-d %B %Y}",
+        actor=actor,
+        subject=meeting,
+        district=_first_district(meeting.board),
+    )
+    return comment
 
 
 @transaction.atomic
 def minutes_approve(*, actor, meeting: Meeting, at_meeting: Meeting) -> Meeting:
     """Approve a meeting's draft minutes at the board's next meeting (two people clicking: one approval)."""
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
-    _check_can_edit(actor, meeting.board)
+    _check_secretariat(actor, meeting.board)
     transitions.check_minutes_approval(meeting, at_meeting)
     meeting.minutes_status = MinutesStatus.APPROVED
     meeting.minutes_approved_at = at_meeting
@@ -329,7 +599,7 @@ def minutes_approve(*, actor, meeting: Meeting, at_meeting: Meeting) -> Meeting:
 @transaction.atomic
 def action_add(*, actor, meeting: Meeting, description: str, owner: Contact, due_date: datetime.date) -> Action:
     meeting = Meeting.objects.select_related("board").get(pk=meeting.pk)
-    _check_can_edit(actor, meeting.board)
+    _check_secretariat(actor, meeting.board)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"description": "A cancelled meeting agrees no actions."})
     board = meeting.board
@@ -355,10 +625,11 @@ def action_add(*, actor, meeting: Meeting, description: str, owner: Contact, due
 
 
 def action_can_update(actor, action: Action) -> bool:
-    """The board's editors may update any action; the person owning it, while still in post, reports on their own."""
+    """The board's secretariat may update any action; the person owning it, while still in post, reports on their
+    own."""
     if Contact.objects.active().filter(pk=action.owner_id, user_id=actor.pk).exists():
         return Board.objects.visible_to(actor).filter(pk=action.board_id).exists()
-    return Board.objects.editable_by(actor).filter(pk=action.board_id).exists()
+    return Board.objects.secretariat_of(actor).filter(pk=action.board_id).exists()
 
 
 @transaction.atomic
@@ -406,7 +677,7 @@ def action_update(
 ) -> Action:
     action = Action.objects.select_for_update().select_related("board").get(pk=action.pk)
     if not action_can_update(actor, action):
-        raise PermissionDenied("Only the action's owner or the board's district ERM can update this action.")
+        raise PermissionDenied("Only the action's owner or the board's secretariat can update this action.")
     if status != action.status:
         transitions.check("action", action.status, status)
     elif not update or update == action.update:
@@ -430,10 +701,38 @@ def action_update(
 def good_practice_add(
     *, actor, board: Board, title: str, description: str, meeting: Meeting | None = None
 ) -> GoodPractice:
-    _check_can_edit(actor, board)
+    """Any member of the board, JCP or LA side, shares good practice with every board."""
+    if not Board.objects.member_of(actor).filter(pk=board.pk).exists():
+        raise PermissionDenied("Only members of this board share good practice for it.")
     item = GoodPractice(board=board, meeting=meeting, title=title, description=description, recorded_by=actor)
     item.full_clean()
     item.save()
+    event_record(
+        kind="good-practice.added",
+        summary=f"{board.title}: good practice shared: {title[:150]}",
+        actor=actor,
+        subject=board,
+        district=_first_district(board),
+    )
+    return item
+
+
+def can_publish_developments(actor) -> bool:
+    scope = scope_for(actor)
+    return scope.admin or scope.has_role("gpt")
+
+
+@transaction.atomic
+def development_publish(*, actor, title: str, description: str) -> NationalDevelopment:
+    """GPT publishes a national development in policy or process for every board's next agenda."""
+    if not can_publish_developments(actor):
+        raise PermissionDenied("Only the Governmental Partnerships Team publishes national developments.")
+    item = NationalDevelopment(title=(title or "").strip(), description=(description or "").strip(), published_by=actor)
+    item.full_clean()
+    item.save()
+    event_record(
+        kind="development.published", summary=f"National development published: {item.title[:150]}", actor=actor
+    )
     return item
 
 

@@ -22,7 +22,8 @@ MEETING = {
 
 MINUTES = {
     MinutesStatus.NONE: {MinutesStatus.DRAFT},
-    MinutesStatus.DRAFT: {MinutesStatus.APPROVED},
+    MinutesStatus.DRAFT: {MinutesStatus.CIRCULATED},
+    MinutesStatus.CIRCULATED: {MinutesStatus.APPROVED},
     MinutesStatus.APPROVED: set(),
 }
 

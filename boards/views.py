@@ -23,16 +23,21 @@ from boards.forms import (
     ActionForm,
     ActionUpdateForm,
     AgendaItemForm,
+    AgendaProposalForm,
     BoardForm,
+    DevelopmentForm,
     GoodPracticeForm,
     GoodPracticeSearchForm,
     HoldMeetingForm,
     MeetingForm,
+    MinutesCommentForm,
     MinutesForm,
+    ProposalDecisionForm,
     ReturnForm,
     TransitionCompleteForm,
 )
 from boards.models import (
+    STANDING_ITEMS,
     Action,
     Board,
     BoardScope,
@@ -42,6 +47,7 @@ from boards.models import (
     Meeting,
     MeetingStatus,
     MinutesStatus,
+    NationalDevelopment,
 )
 from boards.panels import render_board_panels, render_meeting_panels, transition_link
 from boards.services import RETURN_FIELDS
@@ -65,6 +71,11 @@ def _require_edit(request: HttpRequest, board: Board) -> None:
         raise PermissionDenied(
             f"Only the External Relations Manager of {board.title}'s district (or the Regional ERM) can change it."
         )
+
+
+def _require_secretariat(request: HttpRequest, board: Board) -> None:
+    if not services.can_do_secretariat(request.user, board):
+        raise PermissionDenied(services.SECRETARIAT_REFUSAL)
 
 
 def _meeting(request: HttpRequest, board_pk: int, pk: int) -> Meeting:
@@ -153,12 +164,22 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Board.DoesNotExist:
         raise Http404("No such board") from None
     can_edit = _can_edit(request, board)
+    waiting = services.unconfirmed_districts(board)
     return render(
         request,
         "boards/board_detail.html",
         {
             "board": board,
             "can_edit": can_edit,
+            "can_do_secretariat": services.can_do_secretariat(request.user, board),
+            "is_member": Board.objects.member_of(request.user).filter(pk=board.pk).exists(),
+            "waiting_districts": waiting,
+            "may_confirm": [d for d in waiting if d.pk in scope_for(request.user).editable_district_ids],
+            "same_scope": list(
+                services.same_scope_boards(board).filter(pk__in=Board.objects.visible_to(request.user).values("pk"))
+            )
+            if board.status != BoardStatus.WOUND_UP
+            else [],
             "return_state": selectors.return_state(board, today),
             "due_date": selectors.return_due_date(today.year),
             "meetings": selectors.board_meetings(board),
@@ -192,10 +213,24 @@ def board_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def board_district_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board(request, pk)
+    district = get_object_or_404(District.objects.visible_to(request.user), code=request.POST.get("district", ""))
+    try:
+        services.board_district_confirm(actor=request.user, board=board, district=district)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{district.name} agrees to {board.title}.")
+    return redirect(board)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
-    _require_edit(request, board)
+    _require_secretariat(request, board)
     form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +253,14 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
         {
             "board": board,
             "meeting": meeting,
-            "can_edit": _can_edit(request, board),
+            "can_edit": services.can_do_secretariat(request.user, board),
+            "can_propose": services.can_propose(request.user, meeting),
+            "can_comment": services.can_comment_on_minutes(request.user, meeting),
+            "proposals": meeting.proposals.select_related("proposed_by", "decided_by"),
+            "comments": meeting.minutes_comments.select_related("made_by"),
+            "hold_refusal": selectors.hold_refusal(meeting, timezone.localdate()),
+            "developments": selectors.developments_for(meeting),
+            "developments_item": STANDING_ITEMS[4][0],
             "agenda": meeting.agenda_items.all(),
             "carried_forward": selectors.carried_forward_actions(meeting),
             "attendance": meeting.attendance.select_related("contact", "contact__role"),
@@ -235,7 +277,7 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 def _meeting_form_page(request, pk, meeting_pk, *, form_class, title, save, success, form_kwargs=None, initial=None):
     """The shared shape of a meeting's forms: scope, permission, re-show on error, redirect on success."""
     meeting = _meeting(request, pk, meeting_pk)
-    _require_edit(request, meeting.board)
+    _require_secretariat(request, meeting.board)
     form = form_class(request.POST if request.method == "POST" else None, initial=initial, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,6 +305,110 @@ def agenda_item_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespo
         save=lambda meeting, data: services.agenda_item_add(
             actor=request.user, meeting=meeting, source=request.user.get_username(), kind="free", **data
         ),
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int, meeting_pk: int, item_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_secretariat(request, meeting.board)
+    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    try:
+        services.agenda_item_move(actor=request.user, item=item, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{item.title}” has been moved.")
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_proposal_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    if not services.can_propose(request.user, meeting) and meeting.status == MeetingStatus.SCHEDULED:
+        raise PermissionDenied("Only the managers of the board's Local Authorities propose agenda items.")
+    form = AgendaProposalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_proposal_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your item has been proposed: the board's secretariat will accept or decline it.")
+            return redirect(meeting)
+    return render(
+        request,
+        "boards/form.html",
+        {"form": form, "title": "Propose an agenda item", "board": meeting.board, "meeting": meeting},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_proposal_decide(request: HttpRequest, pk: int, meeting_pk: int, proposal_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_secretariat(request, meeting.board)
+    proposal = get_object_or_404(meeting.proposals.select_related("proposed_by"), pk=proposal_pk)
+    form = ProposalDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.agenda_proposal_decide(
+                actor=request.user, proposal=proposal, accept=accept, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{proposal.title}” has been {'added to the agenda' if accept else 'declined'}.")
+            return redirect(meeting)
+    return render(
+        request,
+        "boards/form.html",
+        {
+            "form": form,
+            "title": "Accept or decline a proposed item",
+            "intro": f"{proposal.title}, proposed by {proposal.proposed_by.get_full_name()}. {proposal.body}",
+            "board": meeting.board,
+            "meeting": meeting,
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_circulate(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    _require_secretariat(request, meeting.board)
+    try:
+        services.minutes_circulate(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The draft minutes have been circulated to the board's members for comment.")
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_comment(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    if not Board.objects.member_of(request.user).filter(pk=meeting.board_id).exists():
+        raise PermissionDenied("Only members of this board comment on its minutes.")
+    form = MinutesCommentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_comment_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your comment on the minutes has been kept with the meeting.")
+            return redirect(meeting)
+    return render(
+        request,
+        "boards/form.html",
+        {"form": form, "title": "Comment on the draft minutes", "board": meeting.board, "meeting": meeting},
     )
 
 
@@ -303,7 +449,7 @@ def minutes_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
 def minutes_approve(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """At this meeting, approve the previous meeting's draft minutes."""
     meeting = _meeting(request, pk, meeting_pk)
-    _require_edit(request, meeting.board)
+    _require_secretariat(request, meeting.board)
     previous = selectors.previous_meeting_awaiting_approval(meeting)
     if previous is None:
         messages.error(request, "There are no draft minutes of the previous meeting to approve.")
@@ -339,7 +485,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     board = _board(request, pk)
     action = get_object_or_404(Action.objects.filter(board=board).select_related("owner", "meeting"), pk=action_pk)
     if not services.action_can_update(request.user, action):
-        raise PermissionDenied("Only the action's owner or the board's district ERM can update this action.")
+        raise PermissionDenied("Only the action's owner or the board's secretariat can update this action.")
     form = ActionUpdateForm(
         request.POST if request.method == "POST" else None, initial={"status": action.status, "update": action.update}
     )
@@ -381,7 +527,8 @@ def meeting_pdf(request: HttpRequest, pk: int, meeting_pk: int, kind: str) -> Ht
 @require_http_methods(["GET", "POST"])
 def good_practice_add(request: HttpRequest, pk: int) -> HttpResponse:
     board = _board(request, pk)
-    _require_edit(request, board)
+    if not Board.objects.member_of(request.user).filter(pk=board.pk).exists():
+        raise PermissionDenied("Only members of this board share good practice for it.")
     form = GoodPracticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -409,6 +556,26 @@ def good_practice(request: HttpRequest) -> HttpResponse:
         "boards/good_practice.html",
         {"page": page, "q": q, "form": form, "query": urlencode({"q": q}) if q else ""},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def developments(request: HttpRequest) -> HttpResponse:
+    """National developments in policy and process: everyone reads them, GPT publishes them."""
+    may_publish = services.can_publish_developments(request.user)
+    if request.method == "POST" and not may_publish:
+        raise PermissionDenied("Only the Governmental Partnerships Team publishes national developments.")
+    form = DevelopmentForm(request.POST if request.method == "POST" else None) if may_publish else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.development_publish(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The development has been published: every board's next agenda lists it.")
+            return redirect("boards:developments")
+    page = Paginator(NationalDevelopment.objects.select_related("published_by"), 25).get_page(request.GET.get("page"))
+    return render(request, "boards/developments.html", {"form": form, "page": page})
 
 
 @login_required
@@ -538,11 +705,12 @@ INDEX_COLUMNS = [
 ]
 
 
-def _index(request: HttpRequest):
+def _index(request: HttpRequest, *, national: bool = False):
+    """The index's boards after the filters: every board on the page (`national`), the user's scope in exports
+    (GPT and administrators see every board either way)."""
     today = timezone.localdate()
-    index_filter = BoardIndexFilter(
-        request.GET, queryset=selectors.board_index(user=request.user, today=today), user=request.user
-    )
+    boards = (selectors.national_index if national else selectors.board_index)(user=request.user, today=today)
+    index_filter = BoardIndexFilter(request.GET, queryset=boards, user=request.user, national=national)
     boards = list(index_filter.qs)
     for board in boards:
         board.return_state = selectors.return_state(board, today)
@@ -569,7 +737,7 @@ def _index_row(board: Board) -> list:
 
 @login_required
 def national_index(request: HttpRequest) -> HttpResponse:
-    index_filter, boards, today = _index(request)
+    index_filter, boards, today = _index(request, national=True)
     query = request.GET.copy()
     return render(
         request,
@@ -577,7 +745,8 @@ def national_index(request: HttpRequest) -> HttpResponse:
         {
             "filter": index_filter,
             "boards": boards,
-            "progress": selectors.index_progress(user=request.user, today=today),
+            "visible_ids": set(Board.objects.visible_to(request.user).values_list("pk", flat=True)),
+            "progress": selectors.index_progress(user=request.user, today=today, national=True),
             "query": query.urlencode(),
             "may_read_chairs": _may_read_chairs(request),
         },

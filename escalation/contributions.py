@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from boards.panels import register_board_panel, register_transition_link
+from boards.signals import meeting_scheduled
 from escalation import selectors
-from escalation.models import Source
+from escalation.models import Issue, Level, Source
 from liaison.models import District
 
 # After the board's own sections (members, meetings, actions, good practice); room left for the other apps.
@@ -53,6 +55,37 @@ def open_issues_panel(request, board) -> str:
     )
 
 
+def unresolved_issues_item(sender, meeting, **kwargs) -> None:
+    """Fill a newly scheduled meeting's "Unresolved issues" with the open issues of its districts and LAs.
+
+    The agenda is read by everyone who sees the board, so it carries counts by level and the stalled ones, never an
+    issue's title or people; members follow the link to the issues they may open."""
+    from boards.services import agenda_item_add
+
+    board = meeting.board
+    issues = Issue.objects.open().filter(
+        Q(district__in=board.districts.all()) | Q(local_authority__in=board.local_authorities.all())
+    )
+    by_level = dict(issues.order_by().values_list("level").annotate(n=Count("pk")))
+    total = sum(by_level.values())
+    if not total:
+        body = "No open issues in the board's districts and Local Authorities when the meeting was scheduled."
+    else:
+        targets = selectors.level_targets()
+        today = timezone.localdate()
+        stalled = sum(
+            1 for issue in issues.select_related("local_authority") if selectors.level_due(issue, targets) < today
+        )
+        lines = [f"{Level(level).label}: {count}" for level, count in sorted(by_level.items())]
+        body = (
+            f"{total} open issue{'s' if total != 1 else ''} in the board's districts and Local Authorities when the "
+            f"meeting was scheduled ({stalled} past their level's target):\n" + "\n".join(lines)
+        )
+    agenda_item_add(
+        meeting=meeting, title="Unresolved issues from the escalation route", body=body, source="escalation"
+    )
+
+
 def legacy_items_url(source: str):
     def url_for(district) -> str:
         return issue_list_url(district=district.code, source=source)
@@ -62,6 +95,7 @@ def legacy_items_url(source: str):
 
 def register() -> None:
     register_board_panel(PANEL_ORDER, open_issues_panel, name="escalation.open-issues")
+    meeting_scheduled.connect(unresolved_issues_item, weak=False, dispatch_uid="escalation-unresolved-issues")
     # "Moving on": outstanding JRB items go to the GPT and JOB items enter the route; both are logged as issues
     # whose source says which legacy board they came from, so the checklist rows link to those issues.
     register_transition_link(

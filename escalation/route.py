@@ -32,7 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from escalation.models import OPEN_STATUSES, Direction, Issue, Level, Source, Status
-from liaison.models import DISTRICT_ROLES, District, LocalAuthority, Role, RoleAssignment
+from liaison.models import DISTRICT_ROLES, LA_MANAGER_ROLES, District, LocalAuthority, Role, RoleAssignment
 from liaison.scoping import scope_for
 
 ROUTES: dict[str, list[str]] = {
@@ -113,6 +113,11 @@ def holds_level(user, issue: Issue) -> bool:
     return Issue.objects.filter(pk=issue.pk).filter(held_by_q(user)).exists()
 
 
+def _managed_authority_ids(scope) -> set[int]:
+    """The LAs whose managers the user is: they raise the LA's issues (an LA monitoring officer only monitors)."""
+    return {a.local_authority_id for a in scope.assignments if a.role in LA_MANAGER_ROLES}
+
+
 def can_log(user, *, direction: str, district: District, local_authority: LocalAuthority | None = None) -> bool:
     """ERMs and LA managers raise issues with JCP; JCP district staff and Regional ERMs raise them with LAs."""
     scope = scope_for(user)
@@ -122,7 +127,7 @@ def can_log(user, *, direction: str, district: District, local_authority: LocalA
     erms = {a.district_id for a in scope.assignments if a.role == Role.ERM}
     regional = district.region_id in scope.region_ids
     if direction == Direction.TO_JCP:
-        own_la = local_authority is not None and local_authority.pk in scope.authority_ids
+        own_la = local_authority is not None and local_authority.pk in _managed_authority_ids(scope)
         return district.pk in erms or regional or own_la
     return district.pk in district_staff or regional
 
@@ -131,7 +136,7 @@ def may_log_anything(user) -> bool:
     scope = scope_for(user)
     return (
         scope.national
-        or bool(scope.region_ids or scope.authority_ids)
+        or bool(scope.region_ids or _managed_authority_ids(scope))
         or any(a.role in DISTRICT_ROLES for a in scope.assignments)
     )
 

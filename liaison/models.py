@@ -272,6 +272,7 @@ class Role(models.TextChoices):
     LA_BENEFITS_MANAGER = "la-benefits-manager", "LA Benefits Manager"
     LA_FRAUD_MANAGER = "la-fraud-manager", "LA Fraud Manager"
     MONITORING_OFFICER = "monitoring-officer", "Monitoring officer"
+    LA_MONITORING_OFFICER = "la-monitoring-officer", "LA monitoring officer"
     REGIONAL_ERM = "regional-erm", "Country/Regional ERM"
     ODN = "odn", "ODN / COO Gateway"
     GPT = "gpt", "Governmental Partnerships Team"
@@ -279,7 +280,9 @@ class Role(models.TextChoices):
 
 
 DISTRICT_ROLES = {Role.ERM, Role.DISTRICT_MANAGER, Role.MONITORING_OFFICER}
-AUTHORITY_ROLES = {Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER}
+# The LA's managers run its side of the partnership; its monitoring officer only monitors (PA 5.3).
+LA_MANAGER_ROLES = {Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER}
+AUTHORITY_ROLES = {*LA_MANAGER_ROLES, Role.LA_MONITORING_OFFICER}
 REGION_ROLES = {Role.REGIONAL_ERM}
 NATIONAL_ROLES = {Role.ODN, Role.GPT, Role.ADMIN}
 

@@ -54,6 +54,7 @@ def _build_scope(user) -> Scope:
     from liaison.models import (
         AUTHORITY_ROLES,
         DISTRICT_ROLES,
+        LA_MANAGER_ROLES,
         NATIONAL_ROLES,
         REGION_ROLES,
         District,
@@ -85,7 +86,8 @@ def _build_scope(user) -> Scope:
     )
 
     editable_district_ids = {a.district_id for a in assignments if a.role == Role.ERM} | region_district_ids
-    editable_authority_ids = set(authority_ids)
+    # An LA monitoring officer reads the LA's network and boards but keeps no contacts: only its managers do.
+    editable_authority_ids = {a.local_authority_id for a in assignments if a.role in LA_MANAGER_ROLES}
     if editable_district_ids:
         editable_authority_ids |= set(
             LocalAuthority.districts.through.objects.filter(district_id__in=editable_district_ids).values_list(

@@ -3,6 +3,28 @@
 (code, title, kind, thresholds [(percent, working days)], compliance target %)
 """
 
+# Whose work each standard measures (PA 3.1 and annex 4); the rest measure both sides' work.
+SIDES = {
+    "ADM-1": "jcp",
+    "ADM-2": "jcp",
+    "ADM-3": "la",
+    "ADM-4": "jcp",
+    "ADM-5": "jcp",
+    "ADM-6": "jcp",
+    "ADM-7": "jcp",
+    "ADM-8": "jcp",
+}
+
+# The PA's own qualifiers, which the first seeded titles left out.
+TITLES = {
+    "ADM-1": "LA input documents forwarded to the LA after the signed customer statement (or decision to "
+    "waive/defer if appropriate)",
+    "ADM-3": "Change of circumstances reported to the LA forwarded to the BDC (JCP benefit in payment; aside from "
+    "tenancy, landlord and rent matters)",
+    "ARR-1": "Nominated contacts in place, meeting twice yearly, contact lists current (attested for "
+    "administration and for fraud)",
+}
+
 CATALOGUE = [
     (
         "ADM-1",
@@ -73,7 +95,14 @@ def seed_catalogue() -> None:
 
     for code, title, kind, thresholds, target in CATALOGUE:
         standard, _ = Standard.objects.get_or_create(
-            code=code, board=None, defaults={"title": title, "kind": kind, "compliance_target": target}
+            code=code,
+            board=None,
+            defaults={
+                "title": TITLES.get(code, title),
+                "kind": kind,
+                "compliance_target": target,
+                "side": SIDES.get(code, "both"),
+            },
         )
         for percent, days in thresholds:
             Threshold.objects.get_or_create(standard=standard, days=days, defaults={"percent": percent})

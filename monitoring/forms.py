@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from liaison.forms import GovukDateField
-from liaison.models import LocalAuthority, Role, RoleAssignment
+from liaison.models import LocalAuthority
 from liaison.validators import checks_free_text
 from monitoring.models import Standard, StandardKind
+from monitoring.querysets import eligible_monitors
 from monitoring.uploads import MAX_ROWS
 
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -64,16 +65,15 @@ class AreaForm(forms.Form):
             "A standard with no measurable target yet, such as FRD-2, can be chosen once it has a threshold. "
             "Your board can add a local standard with its own target."
         )
-        district_ids = [d.pk for d in board.districts.all()]
-        self.fields["monitor"].queryset = (
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                pk__in=RoleAssignment.objects.filter(
-                    district_id__in=district_ids, role__in=[Role.MONITORING_OFFICER, Role.ERM]
-                ).values("user_id"),
+        self.fields["monitor"].queryset = eligible_monitors(board)
+        self.fields["monitor"].help_text = (
+            "A monitoring officer or manager of the board's districts or Local Authorities, JCP or LA side"
+            + (
+                ", or the Regional ERM and the region's monitoring officers (the Country/Region ERM manages a "
+                "district of this board)."
+                if board.districts.filter(managed_by_region=True).exists()
+                else "."
             )
-            .order_by("first_name", "last_name", "username")
         )
         self.helper = _helper(
             Field.select("standard"), Field.textarea("local_risk"), Field.select("monitor"), button="Add area"
@@ -180,14 +180,27 @@ class UploadForm(forms.Form):
 
 @checks_free_text(statement="long")
 class AttestationForm(forms.Form):
+    part = forms.ChoiceField(
+        label="Which part you attest", widget=forms.RadioSelect, required=False,
+        error_messages={"required": "Say which part you attest"},
+    )  # fmt: skip
     statement = forms.CharField(
         label="What you attest", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what you attest"},
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("statement"), button="Record the attestation")
+        if parts:
+            self.fields["part"].choices = [(p.value, p.label) for p in parts]
+            self.fields["part"].required = True
+            self.fields[
+                "part"
+            ].help_text = "The Partnership Agreement lists this standard for administration and again for fraud."
+            self.helper = _helper(Field.radios("part"), Field.textarea("statement"), button="Record the attestation")
+        else:
+            del self.fields["part"]
+            self.helper = _helper(Field.textarea("statement"), button="Record the attestation")
 
 
 THRESHOLD_ROWS = 3

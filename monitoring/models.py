@@ -32,6 +32,26 @@ SAMPLE_RATE = 0.025
 NO_TARGET = "No measurable target yet"
 
 
+class StandardSide(models.TextChoices):
+    """Whose work a standard measures (PA annex 4): ADM-3, for one, is the LA's forwarding to the BDC."""
+
+    JCP = "jcp", "Jobcentre Plus"
+    LA = "la", "Local Authority"
+    BOTH = "both", "Both"
+
+
+class AttestationPart(models.TextChoices):
+    """ARR-1 appears twice in annex 4, once for administration and once for fraud: each is attested on its own."""
+
+    WHOLE = "", "The whole standard"
+    ADMIN = "admin", "Administration"
+    FRAUD = "fraud", "Fraud"
+
+
+# National standards attested in parts (PA annex 4 lists ARR-1 for administration and again for fraud).
+ATTESTED_IN_PARTS = {"ARR-1": [AttestationPart.ADMIN, AttestationPart.FRAUD]}
+
+
 class StandardKind(models.TextChoices):
     TIMELINESS = "timeliness", "Timeliness (working days)"
     COMPLIANCE = "compliance", "Compliance (yes or no per case)"
@@ -57,6 +77,9 @@ class Standard(models.Model):
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=12, choices=StandardKind.choices)
+    side = models.CharField(
+        "whose work it measures", max_length=4, choices=StandardSide.choices, default=StandardSide.BOTH
+    )
     board = models.ForeignKey(
         Board, on_delete=models.PROTECT, null=True, blank=True, related_name="local_standards",
         help_text="Empty for the national catalogue; a board for a standard only that board uses.",
@@ -91,6 +114,11 @@ class Standard(models.Model):
     @property
     def target_label(self) -> str:
         return target_label(self.kind, self.compliance_target, list(self.thresholds.all()))
+
+    @property
+    def attestation_parts(self) -> list[str]:
+        """The parts attested separately (ARR-1: administration and fraud); empty for a standard attested whole."""
+        return list(ATTESTED_IN_PARTS.get(self.code, [])) if self.board_id is None else []
 
     @property
     def has_target(self) -> bool:
@@ -290,6 +318,7 @@ class Attestation(models.Model):
     FREE_TEXT = {"statement": "long"}
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="attestations")
+    part = models.CharField(max_length=5, choices=AttestationPart.choices, blank=True, default="")
     statement = models.TextField()
     attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attested_at = models.DateTimeField(default=timezone.now)

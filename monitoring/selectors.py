@@ -254,8 +254,9 @@ def plan_results_text(plan: Plan) -> str:
     attestations = Attestation.objects.filter(area__plan=plan).select_related("area__standard", "attested_by")
     for attestation in attestations.order_by("area__standard__code", "attested_at"):
         who = attestation.attested_by.get_full_name() or attestation.attested_by.username
+        part = f" ({attestation.get_part_display().lower()})" if attestation.part else ""
         lines.append(
-            f"{attestation.area.standard.code} attested by {who} on {attestation.attested_at:%-d %B %Y}: "
+            f"{attestation.area.standard.code}{part} attested by {who} on {attestation.attested_at:%-d %B %Y}: "
             f"{attestation.statement}"
         )
     return "\n".join(lines) or "No exercises recorded for this period yet."

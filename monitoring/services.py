@@ -32,7 +32,7 @@ from monitoring.models import (
     period_start,
     proposed_sample_size,
 )
-from monitoring.querysets import monitorable_boards
+from monitoring.querysets import eligible_monitors, monitorable_boards
 
 # Two letters, six digits, an optional letter; spaces anywhere between; any case.
 NINO_SHAPE = re.compile(r"^\s*[a-z]\s*[a-z](\s*\d){6}\s*[a-z]?\s*$", re.IGNORECASE)
@@ -82,6 +82,22 @@ def case_reference_shape_set(*, actor, board: Board, shape: str, example: str) -
 def check_can_monitor(actor, board: Board) -> None:
     if not monitorable_boards(actor).filter(pk=board.pk).exists():
         raise PermissionDenied("Only the board's editors and its district's monitoring officer can change this.")
+
+
+AREA_REFUSAL = "Only the area's monitor, the board's editors and its district's monitoring officer can record this."
+
+
+def can_monitor_area(actor, area: Area) -> bool:
+    return Area.objects.editable_by(actor).filter(pk=area.pk).exists()
+
+
+def check_can_monitor_area(actor, area: Area) -> None:
+    """An area's samples, uploads and attestations: its named monitor, the board's editors and its districts'
+    monitoring officers."""
+    if not can_monitor_area(actor, area):
+        raise PermissionDenied(
+            "Only the area's monitor, the board's editors and its district's monitoring officer can record this."
+        )
 
 
 def _district(board: Board):
@@ -297,6 +313,13 @@ def area_select(
     plan, _ = Plan.objects.select_for_update().get_or_create(board=board, period_start=start)
     if Area.objects.filter(plan=plan, standard=standard).exists():
         raise ValidationError({"standard": f"{standard.code} is already an area for this period."})
+    if monitor is None or not eligible_monitors(board).filter(pk=monitor.pk).exists():
+        raise ValidationError(
+            {
+                "monitor": "Choose a monitor from the board's districts or Local Authorities (a monitoring officer "
+                "or manager)"
+            }
+        )
     area = Area(plan=plan, standard=standard, local_risk=(local_risk or "").strip(), monitor=monitor)
     if not area.local_risk:
         raise ValidationError({"local_risk": "Name the local risk this area is aligned with"})
@@ -349,7 +372,7 @@ def exercise_create(
 ) -> Exercise:
     area = Area.objects.select_related("plan__board", "standard").get(pk=area.pk)
     board = area.plan.board
-    check_can_monitor(actor, board)
+    check_can_monitor_area(actor, area)
     errors: dict[str, str] = {}
     if area.standard.kind == StandardKind.ATTESTATION:
         errors["area"] = "An attestation standard has no sample: record an attestation instead."
@@ -407,7 +430,7 @@ def exercise_create(
 @transaction.atomic
 def exercise_complete(*, actor, exercise: Exercise) -> Exercise:
     exercise = Exercise.objects.select_for_update().select_related("area__plan__board").get(pk=exercise.pk)
-    check_can_monitor(actor, exercise.area.plan.board)
+    check_can_monitor_area(actor, exercise.area)
     if exercise.completed_at is None:
         exercise.completed_at = timezone.now()
         exercise.save()
@@ -470,7 +493,7 @@ def _editable_exercise(actor, exercise: Exercise) -> Exercise:
     exercise = Exercise.objects.select_related("area__plan__board", "area__standard", "local_authority").get(
         pk=exercise.pk
     )
-    check_can_monitor(actor, exercise.area.plan.board)
+    check_can_monitor_area(actor, exercise.area)
     if exercise.area.standard.kind == StandardKind.ATTESTATION:
         raise ValidationError("An attestation standard has no samples.")
     return exercise
@@ -645,17 +668,24 @@ def samples_import(*, actor, exercise: Exercise, rows: list[dict], columns: list
 
 
 @transaction.atomic
-def attestation_record(*, actor, area: Area, statement: str) -> Attestation:
+def attestation_record(*, actor, area: Area, statement: str, part: str = "") -> Attestation:
+    """Attest an attestation standard; ARR-1 is attested for administration and for fraud separately."""
     area = Area.objects.select_related("plan__board", "standard").get(pk=area.pk)
-    check_can_monitor(actor, area.plan.board)
+    check_can_monitor_area(actor, area)
     if area.standard.kind != StandardKind.ATTESTATION:
         raise ValidationError({"statement": "Only attestation standards are attested; this one is sampled."})
-    attestation = Attestation(area=area, statement=(statement or "").strip(), attested_by=actor)
+    parts = area.standard.attestation_parts
+    if parts and part not in parts:
+        raise ValidationError({"part": f"Say which part of {area.standard.code} you attest: administration or fraud"})
+    if not parts:
+        part = ""
+    attestation = Attestation(area=area, part=part, statement=(statement or "").strip(), attested_by=actor)
     if not attestation.statement:
         raise ValidationError({"statement": "Enter what you attest"})
     attestation.save()
+    label = f" ({attestation.get_part_display().lower()})" if part else ""
     event_record(
-        kind="monitoring.attested", summary=f"{area.plan.board.title}: {area.standard.code} attested",
+        kind="monitoring.attested", summary=f"{area.plan.board.title}: {area.standard.code}{label} attested",
         actor=actor, subject=attestation, district=_district(area.plan.board),
     )  # fmt: skip
     return attestation

@@ -220,9 +220,12 @@ def board_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
     by_area: dict[int, list] = {}
     for result in results:
         by_area.setdefault(result.exercise.area_id, []).append(result)
+    can_monitor = _can_monitor(request, board)
+    mine = set(Area.objects.editable_by(request.user).filter(plan__board=board).values_list("pk", flat=True))
     for plan in plans:
         for area in plan.areas.all():
             area.results = by_area.get(area.pk, [])
+            area.can_record = can_monitor or area.pk in mine
     return render(
         request,
         "monitoring/board.html",
@@ -230,7 +233,7 @@ def board_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
             "board": board,
             "plans": plans,
             "charts": selectors.period_series(results),
-            "can_monitor": _can_monitor(request, board),
+            "can_monitor": can_monitor,
             "current_start": period_start(timezone.localdate()),
             "local_standards": selectors.standards(request.user).filter(board=board),
         },
@@ -325,8 +328,13 @@ def plan_pdf(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
 
 def _area(request: HttpRequest, pk: int) -> Area:
     area = get_object_or_404(Area.objects.visible_to(request.user).select_related("plan__board", "standard"), pk=pk)
-    _require_monitor(request, area.plan.board)
+    _require_area_monitor(request, area)
     return area
+
+
+def _require_area_monitor(request: HttpRequest, area: Area) -> None:
+    if not services.can_monitor_area(request.user, area):
+        raise PermissionDenied(services.AREA_REFUSAL)
 
 
 @login_required
@@ -351,10 +359,15 @@ def exercise_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def attest(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request, pk)
-    form = AttestationForm(request.POST if request.method == "POST" else None)
+    form = AttestationForm(request.POST if request.method == "POST" else None, parts=area.standard.attestation_parts)
     if request.method == "POST" and form.is_valid():
         try:
-            services.attestation_record(actor=request.user, area=area, statement=form.cleaned_data["statement"])
+            services.attestation_record(
+                actor=request.user,
+                area=area,
+                statement=form.cleaned_data["statement"],
+                part=form.cleaned_data.get("part") or "",
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -396,7 +409,7 @@ def _exercise_page(request, exercise, *, sample_form=None, upload_form=None, upl
             "open_samples": open_samples[:200],
             "sample_count": result.samples,
             "compliance": compliance,
-            "can_monitor": _can_monitor(request, exercise.area.plan.board),
+            "can_monitor": services.can_monitor_area(request.user, exercise.area),
             "sample_form": sample_form or SampleForm(compliance=compliance),
             "upload_form": upload_form or UploadForm(),
             "upload_errors": upload_errors,
@@ -411,7 +424,7 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
     if request.method != "POST":
         return _exercise_page(request, exercise)
-    _require_monitor(request, exercise.area.plan.board)
+    _require_area_monitor(request, exercise.area)
     form = SampleForm(request.POST, compliance=exercise.area.standard.kind == StandardKind.COMPLIANCE)
     if form.is_valid():
         try:
@@ -459,7 +472,7 @@ def exercise_cases_export(request: HttpRequest, pk: int, kind: str) -> HttpRespo
 @require_POST
 def exercise_upload(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
-    _require_monitor(request, exercise.area.plan.board)
+    _require_area_monitor(request, exercise.area)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -480,7 +493,7 @@ def exercise_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def exercise_complete(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
-    _require_monitor(request, exercise.area.plan.board)
+    _require_area_monitor(request, exercise.area)
     services.exercise_complete(actor=request.user, exercise=exercise)
     messages.success(request, "The exercise is marked complete.")
     return redirect(exercise)
@@ -497,7 +510,7 @@ def sample_close(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     exercise = sample.exercise
-    _require_monitor(request, exercise.area.plan.board)
+    _require_area_monitor(request, exercise.area)
     if sample.ended_on is not None:
         messages.info(request, f"Case {sample.case_reference} already ended on {sample.ended_on:%-d %B %Y}.")
         return redirect(exercise)

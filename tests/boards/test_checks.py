@@ -37,6 +37,21 @@ def test_board_below_two_meetings_is_raised_once_and_cleared(world):
 
 
 @pytest.mark.django_db
+def test_a_board_short_of_its_own_agreed_number_is_alerted(world):
+    board = board_for(world, meetings_per_year=4)
+    for days in (300, 200):
+        MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=days))
+    assert scan("board-meetings-below-minimum").raised == 0
+    assert scan("board-meetings-below-agreed").raised == 1
+    alert = Alert.objects.get(check_code="board-meetings-below-agreed")
+    assert "2 of the 4 meetings" in alert.title
+    assert list(alert.recipients.all()) == [world.users["erm"]]
+    for days in (100, 10):
+        MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=days))
+    assert scan("board-meetings-below-agreed").cleared == 1
+
+
+@pytest.mark.django_db
 def test_a_new_board_is_not_in_breach_but_is_warned_to_schedule(world):
     board = board_for(world, established_on=TODAY - relativedelta(months=11))
     assert scan("board-meetings-below-minimum").raised == 0

@@ -131,12 +131,14 @@ def test_huge_ids_and_nul_bytes_in_paths_are_not_found(path, world, shared, clie
 
 
 @pytest.mark.django_db
-def test_board_form_offers_only_districts_las_and_people_the_user_may_edit(world):
+def test_board_form_offers_only_districts_las_and_people_of_the_users_region(world):
+    """The ERM's own district, and further districts of their region for a cross-district board (which those
+    districts' ERMs must agree to), never another region's."""
     inside = {ContactFactory(district=world.d1), LAContactFactory(local_authority=world.la12)}
     elsewhere = [ContactFactory(district=world.d3), LAContactFactory(local_authority=world.la3)]
     form = BoardForm(user=world.users["erm"])
-    assert set(form.fields["districts"].queryset) == {world.d1}
-    assert set(form.fields["local_authorities"].queryset) == {world.la1, world.la12}
+    assert set(form.fields["districts"].queryset) == {world.d1, world.d2}
+    assert set(form.fields["local_authorities"].queryset) == {world.la1, world.la12, world.la2}
     for name in ("members", "jcp_chair", "la_chair", "erm", "jcp_secretariat", "la_secretariat"):
         offered = set(form.fields[name].queryset)
         assert offered & inside and not offered & set(elsewhere), name
@@ -155,8 +157,8 @@ def test_action_owners_and_attendees_are_the_boards_network_only(world, client):
 
 
 @pytest.mark.django_db
-def test_index_filter_offers_only_visible_regions(world, client):
+def test_index_page_filters_every_region_but_exports_only_visible_ones(world, client):
     client.force_login(world.users["erm"])
     response = client.get(reverse("boards:index"))
-    assert set(response.context["filter"].filters["region"].queryset) == {world.north}
+    assert set(response.context["filter"].filters["region"].queryset) == {world.north, world.south}
     assert client.get(reverse("boards:index-csv"), {"region": "south"}).status_code == 302

@@ -77,6 +77,9 @@ def test_erm_runs_a_boards_year_through_the_pages(world, client):
     )
     page = client.get(reverse("boards:meeting-detail", args=[board.pk, second.pk])).content.decode()
     assert "Send the MI pack" in page  # carried forward
+    assert "circulate them to members" in page and "Approve the minutes of" not in page
+    client.post(reverse("boards:minutes-circulate", args=[board.pk, first.pk]))
+    page = client.get(reverse("boards:meeting-detail", args=[board.pk, second.pk])).content.decode()
     assert "Approve the minutes of" in page
     client.post(reverse("boards:minutes-approve", args=[board.pk, second.pk]))
     first.refresh_from_db()
@@ -240,11 +243,11 @@ def test_an_action_owner_reports_on_their_own_action_but_not_on_others(client, w
     board = board_for(world)
     erm = world.users["erm"]
     owner_user = world.users["la-manager"]
-    board.la_chair.user = owner_user
-    board.la_chair.save()
+    member = LAContactFactory(local_authority=world.la1, role=role("fraud-manager"), user=owner_user)
+    board.members.add(member)
     meeting = MeetingFactory(board=board, date=TODAY - datetime.timedelta(days=30))
     mine = services.action_add(
-        actor=erm, meeting=meeting, description="Share the MI pack", owner=board.la_chair, due_date=TODAY
+        actor=erm, meeting=meeting, description="Share the MI pack", owner=member, due_date=TODAY
     )
     theirs = services.action_add(
         actor=erm, meeting=meeting, description="Book the room", owner=board.erm, due_date=TODAY

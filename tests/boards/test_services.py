@@ -154,6 +154,9 @@ def test_minutes_are_approved_at_the_next_meeting_only(world):
     with pytest.raises(ValidationError):  # nothing drafted yet
         services.minutes_approve(actor=erm, meeting=first, at_meeting=second)
     services.minutes_save(actor=erm, meeting=first, text="We met.")
+    with pytest.raises(ValidationError, match="cannot become approved"):  # not circulated yet
+        services.minutes_approve(actor=erm, meeting=first, at_meeting=second)
+    services.minutes_circulate(actor=erm, meeting=first)
     with pytest.raises(ValidationError, match="next meeting"):
         services.minutes_approve(actor=erm, meeting=first, at_meeting=third)
     services.minutes_approve(actor=erm, meeting=first, at_meeting=second)

@@ -281,3 +281,19 @@ def test_an_issue_raised_with_the_la_says_the_same_before_going_to_the_la_manage
 
     assert issue.level == Level.OPERATIONAL
     assert 'id="escalate-blocked"' in page and 'name="escalate-reason"' not in page
+
+
+def test_a_newly_scheduled_meeting_lists_the_unresolved_issues_by_level_without_titles(route, board):
+    from boards.services import meeting_schedule
+
+    route.issue(title="Claims three weeks late", attempts_made=True, attempts_detail="Calls")
+    stalled = route.issue(title="Overpayments not notified", attempts_made=True, attempts_detail="Emails")
+    Issue.objects.filter(pk=stalled.pk).update(level_since=timezone.now() - datetime.timedelta(days=60))
+    meeting = meeting_schedule(
+        actor=route.users["erm"], board=board, date=timezone.localdate() + datetime.timedelta(days=14)
+    )
+    item = meeting.agenda_items.get(source="escalation")
+    assert item.title == "Unresolved issues from the escalation route"
+    assert "2 open issues" in item.body and "1 past their level's target" in item.body
+    assert "District ERM: 2" in item.body
+    assert "Claims three weeks late" not in item.body

@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from liaison.models import Event
+from liaison.models import Event, Role
 from monitoring import services
 from monitoring.models import Exercise, Sample
 from monitoring.selectors import exercise_results, national_results
 from tests.boards.factories import board_for
+from tests.factories import user_with_role
 from tests.monitoring.test_pages import MATRIX, user_for
 
 D = datetime.date
@@ -104,8 +105,12 @@ def _samples(setup, exercise, days_each: list[int | None]):
 
 def _exercise(setup, code, board, authority, area=None):
     admin = setup.users["admin"]
+    # Each board's monitor comes from its own district's network.
+    monitor = user_with_role(
+        Role.MONITORING_OFFICER, district=board.districts.order_by("pk").first(), username=f"monitor-{board.pk}"
+    )
     area = area or services.area_select(
-        actor=admin, board=board, standard=setup.standard(code), local_risk="Risk", monitor=setup.monitor
+        actor=admin, board=board, standard=setup.standard(code), local_risk="Risk", monitor=monitor
     )
     if code.startswith("ARR"):
         return area
@@ -173,7 +178,9 @@ def test_national_page_shows_compliance_and_attestations(setup, client):
     services.sample_add(
         actor=setup.monitor, exercise=compliance, case_reference="C-1", started_on=D(2024, 1, 8), compliant=True
     )
-    services.attestation_record(actor=setup.monitor, area=setup.area("ARR-1"), statement="Contacts current")
+    services.attestation_record(
+        actor=setup.monitor, area=setup.area("ARR-1"), statement="Contacts current", part="admin"
+    )
     client.force_login(setup.users["gpt"])
     page = client.get(reverse("monitoring:national")).content.decode()
     assert "ADM-2: 90% within 2 working days" in page and "ADM-8: Compliant (100% target)" in page
@@ -197,7 +204,7 @@ def test_national_view_queries_do_not_grow_with_boards_and_exercises(setup, clie
         board = board_for(setup.world, district=setup.world.d3, authority=setup.world.la3, title=f"More {code}")
         made = _exercise(setup, code, board, setup.world.la3)
         if code == "ARR-1":
-            services.attestation_record(actor=setup.users["admin"], area=made, statement="Done")
+            services.attestation_record(actor=setup.users["admin"], area=made, statement="Done", part="fraud")
         else:
             _samples(setup, made, [1, 40, None])
     with django_assert_max_num_queries(len(before.captured_queries)):

@@ -181,7 +181,9 @@ def _count(client, url):
 def test_query_counts_do_not_grow_with_samples(setup, client, django_assert_max_num_queries):
     adm2 = setup.exercise("ADM-2")
     compliance = setup.exercise("ADM-8")
-    services.attestation_record(actor=setup.monitor, area=setup.area("ARR-1"), statement="Contacts in place")
+    services.attestation_record(
+        actor=setup.monitor, area=setup.area("ARR-1"), statement="Contacts in place", part="admin"
+    )
     _grow(setup, adm2, 2)
     client.force_login(setup.users["gpt"])
     urls = [

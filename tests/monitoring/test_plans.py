@@ -30,8 +30,17 @@ def test_attestation_standards_are_attested_not_sampled(setup):
     area = setup.area("ARR-1")
     with pytest.raises(ValidationError):
         setup.exercise(area=area)
-    attestation = services.attestation_record(actor=setup.monitor, area=area, statement="Contacts confirmed")
+    with pytest.raises(ValidationError, match="administration or fraud"):
+        services.attestation_record(actor=setup.monitor, area=area, statement="Contacts confirmed")
+    attestation = services.attestation_record(
+        actor=setup.monitor, area=area, statement="Contacts confirmed", part="admin"
+    )
     assert attestation.attested_by == setup.monitor
+    fraud = services.attestation_record(actor=setup.monitor, area=area, statement="FIS contacts current", part="fraud")
+    assert {a.get_part_display() for a in (attestation, fraud)} == {"Administration", "Fraud"}
+    # A standard attested whole takes no part.
+    whole = services.attestation_record(actor=setup.monitor, area=setup.area("ARR-2"), statement="LHA", part="fraud")
+    assert whole.part == ""
 
 
 def test_catalogue_is_seeded_with_thresholds(setup):
