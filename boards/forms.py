@@ -35,7 +35,10 @@ class ContactMultipleChoiceField(forms.ModelMultipleChoiceField):
         return _contact_label(obj)
 
 
-@checks_free_text(replaces=("short", "the arrangements it replaces"))
+@checks_free_text(
+    replaces=("short", "the arrangements it replaces"),
+    cross_district_reason=("short", "the reason for a cross-district board"),
+)
 class BoardForm(forms.ModelForm):
     districts = forms.ModelMultipleChoiceField(
         queryset=District.objects.none(),
@@ -356,6 +359,7 @@ SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 8
 
 
+@checks_free_text(title="title", description="long")
 class DevelopmentForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a short title"})
     description = forms.CharField(

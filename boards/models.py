@@ -47,7 +47,10 @@ class BoardStatus(models.TextChoices):
 class Board(models.Model):
     """A Jobcentre Plus/LA Joint Board: one per district as the norm, cross-district by agreement."""
 
-    FREE_TEXT = {"replaces": ("short", "the arrangements it replaces")}
+    FREE_TEXT = {
+        "replaces": ("short", "the arrangements it replaces"),
+        "cross_district_reason": ("short", "the reason for a cross-district board"),
+    }
 
     title = models.CharField("board title", max_length=200)
     districts = models.ManyToManyField(District, related_name="boards")
@@ -287,6 +290,8 @@ class ProposalStatus(models.TextChoices):
 class AgendaProposal(models.Model):
     """An item an LA member of the board proposes for a meeting's agenda; the secretariat accepts or declines it."""
 
+    FREE_TEXT = {"title": "title", "body": ("long", "the details"), "reason": ("short", "the reason")}
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -318,6 +323,8 @@ class AgendaProposal(models.Model):
 
 class MinutesComment(models.Model):
     """A member's comment on circulated draft minutes, kept with who made it and when."""
+
+    FREE_TEXT = {"text": ("long", "your comment")}
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes_comments")
     text = models.TextField()
@@ -420,6 +427,8 @@ class GoodPractice(models.Model):
 class NationalDevelopment(models.Model):
     """A new development in policy and process the Governmental Partnerships Team publishes for every board; each
     board's next agenda lists it under the standing item (guidelines, Appendix 1, fifth duty)."""
+
+    FREE_TEXT = {"title": "title", "description": "long"}
 
     title = models.CharField(max_length=200)
     description = models.TextField()
