@@ -10,6 +10,7 @@ class LiaisonConfig(AppConfig):
     def ready(self) -> None:
         # The core's own deadline checks register themselves like every feature app's.
         import_module("liaison.checks")
+        import_module("liaison.accounts")
         from liaison.event_scopes import register_event_subject
         from liaison.models import Contact
 

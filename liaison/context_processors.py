@@ -17,12 +17,14 @@ def navigation(request: HttpRequest) -> dict:
         ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/"))),
         ("Agreements", "/agreements/", path.startswith("/agreements/")),
         ("Monitoring", "/monitoring/", path.startswith("/monitoring/")),
+        ("Your account", "/accounts/", path.startswith("/accounts/")),
     ]
     top = TOP_LEVEL | {href for _, href, _ in items}
     return {
         "service_navigation": items,
         "up_url": None if path in top else up_from(path),
         "feedback_url": settings.FEEDBACK_URL,
+        "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
     }
 
 

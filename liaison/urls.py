@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from liaison import views
-from liaison.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,16 +13,8 @@ urlpatterns = [
     path(
         "favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}govuk/assets/images/favicon.ico", permanent=True)
     ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", views.account, name="account"),
+    path("accounts/", include("allauth.urls")),
     path("activity/", views.activity, name="activity"),
     path("activity/export.csv", views.activity_export, name="activity-export"),
     path("contacts/", views.contact_directory, name="contact-list"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -338,4 +339,17 @@ def activity_export(request: HttpRequest) -> HttpResponse:
     )
     return csv_response(
         header=ACTIVITY_COLUMNS, rows=rows, filename=f"liaison-activity-{timezone.localdate():%Y-%m-%d}.csv"
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's account: password, two-factor authentication, recent sign-ins."""
+    return render(
+        request,
+        "liaison/account.html",
+        {
+            "mfa_enabled": is_mfa_enabled(request.user),
+            "sign_ins": Event.objects.filter(kind="user.signed_in", actor=request.user)[:10],
+        },
     )

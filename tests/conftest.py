@@ -97,3 +97,13 @@ def reference_data(db):
 @pytest.fixture
 def world(reference_data):
     return World()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and used one-time codes live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

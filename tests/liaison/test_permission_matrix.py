@@ -152,4 +152,4 @@ def test_another_las_contacts_cannot_be_changed_by_posting(world, network, clien
 def test_anonymous_users_are_sent_to_sign_in(url, world, network, client):
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
