@@ -9,7 +9,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from liaison.events import event_record
+from liaison.models import SignIn
 
 
 class SignInForm(LoginForm):
@@ -39,5 +39,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs) -> None:
     """Each sign-in is kept (the account page lists the recent ones)."""
-    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    event_record(kind="user.signed_in", summary=f"{user.username} signed in", actor=user, subject=user, data={"ip": ip})
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    SignIn.objects.create(user=user, ip_address=ip or None)

@@ -12,6 +12,7 @@ class LiaisonConfig(AppConfig):
         import_module("liaison.checks")
         import_module("liaison.accounts")
         from liaison.event_scopes import register_event_subject
-        from liaison.models import Contact
+        from liaison.models import Contact, Invitation
 
         register_event_subject("liaison.contact", lambda user: Contact.objects.visible_to(user))
+        register_event_subject("liaison.invitation", lambda user: Invitation.objects.visible_to(user))

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
-from liaison import views
+from liaison import people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("accounts/", views.account, name="account"),
     path("accounts/", include("allauth.urls")),
+    path("people/invite/", people_views.invitation_create, name="invitation-create"),
+    path("people/invitations/", people_views.invitation_list, name="invitation-list"),
+    path("people/invitations/<int:pk>/resend/", people_views.invitation_resend, name="invitation-resend"),
+    path("people/invitations/<int:pk>/withdraw/", people_views.invitation_withdraw, name="invitation-withdraw"),
+    path("invitations/<str:token>/", people_views.invitation_accept, name="invitation-accept"),
     path("activity/", views.activity, name="activity"),
     path("activity/export.csv", views.activity_export, name="activity-export"),
     path("contacts/", views.contact_directory, name="contact-list"),

@@ -350,6 +350,6 @@ def account(request: HttpRequest) -> HttpResponse:
         "liaison/account.html",
         {
             "mfa_enabled": is_mfa_enabled(request.user),
-            "sign_ins": Event.objects.filter(kind="user.signed_in", actor=request.user)[:10],
+            "sign_ins": request.user.sign_ins.all()[:10],
         },
     )
