@@ -18,6 +18,7 @@ from liaison.scoping import scope_for
 
 SIGNING_ROLES = {Role.DISTRICT_MANAGER, Role.LA_BENEFITS_MANAGER}
 MFA_ROLES = {Role.GPT, Role.ADMIN} | SIGNING_ROLES
+GRANTING_ROLES = {Role.ERM, Role.LA_BENEFITS_MANAGER, Role.REGIONAL_ERM, Role.GPT, Role.ADMIN}
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison import services
-from liaison.access import grant_area
+from liaison import selectors, services
+from liaison.access import grant_area, needs_mfa
 from liaison.forms import add_service_errors
-from liaison.models import Invitation
-from liaison.people_forms import AcceptInvitationForm, InvitationForm
+from liaison.models import Event, Invitation, RoleAssignment
+from liaison.people_forms import AcceptInvitationForm, InvitationForm, RoleChangeForm
 
 
 def _area_or_403(user):
@@ -130,3 +131,106 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "sign_in_url": f"{reverse('account_login')}?next={request.path}",
         },
     )
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    _area_or_403(request.user)
+    page = Paginator(selectors.people_list(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "liaison/people_list.html", {"page": page, "people": page.object_list})
+
+
+def _person(request: HttpRequest, pk: int):
+    return get_object_or_404(selectors.people_list(user=request.user), pk=pk)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    area = _area_or_403(request.user)
+    person = _person(request, pk)
+    roles = [
+        (
+            assignment,
+            area.allows(
+                role=assignment.role,
+                district_id=assignment.district_id,
+                region_id=assignment.region_id,
+                local_authority_id=assignment.local_authority_id,
+            ),
+        )
+        for assignment in person.role_assignments.all()
+    ]
+    ended = (
+        Event.objects.filter(kind="access.deactivated", subject_type=person._meta.label_lower, subject_id=person.pk)
+        .order_by("-occurred_at")
+        .first()
+    )
+    return render(
+        request,
+        "liaison/person_detail.html",
+        {
+            "person": person,
+            "roles": roles,
+            "mfa_required": needs_mfa(a.role for a, _ in roles),
+            "can_deactivate": person.is_active
+            and person.pk != request.user.pk
+            and all(allowed for _, allowed in roles)
+            and (roles or area.everything),
+            "contacts": person.contacts.select_related("role", "district", "local_authority"),
+            "ended": ended,
+        },
+    )
+
+
+def _assignment(request: HttpRequest, pk: int, assignment_pk: int) -> RoleAssignment:
+    person = _person(request, pk)
+    return get_object_or_404(RoleAssignment.objects.select_related("user"), pk=assignment_pk, user=person)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_change(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    area = _area_or_403(request.user)
+    assignment = _assignment(request, pk, assignment_pk)
+    form = RoleChangeForm(request.POST if request.method == "POST" else None, area=area)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.role_change(
+                actor=request.user,
+                assignment=assignment,
+                role=data["role"],
+                district=data["district"],
+                region=data["region"],
+                local_authority=data["local_authority"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The role has been changed.")
+            return redirect("person-detail", pk=pk)
+    return render(request, "liaison/role_change.html", {"form": form, "assignment": assignment})
+
+
+@login_required
+@require_POST
+def role_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    _area_or_403(request.user)
+    assignment = _assignment(request, pk, assignment_pk)
+    services.role_end(actor=request.user, assignment=assignment)
+    messages.success(request, f"{assignment} ended.")
+    return redirect("person-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    _area_or_403(request.user)
+    person = _person(request, pk)
+    try:
+        services.user_deactivate(actor=request.user, user=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{person.get_full_name() or person.username} can no longer sign in.")
+    return redirect("person-detail", pk=pk)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from liaison.access import grant_area
 from liaison.events import event_record
+from liaison.handover import open_work
 from liaison.models import Contact, District, Invitation, LocalAuthority, Role, RoleAssignment
 
 CONTACT_FIELDS = (
@@ -114,7 +115,29 @@ def contact_end(*, actor, contact: Contact, last_day: datetime.date) -> Contact:
         subject=contact,
         **_organisation(contact),
     )
+    if contact.user_id:
+        _end_access_for_leaver(actor=actor, contact=contact)
     return contact
+
+
+def _end_access_for_leaver(*, actor, contact: Contact) -> None:
+    """A leaver's roles in the contact's network end with it; what they still held is kept for the hand-over."""
+    user = get_user_model().objects.select_for_update().get(pk=contact.user_id)
+    network = {"district": contact.district} if contact.district_id else {"local_authority": contact.local_authority}
+    assignments = list(RoleAssignment.objects.filter(user=user, **network))
+    if not assignments:
+        return
+    held = open_work(user)
+    for assignment in assignments:
+        _role_remove(actor=actor, assignment=assignment, kind="access.ended", why=f"{contact.name} left")
+    event_record(
+        kind="access.handover",
+        summary=f"{contact.name} left: {sum(len(group['items']) for group in held)} open items to hand over",
+        actor=actor,
+        subject=contact,
+        data={"user_id": user.pk, "handover": held, "roles": [str(a) for a in assignments]},
+        **_organisation(contact),
+    )
 
 
 @transaction.atomic
@@ -389,3 +412,108 @@ def invitation_accept_new_user(*, token: str, password: str):
     EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
     invitation_accept(token=token, user=user)
     return user
+
+
+# Changing and ending access (the people pages). The person's row is locked first, so that a role change racing a
+# deactivation is decided one way: whichever commits second sees the other's result.
+
+
+def _locked_person(user):
+    return get_user_model().objects.select_for_update().get(pk=user.pk)
+
+
+def _check_in_area(actor, assignment: RoleAssignment) -> None:
+    if not grant_area(actor).allows(
+        role=assignment.role,
+        district_id=assignment.district_id,
+        region_id=assignment.region_id,
+        local_authority_id=assignment.local_authority_id,
+    ):
+        raise PermissionDenied("You can only change access in your own district, authority or region.")
+
+
+def _role_remove(*, actor, assignment: RoleAssignment, kind: str, why: str = "") -> None:
+    user = assignment.user
+    label = str(assignment)
+    where = _where(assignment)
+    assignment.delete()
+    user_groups_sync(user=user)
+    event_record(
+        kind=kind,
+        summary=f"{user.get_full_name() or user.username} no longer {label}" + (f" ({why})" if why else ""),
+        actor=actor,
+        subject=user,
+        data={"user_id": user.pk, "role": assignment.role},
+        **where,
+    )
+
+
+@transaction.atomic
+def role_end(*, actor, assignment: RoleAssignment) -> None:
+    person = _locked_person(assignment.user)
+    assignment = RoleAssignment.objects.select_related("user").get(pk=assignment.pk, user=person)
+    _check_in_area(actor, assignment)
+    _role_remove(actor=actor, assignment=assignment, kind="access.ended")
+
+
+@transaction.atomic
+def role_change(
+    *, actor, assignment: RoleAssignment, role: str, district=None, region=None, local_authority=None
+) -> RoleAssignment:
+    """Replace one of a person's roles by another, both within the actor's area."""
+    person = _locked_person(assignment.user)
+    if not person.is_active:
+        raise ValidationError("This person's access has been ended: invite them again to give them a role.")
+    try:
+        old = RoleAssignment.objects.get(pk=assignment.pk, user=person)
+    except RoleAssignment.DoesNotExist:
+        raise ValidationError("This role has already ended.") from None
+    _check_in_area(actor, old)
+    RoleAssignment(role=role, district=district, region=region, local_authority=local_authority).clean()
+    _check_may_grant(actor, role=role, district=district, region=region, local_authority=local_authority)
+    same = {"role": role, "district": district, "region": region, "local_authority": local_authority}
+    if RoleAssignment.objects.filter(user=person, **same).exists():
+        raise ValidationError({"role": "This person already has this role"})
+    before = str(old)
+    old.role, old.district, old.region, old.local_authority = role, district, region, local_authority
+    old.save()
+    user_groups_sync(user=person)
+    event_record(
+        kind="access.changed",
+        summary=f"{person.get_full_name() or person.username}: {before} changed to {old}",
+        actor=actor,
+        subject=person,
+        data={"user_id": person.pk, "from": before, "to": str(old)},
+        **_where(old),
+    )
+    return old
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user) -> list[dict]:
+    """A leaver: every role ends and they can no longer sign in. Returns what they still held, to hand over."""
+    person = _locked_person(user)
+    if person.pk == actor.pk:
+        raise ValidationError("You cannot end your own access.")
+    if not person.is_active:
+        raise ValidationError("This person's access has already been ended.")
+    assignments = list(RoleAssignment.objects.filter(user=person).select_related("user"))
+    for assignment in assignments:
+        _check_in_area(actor, assignment)
+    if not assignments and not grant_area(actor).everything:
+        raise PermissionDenied("You can only end access in your own district, authority or region.")
+    held = open_work(person)
+    for assignment in assignments:
+        _role_remove(actor=actor, assignment=assignment, kind="access.ended", why="access ended")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    first = assignments[0] if assignments else None
+    event_record(
+        kind="access.deactivated",
+        summary=f"{person.get_full_name() or person.username} can no longer sign in",
+        actor=actor,
+        subject=person,
+        data={"user_id": person.pk, "handover": held, "roles": [str(a) for a in assignments]},
+        **(_where(first) if first else {}),
+    )
+    return held

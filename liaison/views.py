@@ -158,6 +158,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "can_edit": Contact.objects.editable_by(request.user).filter(pk=contact.pk).exists(),
             "cutoff": selectors.confirmation_cutoff(timezone.localdate()),
+            "handover": Event.objects.filter(
+                kind="access.handover", subject_type="liaison.contact", subject_id=contact.pk
+            )
+            .order_by("-occurred_at")
+            .first(),
         },
     )
 
