@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from liaison.access import needs_mfa
 from liaison.models import SignIn
+from liaison.scoping import scope_for
 
 
 class SignInForm(LoginForm):
@@ -41,3 +47,29 @@ def record_sign_in(sender, request, user, **kwargs) -> None:
     """Each sign-in is kept (the account page lists the recent ones)."""
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     SignIn.objects.create(user=user, ip_address=ip or None)
+
+
+def must_use_mfa(user) -> bool:
+    """GPT, administrators and signers (District Manager, LA Benefits Manager) must use an authenticator app;
+    the demo users are spared unless DEMO_MFA=1, so that `make run` stays a quick look."""
+    if not settings.LIAISON_REQUIRE_MFA or not user.is_authenticated:
+        return False
+    if settings.LIAISON_ALLOW_DEMO_DATA and not settings.DEMO_MFA and _is_demo_user(user):
+        return False
+    return user.is_superuser or needs_mfa(scope_for(user).roles)
+
+
+def _is_demo_user(user) -> bool:
+    from liaison.demo import DEMO_USERS
+
+    return user.username in {row[0] for row in DEMO_USERS} and user.email.endswith("@liaison.example.gov.uk")
+
+
+def mfa_code_valid(user, code: str) -> bool:
+    """A current code from the user's authenticator app (each code is accepted once)."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return authenticator is not None and bool(code) and TOTP(authenticator).validate_code(code.strip())
+
+
+def uses_mfa(user) -> bool:
+    return is_mfa_enabled(user, [Authenticator.Type.TOTP])

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "liaison.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -199,6 +200,10 @@ INVITATION_DAYS = ENV_INVITATION_DAYS
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Liaison"
 MFA_RECOVERY_CODE_COUNT = 10
+# One step either side of the current 30-second code, for clocks that drift; each code still works once.
+MFA_TOTP_TOLERANCE = 1
+# GPT, administrators and signers must set up an authenticator app before they can use the service.
+LIAISON_REQUIRE_MFA = True
 DEMO_MFA = ENV_DEMO_MFA
 
 # Single sign-on: only with every OIDC_* setting; SSO signs in invited people, it never creates access.
