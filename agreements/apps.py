@@ -13,6 +13,7 @@ class AgreementsConfig(AppConfig):
         import_module("agreements.demo")
         import_module("agreements.contributions").register()
         import_module("agreements.home").register()
+        import_module("agreements.handover").register()
         from agreements import selectors
         from liaison.event_scopes import register_event_subject
 

@@ -54,6 +54,13 @@ class SignForm(forms.Form):
         error_messages={"required": "Enter your password"},
         strip=False,
     )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code your authenticator app shows now.",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
     printed_name = forms.CharField(
         label="Printed name",
         help_text="Your full name as it should be printed under your signature.",
@@ -66,12 +73,18 @@ class SignForm(forms.Form):
     )
     shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ask_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if ask_code:
+            self.fields["code"].required = True
+            self.fields["code"].error_messages["required"] = "Enter the code from your authenticator app"
+        else:
+            del self.fields["code"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("password", field_width=Fluid.ONE_HALF),
+            *([Field.text("code", field_width=Fixed.FIVE)] if ask_code else []),
             Field.text("printed_name", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("declaration", small=True),
             "shown_sha256",

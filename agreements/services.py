@@ -40,6 +40,7 @@ from agreements.seal import seal_check, seal_pdf
 from boards.models import Board, Meeting, MeetingStatus
 from boards.services import action_raise, agenda_item_add
 from liaison import calendar
+from liaison.accounts import mfa_code_valid, uses_mfa
 from liaison.events import event_record
 from liaison.models import Event, LocalAuthority
 from liaison.pdf import render_pdf
@@ -362,6 +363,7 @@ def document_sign(
     printed_name: str,
     declaration: bool,
     shown_sha256: str,
+    code: str = "",
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Signature:
@@ -379,6 +381,8 @@ def document_sign(
         raise ValidationError("The document changed since you opened it: read the new text, then sign again.")
     if not actor.check_password(password):
         raise ValidationError({"password": "The password is not right"})
+    if uses_mfa(actor) and not mfa_code_valid(actor, code):
+        raise ValidationError({"code": "The code is not right, or has been used: enter the code your app shows now"})
     if not printed_name.strip():
         raise ValidationError({"printed_name": "Type your name in capitals as it should be printed"})
     if not declaration:

@@ -43,6 +43,7 @@ from agreements.models import (
     evaluation_due,
 )
 from boards.models import Board, MeetingStatus
+from liaison.accounts import uses_mfa
 from liaison.forms import add_service_errors
 from liaison.pdf import pdf_response
 
@@ -79,6 +80,7 @@ def _show_current_text(form, document: SigningDocument) -> None:
     form.data = form.data.copy()
     form.data["shown_sha256"] = document.content_sha256
     form.data.pop("password", None)
+    form.data.pop("code", None)
 
 
 def _submit(form, document: SigningDocument, write) -> bool:
@@ -109,7 +111,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     needs_statement = bool(side and signing.statement_missing(document))
     form = None
     if side and not needs_statement:
-        form = SignForm(None if choosing else _posted(request), initial={"shown_sha256": document.content_sha256})
+        form = SignForm(
+            None if choosing else _posted(request),
+            initial={"shown_sha256": document.content_sha256},
+            ask_code=uses_mfa(request.user),
+        )
     if request.method == "POST":
         if choosing and statement_form is not None:
             choose = partial(services.document_statement_choose, actor=request.user, document=document)

@@ -14,6 +14,7 @@ class EscalationConfig(AppConfig):
         # Likewise boards never imports this app: the board page's panel and the checklist links are registered.
         import_module("escalation.contributions").register()
         import_module("escalation.home").register()
+        import_module("escalation.handover").register()
         from escalation.models import Issue
         from liaison.event_scopes import register_event_subject
 

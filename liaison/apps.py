@@ -10,12 +10,14 @@ class LiaisonConfig(AppConfig):
     def ready(self) -> None:
         # The core's own deadline checks register themselves like every feature app's.
         import_module("liaison.checks")
+        import_module("liaison.accounts")
         from django.db.models.signals import pre_save
 
         from liaison.event_scopes import register_event_subject
-        from liaison.models import Contact
+        from liaison.models import Contact, Invitation
         from liaison.validators import refuse_unsafe_free_text
 
         pre_save.connect(refuse_unsafe_free_text, dispatch_uid="liaison-free-text")
 
         register_event_subject("liaison.contact", lambda user: Contact.objects.visible_to(user))
+        register_event_subject("liaison.invitation", lambda user: Invitation.objects.visible_to(user))

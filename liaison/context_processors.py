@@ -2,6 +2,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
+from liaison.access import GRANTING_ROLES
+from liaison.scoping import scope_for
+
+
+def grants_access(user) -> bool:
+    scope = scope_for(user)
+    return scope.admin or scope.has_role(*GRANTING_ROLES)
+
+
 # Pages at the top of the service: every other page carries a way back up (a back link, or its own breadcrumbs).
 TOP_LEVEL = {"/", "/accounts/login/", "/accessibility/"}
 
@@ -18,11 +27,16 @@ def navigation(request: HttpRequest) -> dict:
         ("Agreements", "/agreements/", path.startswith("/agreements/")),
         ("Monitoring", "/monitoring/", path.startswith("/monitoring/")),
     ]
+    if grants_access(request.user):
+        items.append(("People", "/people/", path.startswith(("/people/", "/invitations/"))))
+    if request.user.is_authenticated:
+        items.append(("Your account", "/accounts/", path.startswith("/accounts/")))
     top = TOP_LEVEL | {href for _, href, _ in items}
     return {
         "service_navigation": items,
         "up_url": None if path in top else up_from(path),
         "feedback_url": settings.FEEDBACK_URL,
+        "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
     }
 
 

@@ -8,7 +8,6 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from liaison.models import Contact, ContactRole, District, LocalAuthority, Office, Side
@@ -32,21 +31,6 @@ class GovukDateField(DateInputField):
             return datetime.date(int(year), int(month), int(day))
         except (ValueError, OverflowError):
             raise forms.ValidationError(f"Enter a real date, for example {self.example}") from None
-
-
-class SignInForm(AuthenticationForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username"
-        # No autofocus (Django's default): it moves a screen reader past the page's heading and the banner.
-        self.fields["username"].widget.attrs.pop("autofocus", None)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.text("username", field_width=Fluid.ONE_HALF),
-            Field.text("password", field_width=Fluid.ONE_HALF),
-            Button("submit", "Sign in"),
-        )
 
 
 class ContactForm(forms.ModelForm):

@@ -46,3 +46,34 @@ class HealthCheckMiddleware:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
             return self.healthz(request)
         return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    """Those who must use an authenticator app (liaison/accounts.py) can do nothing else until they have set one up."""
+
+    ALLOWED = ("/accounts/", "/static/", "/healthz", "/accessibility/", "/invitations/", "/favicon.ico")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from liaison.accounts import must_use_mfa, uses_mfa
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED)
+            and must_use_mfa(user)
+            and not uses_mfa(user)
+        ):
+            from django.contrib import messages
+            from django.shortcuts import redirect
+
+            messages.info(
+                request,
+                "Your role needs a second step at sign-in: set up an authenticator app before you go on.",
+                fail_silently=True,
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -18,6 +18,7 @@ from liaison.querysets import (
     ContactQuerySet,
     DistrictQuerySet,
     EventQuerySet,
+    InvitationQuerySet,
     LocalAuthorityQuerySet,
     OfficeQuerySet,
     RegionQuerySet,
@@ -287,6 +288,36 @@ REGION_ROLES = {Role.REGIONAL_ERM}
 NATIONAL_ROLES = {Role.ODN, Role.GPT, Role.ADMIN}
 
 
+def role_scope_condition() -> Q:
+    """A role's district, LA or region matches the kind of role (national roles: none)."""
+    return (
+        Q(
+            role__in=sorted(r.value for r in DISTRICT_ROLES),
+            district__isnull=False,
+            region__isnull=True,
+            local_authority__isnull=True,
+        )
+        | Q(
+            role__in=sorted(r.value for r in AUTHORITY_ROLES),
+            district__isnull=True,
+            region__isnull=True,
+            local_authority__isnull=False,
+        )
+        | Q(
+            role__in=sorted(r.value for r in REGION_ROLES),
+            district__isnull=True,
+            region__isnull=False,
+            local_authority__isnull=True,
+        )
+        | Q(
+            role__in=sorted(r.value for r in NATIONAL_ROLES),
+            district__isnull=True,
+            region__isnull=True,
+            local_authority__isnull=True,
+        )
+    )
+
+
 class RoleAssignment(models.Model):
     """A user holding a role, tied to the district, region or LA it covers (national roles: none)."""
 
@@ -303,35 +334,7 @@ class RoleAssignment(models.Model):
     class Meta:
         ordering = ["user__username", "role"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        role__in=sorted(r.value for r in DISTRICT_ROLES),
-                        district__isnull=False,
-                        region__isnull=True,
-                        local_authority__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(r.value for r in AUTHORITY_ROLES),
-                        district__isnull=True,
-                        region__isnull=True,
-                        local_authority__isnull=False,
-                    )
-                    | Q(
-                        role__in=sorted(r.value for r in REGION_ROLES),
-                        district__isnull=True,
-                        region__isnull=False,
-                        local_authority__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(r.value for r in NATIONAL_ROLES),
-                        district__isnull=True,
-                        region__isnull=True,
-                        local_authority__isnull=True,
-                    )
-                ),
-                name="role_assignment_scope_matches_role",
-            ),
+            models.CheckConstraint(condition=role_scope_condition(), name="role_assignment_scope_matches_role"),
             # One constraint per kind of scope: NULLs never compare equal in a plain unique constraint.
             models.UniqueConstraint(
                 fields=["user", "role", "district"],
@@ -382,6 +385,89 @@ class RoleAssignment(models.Model):
                 errors[field] = f"A {self.get_role_display()} is not tied to a {field.replace('_', ' ')}."
         if errors:
             raise ValidationError(errors)
+
+
+class Invitation(models.Model):
+    """An invitation into a role: a one-time link by email, pending until accepted, withdrawn or expired."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    email = models.EmailField("email address")
+    name = models.CharField("full name", max_length=150)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Only the SHA-256 of the link's secret is kept: the link itself exists only in the email.
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["token_sha256"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=role_scope_condition(), name="invitation_scope_matches_role"),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="invitation_accepted_or_withdrawn_not_both",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> as {self.get_role_display()} ({self.where})"
+
+    @property
+    def where(self):
+        return self.district or self.region or self.local_authority or "national"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.withdrawn_at:
+            return self.Status.WITHDRAWN
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class SignIn(models.Model):
+    """A successful sign-in, shown to its user on the account page (not on the activity trail: it changes nothing)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins")
+    at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    method = models.CharField(max_length=30, default="password")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class AppendOnlyError(Exception):

@@ -86,6 +86,20 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(Q(last_confirmed__isnull=True) | Q(last_confirmed__lt=cutoff))
 
 
+class InvitationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> InvitationQuerySet:
+        """Invitations into the part of the network where the user grants access (liaison/access.py)."""
+        from liaison.access import grant_area
+
+        area = grant_area(user)
+        if area.empty:
+            return self.none()
+        return self.filter(area.assignments_q())
+
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class EventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Events are append-only and cannot be changed.")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from allauth.mfa.models import Authenticator
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from liaison.access import grant_area
 from liaison.models import Contact, ContactRole, District, Event, LocalAuthority, Role, RoleAssignment, Side
 
 
@@ -108,3 +111,34 @@ def responsible_for_districts(district_ids) -> dict[int, set[int]]:
 def activity(*, user) -> QuerySet[Event]:
     """The domain events the user may see, newest first, with what each row shows already joined."""
     return Event.objects.visible_to(user).select_related("actor", "district", "local_authority")
+
+
+def people_list(*, user):
+    """People holding a role in the user's grant area (liaison/access.py), with their roles and MFA state."""
+    area = grant_area(user)
+    users = get_user_model().objects.all()
+    if area.empty:
+        return users.none()
+    if not area.everything:
+        users = users.filter(
+            pk__in=RoleAssignment.objects.filter(area.assignments_q()).values("user_id")
+        ) | users.filter(pk__in=_ended_in_area(area))
+    return (
+        users.annotate(mfa_on=Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)))
+        .prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.select_related("district", "region", "local_authority"),
+            )
+        )
+        .order_by("-is_active", "last_name", "first_name", "username")
+    )
+
+
+def _ended_in_area(area):
+    """People whose access was ended in the area stay listed (as inactive) for those who manage it."""
+    return (
+        Event.objects.filter(kind="access.deactivated")
+        .filter(Q(district_id__in=area.district_ids) | Q(local_authority_id__in=area.authority_ids))
+        .values("subject_id")
+    )

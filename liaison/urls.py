@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
-from liaison import views
-from liaison.forms import SignInForm
+from liaison import people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,16 +13,18 @@ urlpatterns = [
     path(
         "favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}govuk/assets/images/favicon.ico", permanent=True)
     ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", views.account, name="account"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", people_views.people_list, name="people-list"),
+    path("people/<int:pk>/", people_views.person_detail, name="person-detail"),
+    path("people/<int:pk>/roles/<int:assignment_pk>/change/", people_views.role_change, name="role-change"),
+    path("people/<int:pk>/roles/<int:assignment_pk>/end/", people_views.role_end, name="role-end"),
+    path("people/<int:pk>/deactivate/", people_views.person_deactivate, name="person-deactivate"),
+    path("people/invite/", people_views.invitation_create, name="invitation-create"),
+    path("people/invitations/", people_views.invitation_list, name="invitation-list"),
+    path("people/invitations/<int:pk>/resend/", people_views.invitation_resend, name="invitation-resend"),
+    path("people/invitations/<int:pk>/withdraw/", people_views.invitation_withdraw, name="invitation-withdraw"),
+    path("invitations/<str:token>/", people_views.invitation_accept, name="invitation-accept"),
     path("activity/", views.activity, name="activity"),
     path("activity/export.csv", views.activity_export, name="activity-export"),
     path("contacts/", views.contact_directory, name="contact-list"),

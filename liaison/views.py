@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -157,6 +158,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "can_edit": Contact.objects.editable_by(request.user).filter(pk=contact.pk).exists(),
             "cutoff": selectors.confirmation_cutoff(timezone.localdate()),
+            "handover": Event.objects.filter(
+                kind="access.handover", subject_type="liaison.contact", subject_id=contact.pk
+            )
+            .order_by("-occurred_at")
+            .first(),
         },
     )
 
@@ -338,4 +344,17 @@ def activity_export(request: HttpRequest) -> HttpResponse:
     )
     return csv_response(
         header=ACTIVITY_COLUMNS, rows=rows, filename=f"liaison-activity-{timezone.localdate():%Y-%m-%d}.csv"
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's account: password, two-factor authentication, recent sign-ins."""
+    return render(
+        request,
+        "liaison/account.html",
+        {
+            "mfa_enabled": is_mfa_enabled(request.user),
+            "sign_ins": request.user.sign_ins.all()[:10],
+        },
     )

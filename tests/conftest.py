@@ -1,4 +1,7 @@
+import email
+import email.policy
 import os
+import socket
 
 import pytest
 from django.conf import settings
@@ -97,3 +100,62 @@ def reference_data(db):
 @pytest.fixture
 def world(reference_data):
     return World()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and used one-time codes live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class _SmtpInbox:
+    """What the loopback SMTP server received: parsed messages, newest last."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain", "html")).get_content()
+
+
+@pytest.fixture(scope="session")
+def _smtp_controller():
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_controller, settings):
+    """A real SMTP server on loopback: Django sends this test's email to it; `smtp_server.messages` reads them."""
+    controller, inbox = _smtp_controller
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = controller.hostname
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    inbox.messages.clear()
+    yield inbox
+    inbox.messages.clear()

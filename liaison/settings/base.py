@@ -43,6 +43,22 @@ ENV_FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "mailto:liaison-feedback@dwp.g
 # The organisation's seal for signed agreements (PEM files); empty means a self-signed one generated in var/.
 ENV_SEAL_CERT_FILE = os.environ.get("AGREEMENTS_SEAL_CERT_FILE", "")
 ENV_SEAL_KEY_FILE = os.environ.get("AGREEMENTS_SEAL_KEY_FILE", "")
+# The shared cache (rate limits, used one-time codes): a redis:// URL; empty means each process's own memory.
+ENV_CACHE_URL = os.environ.get("CACHE_URL", "")
+# People and access: idle minutes before a session ends; failed sign-ins before an account or address is refused.
+ENV_SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+ENV_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "50"))
+ENV_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "200"))
+ENV_LOGIN_ATTEMPTS_PER_MINUTE = int(os.environ.get("LOGIN_ATTEMPTS_PER_MINUTE", "120"))
+ENV_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+ENV_INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+# MFA is asked of demo users only when DEMO_MFA=1 (so that `make run` stays a quick look).
+ENV_DEMO_MFA = _flag("DEMO_MFA", False)
+# Single sign-on (OpenID Connect, e.g. Microsoft Entra ID): all three set, or no SSO button.
+ENV_OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "")
+ENV_OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+ENV_OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+ENV_OIDC_NAME = os.environ.get("OIDC_NAME", "your organisation account")
 
 DEBUG = ENV_DEBUG
 SECRET_KEY = ENV_SECRET_KEY or "insecure-development-key-only-for-local-use"
@@ -71,6 +87,11 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "liaison",
     "boards",
     "escalation",
@@ -88,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "liaison.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -138,9 +161,88 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# People and access (django-allauth): no sign-up, invitations are the only way in (liaison/accounts.py).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "liaison.accounts.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "liaison.accounts.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "liaison.accounts.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Invitations prove the address (the link went to it); allauth asks no separate confirmation.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# "If an account exists for that address, we have sent a link": never says whether it does.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Liaison: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if ENV_SITE_URL.startswith("https") else "http"
+LOGIN_FAILURES_PER_ACCOUNT = ENV_LOGIN_FAILURES_PER_ACCOUNT
+LOGIN_FAILURES_PER_ADDRESS = ENV_LOGIN_FAILURES_PER_ADDRESS
+LOGIN_LOCKOUT_MINUTES = ENV_LOGIN_LOCKOUT_MINUTES
+LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS = ENV_LOGIN_ATTEMPTS_PER_MINUTE
+ACCOUNT_RATE_LIMITS = {
+    # Repeated failures for one account (the key) or from one address are refused for the rest of the period.
+    "login_failed": (
+        f"{LOGIN_FAILURES_PER_ADDRESS}/{LOGIN_LOCKOUT_MINUTES}m/ip,"
+        f"{LOGIN_FAILURES_PER_ACCOUNT}/{LOGIN_LOCKOUT_MINUTES}m/key"
+    ),
+    "login": f"{LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS}/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Sessions end after this many idle minutes: every request pushes the expiry on.
+SESSION_IDLE_MINUTES = ENV_SESSION_IDLE_MINUTES
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Invitation links are single use and expire after this many days.
+INVITATION_DAYS = ENV_INVITATION_DAYS
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Liaison"
+MFA_RECOVERY_CODE_COUNT = 10
+# One step either side of the current 30-second code, for clocks that drift; each code still works once.
+MFA_TOTP_TOLERANCE = 1
+# GPT, administrators and signers must set up an authenticator app before they can use the service.
+LIAISON_REQUIRE_MFA = True
+DEMO_MFA = ENV_DEMO_MFA
+
+# Single sign-on: only with every OIDC_* setting; SSO signs in invited people, it never creates access.
+OIDC_ENABLED = bool(ENV_OIDC_SERVER_URL and ENV_OIDC_CLIENT_ID and ENV_OIDC_CLIENT_SECRET)
+OIDC_NAME = ENV_OIDC_NAME
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "organisation",
+                    "name": f"Sign in with {ENV_OIDC_NAME}",
+                    "client_id": ENV_OIDC_CLIENT_ID,
+                    "secret": ENV_OIDC_CLIENT_SECRET,
+                    "settings": {"server_url": ENV_OIDC_SERVER_URL},
+                }
+            ]
+            if OIDC_ENABLED
+            else []
+        ),
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -176,6 +278,14 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "object-src": [NONE],
     }
+}
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV_CACHE_URL}
+        if ENV_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "liaison"}
+    )
 }
 
 EMAIL_HOST = ENV_EMAIL_URL_HOST or "localhost"

@@ -7,6 +7,7 @@ from liaison.settings.base import (
     DATABASES,
     ENV_ALLOWED_HOSTS,
     ENV_BROKER_URL,
+    ENV_CACHE_URL,
     ENV_CONN_MAX_AGE,
     ENV_DATABASE_URL,
     ENV_EMAIL_URL_HOST,
@@ -35,6 +36,13 @@ SECRET_KEY = ENV_SECRET_KEY
 DATABASES["default"]["CONN_MAX_AGE"] = int(ENV_CONN_MAX_AGE or 60)
 CELERY_BROKER_URL = ENV_BROKER_URL or "redis://127.0.0.1:6379/0"
 CELERY_TASK_ALWAYS_EAGER = False
+# Rate limits and used one-time codes must be seen by every web process: the shared Redis cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": ENV_CACHE_URL or "redis://127.0.0.1:6379/1",
+    }
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

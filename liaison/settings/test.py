@@ -18,3 +18,6 @@ WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+
+# Most tests sign in roles that need MFA with force_login; the MFA tests switch the requirement back on.
+LIAISON_REQUIRE_MFA = False

@@ -159,7 +159,7 @@ def test_posting_to_another_districts_board_changes_nothing(world, boards, clien
 @pytest.mark.parametrize("url", ["/boards/", "/boards/index/", "/boards/index/export.csv", "/good-practice/"])
 def test_anonymous_users_are_sent_to_sign_in(url, client):
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def _state():

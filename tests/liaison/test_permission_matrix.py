@@ -152,4 +152,110 @@ def test_another_las_contacts_cannot_be_changed_by_posting(world, network, clien
 def test_anonymous_users_are_sent_to_sign_in(url, world, network, client):
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+# People and access: who each role sees on /people/, and where it may invite, resend and withdraw -------------------
+
+# A person holding a role at each place; role -> the places whose people and invitations it manages.
+PLACES = {
+    "p_d1": ("monitoring-officer", "d1"),
+    "p_d2": ("monitoring-officer", "d2"),
+    "p_d3": ("monitoring-officer", "d3"),
+    "p_la1": ("la-fraud-manager", "la1"),
+    "p_la12": ("la-fraud-manager", "la12"),
+    "p_la2": ("la-fraud-manager", "la2"),
+    "p_la3": ("la-fraud-manager", "la3"),
+    "p_north": ("regional-erm", "north"),
+    "p_south": ("regional-erm", "south"),
+    "p_national": ("odn", None),
+}
+MANAGES = {
+    "erm": {"p_d1", "p_la1", "p_la12"},
+    "district-manager": None,
+    "monitor": None,
+    "la-manager": {"p_la1"},
+    "la-fraud": None,
+    "regional-erm": {"p_d1", "p_d2", "p_la1", "p_la12", "p_la2", "p_north"},
+    "odn": None,
+    "gpt": set(PLACES),
+    "admin": set(PLACES),
+}
+
+
+def _place_kwargs(world, place):
+    role_value, where = PLACES[place]
+    thing = getattr(world, where) if where else None
+    field = {"monitoring-officer": "district", "la-fraud-manager": "local_authority", "regional-erm": "region"}
+    return role_value, ({field[role_value]: thing} if thing is not None else {})
+
+
+@pytest.fixture
+def people(world):
+    from tests.factories import user_with_role
+
+    found = {}
+    for place in PLACES:
+        role_value, kwargs = _place_kwargs(world, place)
+        found[place] = user_with_role(role_value, username=f"person-{place}", **kwargs)
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_people_pages_match_the_matrix(client, role, world, people):
+    client.force_login(world.users[role])
+    manages = MANAGES[role]
+    response = client.get("/people/")
+    if manages is None:
+        assert response.status_code == 403
+        assert client.get("/people/invite/").status_code == 403
+        assert client.get("/people/invitations/").status_code == 403
+        return
+    page = response.content.decode()
+    shown = {place for place, person in people.items() if person.email in page}
+    assert shown == manages
+    for place, person in people.items():
+        assert client.get(f"/people/{person.pk}/").status_code == (200 if place in manages else 404), place
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_invitation_actions_match_the_matrix(role, world, smtp_server):
+    from django.core.exceptions import ValidationError
+
+    from liaison import services
+    from liaison.models import Invitation
+
+    manages = MANAGES[role] or set()
+    actor = world.users[role]
+    for place in PLACES:
+        role_value, kwargs = _place_kwargs(world, place)
+        if place in manages:
+            services.invitation_create(
+                actor=actor, email=f"{place}@example.gov.uk", name="Invited Person", role=role_value, **kwargs
+            )
+        else:
+            with pytest.raises(ValidationError):
+                services.invitation_create(
+                    actor=actor, email=f"{place}@example.gov.uk", name="Invited Person", role=role_value, **kwargs
+                )
+    assert {i.email.split("@")[0] for i in Invitation.objects.all()} == manages
+    # Every invitation, made by GPT, against this role's resend and withdraw.
+    gpt = world.users["gpt"]
+    Invitation.objects.all().delete()
+    invitations = {}
+    for place in PLACES:
+        role_value, kwargs = _place_kwargs(world, place)
+        invitations[place], _ = services.invitation_create(
+            actor=gpt, email=f"g-{place}@example.gov.uk", name="Invited Person", role=role_value, **kwargs
+        )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(actor)
+    for place, invitation in invitations.items():
+        assert (client.post(f"/people/invitations/{invitation.pk}/resend/").status_code == 302) == (place in manages)
+        assert (client.post(f"/people/invitations/{invitation.pk}/withdraw/").status_code == 302) == (place in manages)
+        invitation.refresh_from_db()
+        assert (invitation.withdrawn_at is not None) == (place in manages), place
