@@ -10,6 +10,7 @@ class EscalationConfig(AppConfig):
     def ready(self) -> None:
         # The core never imports this app: the checks and the demo loader register themselves with it.
         import_module("escalation.checks")
+        import_module("escalation.notices")
         import_module("escalation.demo")
         # Likewise boards never imports this app: the board page's panel and the checklist links are registered.
         import_module("escalation.contributions").register()

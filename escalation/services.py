@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from escalation import route
+from escalation import notices, route
 from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, Source, Status, StepKind
 from escalation.selectors import propose_contact
 from liaison import calendar
@@ -335,7 +333,8 @@ def issue_communicate_outcome(
     message: str = "",
     at: datetime.datetime | None = None,
 ) -> Issue:
-    """Email the outcome to the originator and the chosen contacts, record who and when, and close the issue."""
+    """Email the outcome to the originator and the chosen contacts (through the outbox), record who and when, and
+    close the issue."""
     at = at or timezone.now()
     issue = _locked(issue)
     route.check(actor, issue, route.COMMUNICATE, version=version)
@@ -351,30 +350,11 @@ def issue_communicate_outcome(
         )
     note = (message or "").strip()
     signed = f"Communicated by {actor.get_full_name() or actor.username} on {timezone.localtime(at):%-d %B %Y}.\n"
-    link = f"{settings.SITE_URL}{issue.get_absolute_url()}"
-    subject = f"Outcome of {issue.reference}: {issue.title}"
-    # Sent inside the transaction: if the mail server refuses, nothing is recorded and the issue stays resolved.
-    if secure:
-        body = (
-            f"{issue.reference}: {issue.title}\n\nOutcome ({issue.level_label}):\n{issue.outcome}\n\n"
-            + (f"{note}\n\n" if note else "")
-            + signed
-            + f"See the issue in Liaison: {link}\n"
-        )
-        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=secure)
-    if plain:
-        # The outcome may name a case: an address not marked secure gets the link only (PA 3.1.2).
-        body = (
-            f"{issue.reference}: {issue.title}\n\nThe outcome has been recorded ({issue.level_label}). It is not in "
-            "this email because your address is not marked as a secure address in Liaison; read it here:\n"
-            f"{link}\n\n" + signed
-        )
-        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=plain)
     recipients = [{"name": p.name, "email": p.email, "contact": p.pk} for p in people]
     issue.status = Status.CLOSED
     issue.closed_at = at
     _save(issue, "Outcome communicated", actor)
-    _record(
+    step = _record(
         issue,
         kind=StepKind.COMMUNICATED,
         actor=actor,
@@ -384,6 +364,9 @@ def issue_communicate_outcome(
         from_level=issue.level,
         recipients=recipients,
     )
+    # Written to the outbox in this transaction and sent after it commits: a mail server that is down delays
+    # the email, never the action (the outbox retries it).
+    notices.outcome(issue=issue, people=people, note=note, signed=signed, step_id=step.pk)
     return issue
 
 

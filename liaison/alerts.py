@@ -7,13 +7,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.events import event_record
 from liaison.models import Alert, AlertRecipient, Role, RoleAssignment
+from liaison.notifications import Message, notify_many
 
 logger = logging.getLogger(__name__)
 
@@ -155,35 +154,40 @@ def _raise(check: Check, finding: Finding, now: datetime.datetime) -> tuple[Aler
 
 
 def _notify(alert: Alert, finding: Finding) -> int:
-    """Keep the list of who must act current and email each of them once, whatever the number of scans."""
+    """Keep the list of who must act current and write each of them one email to the outbox, once, whatever the
+    number of scans (the claim on the delivery row and the outbox's unique key both see to that)."""
     wanted = set(finding.recipient_ids) or _national_fallback()
     AlertRecipient.objects.bulk_create(
         [AlertRecipient(alert=alert, user_id=user_id) for user_id in wanted], ignore_conflicts=True
     )
     AlertRecipient.objects.filter(alert=alert).exclude(user_id__in=wanted).update(current=False)
     AlertRecipient.objects.filter(alert=alert, user_id__in=wanted, current=False).update(current=True)
-    sent = 0
-    pending = AlertRecipient.objects.filter(alert=alert, current=True, notified_at__isnull=True).select_related("user")
-    for delivery in pending:
-        try:
-            with transaction.atomic():
-                # Claim the delivery first so that two scans running together cannot both send it.
-                claimed = AlertRecipient.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(
-                    notified_at=timezone.now()
+    with transaction.atomic():
+        pending = list(
+            AlertRecipient.objects.select_for_update(of=("self",))
+            .filter(alert=alert, current=True, notified_at__isnull=True)
+            .select_related("user")
+        )
+        if not pending:
+            return 0
+        AlertRecipient.objects.filter(pk__in=[d.pk for d in pending]).update(notified_at=timezone.now())
+        written = notify_many(
+            [
+                Message(
+                    kind="alert",
+                    dedupe_key=f"alert:{alert.pk}:user:{delivery.user_id}",
+                    title=f"Liaison: {alert.title}",
+                    body=_email_body(alert, delivery.user),
+                    reason="you are named as someone who must act on this. You will not be emailed again about it "
+                    "unless it clears and happens again.",
+                    url=alert.url,
+                    user=delivery.user,
+                    about=alert,
                 )
-                if not claimed or not delivery.user.email:
-                    continue
-                send_mail(
-                    subject=f"Liaison: {alert.title}",
-                    message=_email_body(alert, delivery.user),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[delivery.user.email],
-                )
-                sent += 1
-        except Exception:
-            # Mail servers fail in many ways; the claim is rolled back so the next scan tries this email again.
-            logger.exception("Could not email %s about alert %s", delivery.user_id, alert.pk)
-    return sent
+                for delivery in pending
+            ]
+        )
+    return len(written)
 
 
 def _national_fallback() -> set[int]:
@@ -192,10 +196,5 @@ def _national_fallback() -> set[int]:
 
 
 def _email_body(alert: Alert, user) -> str:
-    link = f"{settings.SITE_URL}{alert.url}" if alert.url else settings.SITE_URL
     name = user.get_full_name() or user.username
-    return (
-        f"Dear {name},\n\n{alert.title}\n\n{alert.detail}\n\n"
-        f"You are named as someone who must act on this. See it in Liaison: {link}\n\n"
-        "You will not be emailed again about this unless it clears and happens again.\n"
-    )
+    return f"Dear {name},\n\n{alert.title}\n\n{alert.detail}\n"

@@ -108,3 +108,10 @@ def responsible_for_districts(district_ids) -> dict[int, set[int]]:
 def activity(*, user) -> QuerySet[Event]:
     """The domain events the user may see, newest first, with what each row shows already joined."""
     return Event.objects.visible_to(user).select_related("actor", "district", "local_authority")
+
+
+def notifications_failed():
+    """Outbox rows whose last attempt failed and that are not sent yet, oldest first (administrators only)."""
+    from liaison.models import Notification
+
+    return Notification.objects.failed().select_related("user", "contact").order_by("created_at", "pk")

@@ -179,3 +179,27 @@ def user_groups_sync(*, user) -> None:
     if user.is_staff != should_be_staff:
         user.is_staff = should_be_staff
         user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def notifications_retry_failed(*, actor) -> int:
+    """An administrator asks for every failed notification to be tried again now (attempts start again)."""
+    from functools import partial
+
+    from liaison.models import Notification
+    from liaison.notifications import enqueue
+    from liaison.scoping import scope_for
+
+    if not scope_for(actor).admin:
+        raise PermissionDenied("Only administrators can retry failed notifications.")
+    pks = list(Notification.objects.failed().select_for_update().values_list("pk", flat=True))
+    if pks:
+        Notification.objects.filter(pk__in=pks).update(attempts=0, next_attempt_at=timezone.now())
+        event_record(
+            kind="notification.retried",
+            summary=f"{len(pks)} failed notification{'s' if len(pks) != 1 else ''} sent again",
+            actor=actor,
+            data={"notifications": pks[:100]},
+        )
+        transaction.on_commit(partial(enqueue, pks), robust=True)
+    return len(pks)

@@ -339,3 +339,18 @@ def activity_export(request: HttpRequest) -> HttpResponse:
     return csv_response(
         header=ACTIVITY_COLUMNS, rows=rows, filename=f"liaison-activity-{timezone.localdate():%Y-%m-%d}.csv"
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications_failed(request: HttpRequest) -> HttpResponse:
+    """Administrators: emails the outbox could not send, with the reason, and a way to try them all again now."""
+    if not scope_for(request.user).admin:
+        raise PermissionDenied("Only administrators can see failed notifications.")
+    if request.method == "POST":
+        count = services.notifications_retry_failed(actor=request.user)
+        messages.success(request, f"{count} failed notification{'s' if count != 1 else ''} will be tried again now.")
+        return redirect("notifications-failed")
+    failed = selectors.notifications_failed()
+    page = Paginator(failed, 50).get_page(request.GET.get("page"))
+    return render(request, "liaison/notifications_failed.html", {"page": page})

@@ -1,4 +1,6 @@
 import os
+import socket
+from email import message_from_bytes, policy
 
 import pytest
 from django.conf import settings
@@ -97,3 +99,67 @@ def reference_data(db):
 @pytest.fixture
 def world(reference_data):
     return World()
+
+
+class _Mailbox:
+    """What the loopback SMTP server received, as parsed email messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    def __init__(self, host: str, port: int, mailbox: _Mailbox):
+        self.host, self.port, self._mailbox = host, port, mailbox
+
+    @property
+    def messages(self):
+        return list(self._mailbox.messages)
+
+    def to(self, address: str):
+        """Messages whose envelope included `address`."""
+        return [m for m in self._mailbox.messages if address in m["X-Envelope-To"].split(", ")]
+
+    def clear(self) -> None:
+        self._mailbox.messages.clear()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) for the whole session; tests read back what it received.
+    Point Django at it with `settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"`,
+    `EMAIL_HOST = smtp_server.host`, `EMAIL_PORT = smtp_server.port` (see `smtp_mail`)."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield SMTPServer(controller.hostname, controller.port, mailbox)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_mail(smtp_server, settings):
+    """Django sends through the loopback SMTP server for this test; its mailbox starts empty."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    smtp_server.clear()
+    return smtp_server

@@ -43,6 +43,10 @@ ENV_FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "mailto:liaison-feedback@dwp.g
 # The organisation's seal for signed agreements (PEM files); empty means a self-signed one generated in var/.
 ENV_SEAL_CERT_FILE = os.environ.get("AGREEMENTS_SEAL_CERT_FILE", "")
 ENV_SEAL_KEY_FILE = os.environ.get("AGREEMENTS_SEAL_KEY_FILE", "")
+# GOV.UK Notify: an API key turns it on; the template with ((subject)), ((body)), ((link)) placeholders by id.
+ENV_NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+ENV_NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+ENV_NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
 
 DEBUG = ENV_DEBUG
 SECRET_KEY = ENV_SECRET_KEY or "insecure-development-key-only-for-local-use"
@@ -180,6 +184,21 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# Notifications (liaison/notifications.py): every email goes through the outbox. Django's email backend above
+# (SMTP, or files in the embedded default) unless a GOV.UK Notify API key is set.
+NOTIFY_API_KEY = ENV_NOTIFY_API_KEY
+NOTIFY_BASE_URL = ENV_NOTIFY_BASE_URL.rstrip("/")
+# Template ids by notification kind; "default" serves every kind without its own.
+NOTIFY_TEMPLATE_IDS = {"default": ENV_NOTIFY_TEMPLATE_ID}
+NOTIFICATIONS_BACKEND = (
+    "liaison.notifications.GovukNotifyBackend" if ENV_NOTIFY_API_KEY else "liaison.notifications.EmailBackend"
+)
+# A failed email is tried again after 1, 2, 4 ... minutes (doubling), this many times in all.
+NOTIFICATIONS_MAX_ATTEMPTS = 8
+NOTIFICATIONS_RETRY_BASE_SECONDS = 60
+# The sweep sends rows the broker never received once they are this old.
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = 120
+
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = ENV_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -192,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "liaison.tasks.scan_deadlines",
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 12},
+    },
+    "deliver-due-notifications": {
+        "task": "liaison.tasks.deliver_due_notifications",
+        "schedule": 60 * 5,
+        "options": {"expires": 60 * 4},
     },
 }
 

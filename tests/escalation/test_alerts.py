@@ -3,13 +3,13 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from escalation import services
 from escalation.models import LevelTarget
 from liaison.alerts import scan_deadlines
 from liaison.models import Alert
+from tests.helpers import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,12 @@ def test_a_stalled_issue_alerts_its_holder_and_the_next_level_once_and_clears_wh
     alert = Alert.objects.open().get(check_code="issue-stalled")
     assert {d.user for d in alert.deliveries.all()} == {route.users["erm"], route.users["regional-erm"]}
     assert issue.reference in alert.title and "District ERM" in alert.title
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([route.users["erm"].email, route.users["regional-erm"].email])
+    assert sorted(m.to[0] for m in sent_mail()) == sorted([route.users["erm"].email, route.users["regional-erm"].email])
 
     again = scan_deadlines(codes=CODES)
     assert (again.raised, again.emails, again.still_open) == (0, 0, 1)
     assert Alert.objects.filter(check_code="issue-stalled").count() == 1
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
 
     issue.refresh_from_db()
     services.issue_escalate(actor=route.users["erm"], issue=issue, version=issue.version, reason="Needs the region")
