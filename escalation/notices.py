@@ -16,6 +16,8 @@ OUTCOME = register_kind("issue-outcome", "Outcome of an issue you raised or were
 
 
 def _name(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "Liaison"
     return user.get_full_name() or user.username
 
 
@@ -51,11 +53,12 @@ def referred(*, issue: Issue, actor, step_id: int) -> None:
 
 
 def at_level(*, issue: Issue, actor, step_id: int, what: str, text: str) -> None:
-    """Every holder of the issue's (new) level: escalated to them, or reopened at their level."""
+    """Every holder of the issue's (new) level: escalated to them, or reopened at their level. `what` reads
+    "escalated to", "reopened at" ... before the level's name."""
     holders = HolderIndex.load().holders(issue) - {getattr(actor, "pk", None)}
     users = get_user_model().objects.filter(pk__in=holders, is_active=True).order_by("pk")
     body = (
-        f"{issue.reference}: {issue.title}\n\n{_name(actor)} {what} it to {issue.level_label} on "
+        f"{issue.reference}: {issue.title}\n\n{_name(actor)} {what} {issue.level_label} on "
         f"{timezone.localtime():%-d %B %Y}.\n\nReason given:\n{text}\n\nResolve it, or escalate it with the reason "
         "it cannot be resolved at your level."
     )
@@ -64,7 +67,7 @@ def at_level(*, issue: Issue, actor, step_id: int, what: str, text: str) -> None
             Message(
                 kind=AT_YOUR_LEVEL.code,
                 dedupe_key=f"issue-level:{issue.pk}:{step_id}:{user.pk}",
-                title=f"{issue.reference} {what} to you: {issue.title}",
+                title=f"{issue.reference} {what.split()[0]}, now at your level: {issue.title}",
                 body=body,
                 reason=f"you hold the {issue.level_label} level of {issue.reference}.",
                 url=issue.get_absolute_url(),

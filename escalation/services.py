@@ -157,7 +157,7 @@ def issue_log(
         contact=originator,
     )
     if level == Level.OPERATIONAL:
-        _record(
+        referral = _record(
             issue,
             kind=StepKind.REFERRED,
             actor=actor,
@@ -167,6 +167,9 @@ def issue_log(
             to_level=level,
             contact=operational_contact,
         )
+        notices.referred(issue=issue, actor=actor, step_id=referral.pk)
+    else:
+        notices.at_level(issue=issue, actor=actor, step_id=0, what="raised at", text=issue.description)
     return issue
 
 
@@ -233,7 +236,7 @@ def issue_escalate(
     issue.level_since = at
     issue.status = Status.ESCALATED
     _save(issue, f"Escalated to {issue.get_level_display()}", actor)
-    _record(
+    step = _record(
         issue,
         kind=StepKind.ESCALATED,
         actor=actor,
@@ -243,6 +246,7 @@ def issue_escalate(
         from_level=source_level,
         to_level=target,
     )
+    notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="escalated to", text=reason)
     return issue
 
 
@@ -265,7 +269,7 @@ def issues_hand_on_to_region(*, actor, district: District, at: datetime.datetime
         issue.level_since = at
         issue.status = Status.ESCALATED
         _save(issue, "Handed on to the Country/Regional ERM", actor)
-        _record(
+        step = _record(
             issue,
             kind=StepKind.ESCALATED,
             actor=actor,
@@ -278,6 +282,7 @@ def issues_hand_on_to_region(*, actor, district: District, at: datetime.datetime
             from_level=Level.DISTRICT_ERM,
             to_level=Level.REGIONAL_ERM,
         )
+        notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="handed on to", text=step.text)
         moved += 1
     return moved
 
@@ -387,7 +392,7 @@ def issue_reopen(
     issue.working_days_to_resolution = None
     issue.outcome = ""
     _save(issue, "Reopened", actor)
-    _record(
+    step = _record(
         issue,
         kind=StepKind.REOPENED,
         actor=actor,
@@ -396,4 +401,5 @@ def issue_reopen(
         text=reason,
         to_level=issue.level,
     )
+    notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="reopened at", text=reason)
     return issue
