@@ -8,7 +8,7 @@ from django.utils import timezone
 from escalation.models import Issue
 from escalation.route import HolderIndex
 from liaison.mail import case_detail_recipients
-from liaison.notifications import Message, notify_many, register_kind
+from liaison.notifications import Message, contact_recipient, notify_many, register_kind
 
 REFERRED = register_kind("issue-referred", "Issues referred to you", mandatory=True)
 AT_YOUR_LEVEL = register_kind("issue-at-your-level", "Issues escalated or reopened at your level", mandatory=True)
@@ -44,9 +44,8 @@ def referred(*, issue: Issue, actor, step_id: int) -> None:
                 body=body,
                 reason=f"you are the operational contact {issue.reference} was referred to.",
                 url=issue.get_absolute_url(),
-                contact=contact,
-                user=contact.user if contact.user_id and contact.user.is_active else None,
                 about=issue,
+                **contact_recipient(contact),
             )
         ]
     )

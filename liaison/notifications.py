@@ -100,6 +100,13 @@ class Message:
         return self.email
 
 
+def contact_recipient(contact) -> dict:
+    """A contact as a recipient: their linked account when it is active (its address and its choices), and the
+    contact itself (so that a contact who left is skipped)."""
+    user = contact.user if contact.user_id and contact.user.is_active else None
+    return {"contact": contact, "user": user}
+
+
 def notify(**message) -> list[Notification]:
     """Write one notification (see `Message`); it is delivered once the current transaction commits."""
     return notify_many([Message(**message)])
