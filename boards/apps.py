@@ -10,6 +10,7 @@ class BoardsConfig(AppConfig):
     def ready(self) -> None:
         # The core never imports boards: boards registers its deadline checks and demo data with the core.
         import_module("boards.checks")
+        import_module("boards.notices")
         import_module("boards.demo")
         import_module("boards.home").register()
         # An event about a board's work is seen by those who see the board (the activity page).

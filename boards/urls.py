@@ -27,6 +27,7 @@ urlpatterns = [
     path("boards/<int:pk>/meetings/<int:meeting_pk>/", views.meeting_detail, name="meeting-detail"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/agenda/new/", views.agenda_item_add, name="agenda-item-add"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/held/", views.meeting_hold, name="meeting-hold"),
+    path("boards/<int:pk>/meetings/<int:meeting_pk>/change/", views.meeting_move, name="meeting-move"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/minutes/", views.minutes_edit, name="minutes-edit"),
     path(
         "boards/<int:pk>/meetings/<int:meeting_pk>/approve-previous-minutes/",

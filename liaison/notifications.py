@@ -14,6 +14,7 @@ import base64
 import datetime
 import logging
 from dataclasses import dataclass, field
+from email.mime.text import MIMEText
 from functools import partial
 
 from django.conf import settings
@@ -278,7 +279,18 @@ class EmailBackend:
             to=[notification.email],
         )
         for attachment in notification.attachments:
-            email.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+            content = base64.b64decode(attachment["content"])
+            mimetype, _, params = attachment["mimetype"].partition(";")
+            if mimetype == "text/calendar":
+                # An invitation Outlook recognises: text/calendar with its METHOD as a parameter.
+                part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
+                for param in filter(None, (p.strip() for p in params.split(";"))):
+                    name, _, value = param.partition("=")
+                    part.set_param(name.strip(), value.strip())
+                part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+                email.attach(part)
+            else:
+                email.attach(attachment["filename"], content, mimetype)
         email.send(fail_silently=False)
 
 
