@@ -537,12 +537,18 @@ class Notification(models.Model):
         return "Waiting"
 
 
+class Delivery(models.TextChoices):
+    NOW = "now", "Straight away"
+    DAILY = "daily", "In a daily summary"
+    OFF = "off", "Do not email me"
+
+
 class NotificationPreference(models.Model):
-    """A user's choice for one kind of notification: straight away (no row) or in a daily summary."""
+    """A user's choice for one kind of notification; without a row it comes straight away."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=60)
-    daily_summary = models.BooleanField(default=True)
+    delivery = models.CharField(max_length=5, choices=Delivery.choices, default=Delivery.NOW)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]

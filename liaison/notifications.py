@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from liaison.models import Notification, NotificationPreference
+from liaison.models import Delivery, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 class Kind:
     code: str
     label: str
-    # Some kinds cannot be put into the daily summary: documents to sign, issues at your level.
+    # Some kinds cannot be turned off (documents to sign, issues at your level); they can go in the daily summary.
     mandatory: bool = False
     # Sent to people with an account, who can choose straight away or a daily summary.
     for_users: bool = True
@@ -130,14 +130,20 @@ def notify_many(messages: list[Message]) -> list[Notification]:
     if not fresh:
         return []
     user_ids = {m.user.pk for m in fresh.values() if m.user is not None}
-    summary = set(
-        NotificationPreference.objects.filter(user_id__in=user_ids, daily_summary=True).values_list("user_id", "kind")
-    )
+    chosen = {
+        (user_id, kind): delivery
+        for user_id, kind, delivery in NotificationPreference.objects.filter(user_id__in=user_ids)
+        .exclude(delivery=Delivery.NOW)
+        .values_list("user_id", "kind", "delivery")
+    }
     now = timezone.now()
     rows = []
     for key, message in fresh.items():
         kind = kind_for(message.kind)
         user_id = message.user.pk if message.user is not None else None
+        delivery = chosen.get((user_id, message.kind), Delivery.NOW) if kind.for_users else Delivery.NOW
+        if delivery == Delivery.OFF and kind.mandatory:
+            delivery = Delivery.NOW
         rows.append(
             Notification(
                 kind=message.kind,
@@ -152,13 +158,15 @@ def notify_many(messages: list[Message]) -> list[Notification]:
                 url=message.url[:300],
                 reason=message.reason[:300],
                 attachments=[attachment.as_json() for attachment in message.attachments],
-                digest=not kind.mandatory and (user_id, message.kind) in summary,
+                digest=delivery == Delivery.DAILY,
                 created_at=now,
+                skipped_at=now if delivery == Delivery.OFF else None,
+                skip_reason="The recipient turned this kind of email off." if delivery == Delivery.OFF else "",
             )
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     written = list(Notification.objects.filter(dedupe_key__in=fresh, created_at=now))
-    to_send = [row.pk for row in written if not row.digest]
+    to_send = [row.pk for row in written if not row.digest and not row.skipped_at]
     if to_send:
         transaction.on_commit(partial(enqueue, to_send), robust=True)
     return written
@@ -243,6 +251,48 @@ def deliver_due(now: datetime.datetime | None = None, limit: int = 500) -> dict[
     for pk in list(due_for_delivery(now).values_list("pk", flat=True)[:limit]):
         counts[deliver(pk)] += 1
     return counts
+
+
+def daily_summaries(now: datetime.datetime | None = None) -> int:
+    """One email per person listing everything held for their daily summary since the last one; none when there
+    is nothing. The summary's dedupe key names the day, so running this twice in a day sends one."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    held = list(
+        Notification.objects.filter(digest=True, digest_sent_at__isnull=True, skipped_at__isnull=True)
+        .select_related("user")
+        .order_by("user_id", "created_at", "pk")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for row in held:
+        if row.user is not None:
+            by_user.setdefault(row.user_id, []).append(row)
+    messages, included = [], []
+    for rows in by_user.values():
+        user = rows[0].user
+        lines = []
+        for row in rows:
+            lines.append(f"- {row.title}\n  {link(row.url)}\n  (Why: {row.reason})")
+        count = len(rows)
+        messages.append(
+            Message(
+                kind="daily-summary",
+                dedupe_key=f"daily-summary:{user.pk}:{today:%Y-%m-%d}",
+                title=f"Liaison: your daily summary, {count} new item{'s' if count != 1 else ''}",
+                body=f"Dear {user.get_full_name() or user.username},\n\nNew since your last summary:\n\n"
+                + "\n\n".join(lines),
+                reason="you chose to get these kinds of email in a daily summary (change it on the notifications "
+                "page of your account).",
+                url="/account/notifications/",
+                user=user,
+            )
+        )
+        included.extend(row.pk for row in rows)
+    with transaction.atomic():
+        written = notify_many(messages)
+        sent_to = {row.user_id for row in written}
+        Notification.objects.filter(pk__in=included, user_id__in=sent_to).update(digest_sent_at=now)
+    return len(written)
 
 
 # ---- what an email says ----------------------------------------------------------------------------------------

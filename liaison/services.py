@@ -203,3 +203,32 @@ def notifications_retry_failed(*, actor) -> int:
         )
         transaction.on_commit(partial(enqueue, pks), robust=True)
     return len(pks)
+
+
+@transaction.atomic
+def notification_preferences_set(*, actor, choices: dict[str, str]) -> None:
+    """Save a user's choice per kind of email; kinds that cannot be turned off refuse "off"."""
+    from liaison.models import Delivery, NotificationPreference
+    from liaison.notifications import kind_for
+
+    errors = {}
+    for code, delivery in choices.items():
+        kind = kind_for(code)
+        if delivery not in Delivery.values or (delivery == Delivery.OFF and kind.mandatory):
+            errors[code] = f"“{kind.label}” cannot be turned off: choose straight away or a daily summary"
+    if errors:
+        raise ValidationError(errors)
+    NotificationPreference.objects.filter(user=actor, kind__in=list(choices)).delete()
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=actor, kind=code, delivery=delivery)
+            for code, delivery in choices.items()
+            if delivery != Delivery.NOW
+        ]
+    )
+    event_record(
+        kind="notification.preferences-changed",
+        summary=f"{actor.get_full_name() or actor.username} changed when they get emails",
+        actor=actor,
+        data={"choices": choices},
+    )

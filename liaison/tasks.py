@@ -34,3 +34,9 @@ def deliver_notification(self, pk: int) -> str:
 def deliver_due_notifications() -> dict:
     """Every few minutes: send what the broker never received (it was down) and what is due a retry."""
     return notifications.deliver_due()
+
+
+@shared_task(name="liaison.tasks.send_daily_summaries", ignore_result=True)
+def send_daily_summaries() -> int:
+    """Each morning: one email per person listing what they chose to get in a daily summary."""
+    return notifications.daily_summaries()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("districts/<slug:code>/confirm/", views.district_confirm, name="district-confirm"),
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
     path("notifications/failed/", views.notifications_failed, name="notifications-failed"),
+    path("account/notifications/", views.notification_preferences, name="notification-preferences"),
     path("", include("escalation.urls")),
     path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),

@@ -354,3 +354,25 @@ def notifications_failed(request: HttpRequest) -> HttpResponse:
     failed = selectors.notifications_failed()
     page = Paginator(failed, 50).get_page(request.GET.get("page"))
     return render(request, "liaison/notifications_failed.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Each user chooses, per kind of email, straight away or in a daily summary (some cannot be turned off)."""
+    from liaison.forms import NotificationPreferencesForm
+    from liaison.models import NotificationPreference
+    from liaison.notifications import registered_kinds
+
+    kinds = [kind for kind in registered_kinds() if kind.for_users]
+    current = dict(NotificationPreference.objects.filter(user=request.user).values_list("kind", "delivery"))
+    form = NotificationPreferencesForm(request.POST if request.method == "POST" else None, kinds=kinds, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_set(actor=request.user, choices=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your choices have been saved.")
+            return redirect("notification-preferences")
+    return render(request, "liaison/notification_preferences.html", {"form": form})

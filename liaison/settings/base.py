@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -210,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
     "scan-deadlines-daily": {
         "task": "liaison.tasks.scan_deadlines",
         "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+    "send-daily-summaries": {
+        "task": "liaison.tasks.send_daily_summaries",
+        "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 60 * 60 * 12},
     },
     "deliver-due-notifications": {

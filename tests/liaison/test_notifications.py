@@ -128,7 +128,7 @@ def test_a_user_who_chose_the_daily_summary_is_not_emailed_straight_away(
     world, smtp_mail, django_capture_on_commit_callbacks
 ):
     erm = world.users["erm"]
-    NotificationPreference.objects.create(user=erm, kind="alert", daily_summary=True)
+    NotificationPreference.objects.create(user=erm, kind="alert", delivery="daily")
     with django_capture_on_commit_callbacks(execute=True):
         [row] = _tell(erm)
     assert row.digest and row.status == "In daily summary"
