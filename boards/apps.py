@@ -11,6 +11,9 @@ class BoardsConfig(AppConfig):
         # The core never imports boards: boards registers its deadline checks and demo data with the core.
         import_module("boards.checks")
         import_module("boards.notices")
+        from liaison.ical import register_calendar_source
+
+        register_calendar_source("boards", import_module("boards.calendar_feed").meetings_and_actions)
         import_module("boards.demo")
         import_module("boards.home").register()
         # An event about a board's work is seen by those who see the board (the activity page).

@@ -7,6 +7,7 @@ an event never changes and its SEQUENCE goes up on every change, so a calendar r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -99,3 +100,22 @@ def invitation(item: CalendarEvent) -> bytes:
 def feed(items: list[CalendarEvent], *, name: str) -> bytes:
     """A subscribable calendar (no METHOD): the events as they stand now."""
     return _calendar(items, method=None, organizer=None, name=name)
+
+
+# ---- the personal calendar feed: apps register what they put in it ------------------------------------------------
+
+CalendarSource = Callable[..., list[CalendarEvent]]
+_sources: dict[str, CalendarSource] = {}
+
+
+def register_calendar_source(name: str, source: CalendarSource) -> None:
+    """`source(user) -> list[CalendarEvent]`: the meetings and due dates this user owns, in a fixed number of
+    queries. Apps register from their AppConfig.ready(), as they register alert checks."""
+    _sources[name] = source
+
+
+def personal_events(user) -> list[CalendarEvent]:
+    events = []
+    for name in sorted(_sources):
+        events.extend(_sources[name](user))
+    return sorted(events, key=lambda event: (event.day, event.uid))

@@ -232,3 +232,34 @@ def notification_preferences_set(*, actor, choices: dict[str, str]) -> None:
         actor=actor,
         data={"choices": choices},
     )
+
+
+def calendar_feed_for(*, user):
+    """The user's calendar feed, made the first time it is asked for."""
+    import secrets
+
+    from liaison.models import CalendarFeed
+
+    feed, _ = CalendarFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_replace(*, actor):
+    """A new secret address for the user's calendar; the old one stops working at once."""
+    import secrets
+
+    from liaison.models import CalendarFeed
+
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(
+        user=actor, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at = timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    event_record(
+        kind="calendar.address-replaced",
+        summary=f"{actor.get_full_name() or actor.username} replaced their calendar address",
+        actor=actor,
+    )
+    return feed

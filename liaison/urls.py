@@ -39,6 +39,8 @@ urlpatterns = [
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority-detail"),
     path("notifications/failed/", views.notifications_failed, name="notifications-failed"),
     path("account/notifications/", views.notification_preferences, name="notification-preferences"),
+    path("account/calendar/replace/", views.calendar_feed_replace, name="calendar-feed-replace"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("", include("escalation.urls")),
     path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -375,4 +375,30 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your choices have been saved.")
             return redirect("notification-preferences")
-    return render(request, "liaison/notification_preferences.html", {"form": form})
+    feed = services.calendar_feed_for(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
+    return render(request, "liaison/notification_preferences.html", {"form": form, "feed_url": feed_url})
+
+
+@login_required
+@require_http_methods(["POST"])
+def calendar_feed_replace(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_replace(actor=request.user)
+    messages.success(request, "Your calendar has a new address: the old one no longer works.")
+    return redirect("notification-preferences")
+
+
+@never_cache
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal calendar (no sign-in: calendar programs cannot sign in; the long secret address is the key)."""
+    from liaison import ical
+    from liaison.models import CalendarFeed
+
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404("No calendar at this address.")
+    user = feed.user
+    body = ical.feed(ical.personal_events(user), name=f"Liaison: {user.get_full_name() or user.username}")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="liaison.ics"'
+    return response
