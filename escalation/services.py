@@ -18,7 +18,7 @@ from django.utils import timezone
 from escalation import notices, route
 from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, Source, Status, StepKind
 from escalation.selectors import propose_contact
-from liaison import calendar
+from liaison import alerts, calendar
 from liaison.events import event_record
 from liaison.mail import case_detail_recipients
 from liaison.models import Contact, District, IssueCategory, LocalAuthority, Role
@@ -247,6 +247,7 @@ def issue_escalate(
         to_level=target,
     )
     notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="escalated to", text=reason)
+    alerts.recheck(issue)
     return issue
 
 
@@ -283,6 +284,7 @@ def issues_hand_on_to_region(*, actor, district: District, at: datetime.datetime
             to_level=Level.REGIONAL_ERM,
         )
         notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="handed on to", text=step.text)
+        alerts.recheck(issue)
         moved += 1
     return moved
 
@@ -313,6 +315,7 @@ def issue_resolve(
         text=outcome,
         from_level=issue.level,
     )
+    alerts.recheck(issue)
     return issue
 
 
@@ -372,6 +375,7 @@ def issue_communicate_outcome(
     # Written to the outbox in this transaction and sent after it commits: a mail server that is down delays
     # the email, never the action (the outbox retries it).
     notices.outcome(issue=issue, people=people, note=note, signed=signed, step_id=step.pk)
+    alerts.recheck(issue)
     return issue
 
 
@@ -402,4 +406,5 @@ def issue_reopen(
         to_level=issue.level,
     )
     notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="reopened at", text=reason)
+    alerts.recheck(issue)
     return issue

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from liaison.events import event_record
@@ -30,7 +31,7 @@ class Finding:
     local_authority_id: int | None = None
 
 
-CheckFunction = Callable[[datetime.date], Iterable[Finding]]
+CheckFunction = Callable[..., Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,28 @@ class Check:
     code: str
     label: str
     function: CheckFunction
+    # A check that can look at one subject: the model it is about ("escalation.issue") and the key (or key prefix,
+    # before a ":") its findings about that subject carry. Its function then accepts `subject=`.
+    subject_model: str = ""
+    subject_key: Callable[[object], str] | None = None
 
 
 _checks: dict[str, Check] = {}
 
 
-def register_check(code: str, label: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a deadline check; apps call this from modules imported in their AppConfig.ready()."""
+def register_check(
+    code: str, label: str, *, subject_model: str = "", subject_key: Callable[[object], str] | None = None
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a deadline check; apps call this from modules imported in their AppConfig.ready().
+
+    With `subject_model` and `subject_key`, the service that changes such a subject calls `recheck(subject)` in its
+    transaction: the check runs for that subject alone (`function(today, subject=...)`) and its alerts about the
+    subject clear (or are raised) at once, instead of at the next scan."""
 
     def decorator(function: CheckFunction) -> CheckFunction:
-        _checks[code] = Check(code=code, label=label, function=function)
+        _checks[code] = Check(
+            code=code, label=label, function=function, subject_model=subject_model, subject_key=subject_key
+        )
         return function
 
     return decorator
@@ -91,10 +104,37 @@ def scan_deadlines(*, today: datetime.date | None = None, codes: Iterable[str] |
     return result
 
 
-def _apply_findings(check: Check, findings: dict[str, Finding]) -> dict[str, int]:
+def recheck(subject, *, today: datetime.date | None = None) -> ScanResult:
+    """Re-evaluate, for this one subject, every check registered for its model, in the caller's transaction: the
+    alerts about it clear the moment their condition does. The daily scan remains the safety net."""
+    today = today or timezone.localdate()
+    label = subject._meta.label_lower
+    result = ScanResult()
+    for check in registered_checks():
+        if check.subject_model != label or check.subject_key is None:
+            continue
+        key = check.subject_key(subject)
+        findings = {
+            finding.key: finding
+            for finding in check.function(today, subject=subject)
+            if finding.key == key or finding.key.startswith(f"{key}:")
+        }
+        counts = _apply_findings(check, findings, only=key)
+        result.by_check[check.code] = counts
+        result.raised += counts["raised"]
+        result.cleared += counts["cleared"]
+        result.still_open += counts["open"]
+        result.emails += counts["emails"]
+    return result
+
+
+def _apply_findings(check: Check, findings: dict[str, Finding], only: str | None = None) -> dict[str, int]:
     now = timezone.now()
     counts = {"raised": 0, "cleared": 0, "open": 0, "emails": 0}
-    open_alerts = {alert.key: alert for alert in Alert.objects.open().filter(check_code=check.code)}
+    open_alerts = Alert.objects.open().filter(check_code=check.code)
+    if only is not None:
+        open_alerts = open_alerts.filter(Q(key=only) | Q(key__startswith=f"{only}:"))
+    open_alerts = {alert.key: alert for alert in open_alerts}
 
     for key, alert in open_alerts.items():
         if key not in findings:

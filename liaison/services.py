@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from liaison import alerts
 from liaison.events import event_record
 from liaison.models import Contact, District, LocalAuthority, Role, RoleAssignment
 
@@ -140,6 +142,10 @@ def contacts_confirm(
             district=district,
             data={"contact_ids": [c.pk for c in rows], "date": today.isoformat()},
         )
+        # The "not confirmed" alerts of the districts these contacts belong to clear now, not at the next scan.
+        affected = District.objects.filter(Q(contacts__in=rows) | Q(local_authorities__contacts__in=rows)).distinct()
+        for each in affected.order_by("pk"):
+            alerts.recheck(each, today=today)
     return len(rows)
 
 

@@ -245,6 +245,13 @@ SPECTACULAR_SETTINGS = {
 LIAISON_CONTACT_CONFIRMATION_MONTHS = 6
 # The Appendix 3 index return is due each year on this (month, day): 15 June in the guidelines.
 BOARDS_RETURN_DUE = (6, 15)
+# Pre-breach warnings, each sent once to whoever must act (working days before the date, unless said otherwise):
+# an issue before its level's target, an action before it is due, the index return before it is due, a Statement
+# of Intent / End of Year Sign-off before it is due.
+ESCALATION_WARNING_WORKING_DAYS = 2
+BOARDS_ACTION_WARNING_WORKING_DAYS = 5
+BOARDS_RETURN_WARNING_WORKING_DAYS = 10
+AGREEMENTS_DUE_WARNING_WORKING_DAYS = 10
 # Warn this many days before the date by which a board's next meeting must be held (2 in any 12 months).
 BOARDS_MEETING_WARNING_DAYS = 60
 # Agreements: the certificate and key sealing signed PDFs. Without them a self-signed pair is generated once in var/

@@ -62,3 +62,19 @@ def test_a_signer_whose_signature_a_change_voided_is_told_and_a_new_version_asks
         signing.users["district-manager"].email,
     }
     assert "replaces version 1" in _to(la.email)[0].body and new.version == 2
+
+
+def test_a_statement_of_intent_due_soon_warns_the_signers_once(signing):
+    import datetime
+
+    from liaison.alerts import scan_deadlines
+
+    document = signing.prepare(period_start=datetime.date(2008, 4, 1))
+    codes = ["agreement-due-soon"]
+    assert scan_deadlines(today=datetime.date(2008, 3, 1), codes=codes).raised == 0
+    first = scan_deadlines(today=datetime.date(2008, 3, 25), codes=codes)
+    again = scan_deadlines(today=datetime.date(2008, 3, 26), codes=codes)
+    assert (first.raised, again.raised, again.emails) == (1, 0, 0)
+    warned = [m for m in sent_mail() if "due by 1 April 2008" in m.subject]
+    assert {m.to[0] for m in warned} >= {signing.users["la-manager"].email, signing.users["district-manager"].email}
+    assert all(document.get_absolute_url() in m.body for m in warned)

@@ -113,3 +113,33 @@ def test_draft_minutes_tell_the_members_once_and_an_action_tells_its_owner(world
     )
     [assigned] = [m for m in sent_mail() if m.to == [owner.email]]
     assert "Write to the LA" in assigned.body and action.get_absolute_url() in assigned.body
+
+
+def test_an_action_due_soon_and_the_return_due_soon_warn_once(world):
+    from liaison.alerts import scan_deadlines
+    from liaison.models import Alert
+    from tests.boards.factories import ActionFactory
+
+    board = board_for(world)
+    owner = ContactFactory(district=world.d1, user=world.users["monitor"])
+    today = datetime.date(2027, 6, 7)  # a Monday: 15 June is 6 working days away
+    ActionFactory(
+        meeting=MeetingFactory(board=board, date=datetime.date(2027, 5, 1)),
+        owner=owner,
+        due_date=datetime.date(2027, 6, 11),
+    )
+    far = ActionFactory(
+        meeting=MeetingFactory(board=board, date=datetime.date(2027, 5, 2)),
+        owner=owner,
+        due_date=datetime.date(2027, 7, 30),
+    )
+    codes = ["board-action-due-soon", "board-return-due-soon"]
+    first = scan_deadlines(today=today, codes=codes)
+    second = scan_deadlines(today=today, codes=codes)
+    assert first.by_check["board-action-due-soon"]["raised"] == 1
+    assert first.by_check["board-return-due-soon"]["raised"] == 1
+    assert (second.raised, second.emails) == (0, 0)
+    assert not Alert.objects.filter(key__startswith=f"action:{far.pk}:").exists()
+    warned = [m for m in sent_mail() if m.to == [world.users["monitor"].email]]
+    assert len(warned) == 1 and "due on 11 June 2027" in warned[0].subject
+    assert len([m for m in sent_mail() if "index return is due by 15 June 2027" in m.subject]) == 1
