@@ -10,6 +10,10 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         # The core and boards never import this app: its checks and board panel register themselves.
         import_module("agreements.checks")
+        import_module("agreements.notices")
+        from liaison.ical import register_calendar_source
+
+        register_calendar_source("agreements", import_module("agreements.calendar_feed").signatures_due)
         import_module("agreements.demo")
         import_module("agreements.contributions").register()
         import_module("agreements.home").register()

@@ -419,3 +419,35 @@ def invocation_open(today: datetime.date) -> list[Finding]:
             )
         )
     return findings
+
+
+def document_due(document: SigningDocument) -> datetime.date:
+    """A Statement of Intent is due when its period starts; an End of Year Sign-off on 30 April after its year."""
+    if document.kind == DocumentKind.STATEMENT_OF_INTENT:
+        return document.period_start
+    return sign_off_due(document)
+
+
+@register_check("agreement-due-soon", "Statement of Intent or End of Year Sign-off due soon")
+def agreement_due_soon(today: datetime.date) -> list[Finding]:
+    """A warning, once, to the signers still to sign and the ERMs, AGREEMENTS_DUE_WARNING_WORKING_DAYS working days
+    before the document is due; the lateness alerts take over once it has passed."""
+    ahead = settings.AGREEMENTS_DUE_WARNING_WORKING_DAYS
+    findings = []
+    for document in _not_history(_open_documents(), today):
+        due = document_due(document)
+        if today > due or calendar.working_days_between(today, due, document.signing_authority.nation) > ahead:
+            continue
+        recipients = _erms(document)
+        for side in _unsigned_sides(document):
+            recipients |= _side_holders(document, side)
+        findings.append(
+            _finding(
+                document,
+                f"due:{document.pk}:{due:%Y%m%d}",
+                f"{document.get_kind_display()} due by {due:%-d %B %Y}: {document.authorities_label}",
+                f"It is not yet signed by both sides, and it is due by {due:%-d %B %Y}.",
+                recipients,
+            )
+        )
+    return findings

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import pa_text, signing
+from agreements import notices, pa_text, signing
 from agreements.models import (
     END_OF_YEAR_TEXT,
     STATEMENT_OF_INTENT_TEXT,
@@ -45,6 +45,10 @@ from liaison.events import event_record
 from liaison.models import Event, LocalAuthority
 from liaison.pdf import render_pdf
 from liaison.scoping import scope_for
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if getattr(user, "is_authenticated", False) else "Liaison"
 
 
 def _district(document: SigningDocument):
@@ -242,6 +246,7 @@ def document_prepare(
     document.save()
     document.covered_authorities.set(authorities)
     _record("prepared", f"{document} prepared for signing", document, actor, sha256=document.content_sha256)
+    notices.waiting(document=document, occasion="prepared", why=f"{_name(actor)} prepared it for signing.")
     return document
 
 
@@ -253,7 +258,9 @@ def _retext(document: SigningDocument, actor, now) -> list[Signature]:
     """Recompute the text and its hash; signatures over any other text no longer apply (their signers are told)."""
     document.content = document_text(document, list(document.covered_authorities.order_by("name")))
     document.content_sha256 = content_hash(document.content)
-    voided = list(_current_signatures(document).exclude(content_sha256=document.content_sha256))
+    voided = list(
+        _current_signatures(document).exclude(content_sha256=document.content_sha256).select_related("signer")
+    )
     for signature in voided:
         signature.invalidated_at = now
         signature.save(update_fields=["invalidated_at"])
@@ -269,6 +276,7 @@ def _retext(document: SigningDocument, actor, now) -> list[Signature]:
     if voided:
         # The signers whose signature no longer applies are asked again: reminders count from now.
         document.asked_at = now
+        notices.voided(document=document, signatures=voided)
     return voided
 
 
@@ -414,6 +422,14 @@ def document_sign(
     else:
         document.status = new_status
         document.save(update_fields=["status"])
+        other = Side.LA if side == Side.JCP else Side.JCP
+        notices.waiting(
+            document=document,
+            occasion=f"signed-{signature.pk}",
+            sides=[other],
+            exclude={actor.pk},
+            why=f"{signature.printed_name} signed it for {Side(side).label}; your side's signature completes it.",
+        )
     return signature
 
 
@@ -443,6 +459,7 @@ def _seal(document: SigningDocument, actor) -> None:
         pdf_sha256=document.sealed_pdf_sha256,
         sha256=document.content_sha256,
     )
+    notices.sealed(document=document, signatures=signatures)
     if document.statement == YearStatement.NOT_MET:
         _open_review(document, actor)
 
@@ -571,6 +588,11 @@ def document_new_version(
     old.save(update_fields=["status"])
     _record("superseded", f"{old} replaced by version {new.version}", old, actor, new=new.pk)
     _record("prepared", f"{new} prepared for signing", new, actor, sha256=new.content_sha256, supersedes=old.pk)
+    notices.waiting(
+        document=new,
+        occasion="prepared",
+        why=f"{_name(actor)} made version {new.version}, which replaces version {old.version}.",
+    )
     return new
 
 

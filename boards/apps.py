@@ -10,6 +10,10 @@ class BoardsConfig(AppConfig):
     def ready(self) -> None:
         # The core never imports boards: boards registers its deadline checks and demo data with the core.
         import_module("boards.checks")
+        import_module("boards.notices")
+        from liaison.ical import register_calendar_source
+
+        register_calendar_source("boards", import_module("boards.calendar_feed").meetings_and_actions)
         import_module("boards.demo")
         import_module("boards.home").register()
         import_module("boards.handover").register()

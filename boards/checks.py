@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from boards.models import Action, ActionStatus, Board, BoardStatus, MeetingStatus, TransitionAction
 from boards.selectors import annotate_boards, return_due_date, return_state, twelve_months_before
+from liaison import calendar
 from liaison.alerts import Finding, register_check
 from liaison.models import Role, RoleAssignment
 from liaison.selectors import responsible_for_districts
@@ -192,3 +193,65 @@ def transition_actions_overdue(today: datetime.date) -> list[Finding]:
             )
         )
     return findings
+
+
+def _nation(board: Board) -> str:
+    authorities = list(board.local_authorities.all())
+    return authorities[0].nation if authorities else "ENG"
+
+
+@register_check("board-action-due-soon", "Joint Board action due soon")
+def board_action_due_soon(today: datetime.date) -> list[Finding]:
+    """A warning, once, to the owner and the ERMs BOARDS_ACTION_WARNING_WORKING_DAYS working days before an
+    action is due; the overdue alert takes over once it has passed."""
+    ahead = settings.BOARDS_ACTION_WARNING_WORKING_DAYS
+    actions = [
+        action
+        for action in Action.objects.exclude(status=ActionStatus.DONE)
+        .filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=ahead * 2 + 14))
+        .exclude(board__status=BoardStatus.WOUND_UP)
+        .select_related("owner", "board")
+        .prefetch_related("board__districts", "board__local_authorities")
+        if calendar.working_days_between(today, action.due_date, _nation(action.board)) <= ahead
+    ]
+    responsible = _board_responsible({a.board_id: a.board for a in actions}.values())
+    return [
+        Finding(
+            key=f"action:{action.pk}:{action.due_date:%Y%m%d}",
+            title=f"{action.board.title}: action for {action.owner.name} due on {action.due_date:%-d %B %Y}",
+            detail=f"{action.description}\n\nComplete it, or record your progress, before it is due.",
+            url=action.get_absolute_url(),
+            recipient_ids=responsible[action.board_id] | ({action.owner.user_id} if action.owner.user_id else set()),
+            district_id=_first_district_id(action.board),
+        )
+        for action in actions
+    ]
+
+
+@register_check("board-return-due-soon", "Joint Board index return (Appendix 3) due soon")
+def board_return_due_soon(today: datetime.date) -> list[Finding]:
+    """A warning, once, to the ERMs BOARDS_RETURN_WARNING_WORKING_DAYS working days before the return is due."""
+    due = return_due_date(today.year)
+    if today > due:
+        return []
+    boards = [
+        board for board in _active_boards(today) if return_state(board, today) == "due" and board.established_on <= due
+    ]
+    boards = [
+        board
+        for board in boards
+        if calendar.working_days_between(today, due, _nation(board)) <= settings.BOARDS_RETURN_WARNING_WORKING_DAYS
+    ]
+    responsible = _board_responsible(boards)
+    return [
+        Finding(
+            key=f"board:{board.pk}:{today.year}",
+            title=f"{board.title}: the {today.year} index return is due by {due:%-d %B %Y}",
+            detail="The District ERM completes the Appendix 3 return for the Governmental Partnerships Team's "
+            "national index of Joint Boards.",
+            url=reverse("boards:return", args=[board.pk]),
+            recipient_ids=responsible[board.pk],
+            district_id=_first_district_id(board),
+        )
+        for board in boards
+    ]

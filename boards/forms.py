@@ -177,13 +177,13 @@ class MeetingForm(forms.Form):
     )
     location = forms.CharField(label="Where (optional)", required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, button: str = "Schedule meeting", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field("date"),
             Field.text("start_time", field_width=Fixed.FIVE),
             Field.text("location", field_width=Fluid.TWO_THIRDS),
-            button="Schedule meeting",
+            button=button,
         )
 
 

@@ -199,6 +199,9 @@ class Meeting(models.Model):
     )
     minutes = models.TextField(blank=True)
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Goes up on every change of date, time, place or status: calendars replace the event."
+    )
     minutes_approved_at = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

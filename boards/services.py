@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from boards import transitions
+from boards import notices, transitions
 from boards.models import (
     STANDING_ITEMS,
     Action,
@@ -310,6 +310,41 @@ def meeting_schedule(
         subject=meeting,
         district=_first_district(board),
     )
+    notices.meeting_changed(meeting=meeting, what="scheduled")
+    return meeting
+
+
+@transaction.atomic
+def meeting_move(
+    *,
+    actor,
+    meeting: Meeting,
+    date: datetime.date,
+    start_time: datetime.time | None = None,
+    location: str = "",
+) -> Meeting:
+    """Change the date, time or place of a meeting still to be held; everyone invited gets the updated invitation
+    (same calendar UID, a higher SEQUENCE)."""
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+    _check_can_edit(actor, meeting.board)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError({"date": "Only a meeting still to be held can be moved."})
+    location = (location or "").strip()
+    if (meeting.date, meeting.start_time, meeting.location) == (date, start_time, location):
+        raise ValidationError({"date": "Change the date, the start time or the place"})
+    before = f"{meeting.date:%-d %B %Y}"
+    meeting.date, meeting.start_time, meeting.location = date, start_time, location
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    event_record(
+        kind="meeting.moved",
+        summary=f"{meeting.board.title}: meeting of {before} moved to {date:%-d %B %Y}",
+        actor=actor,
+        subject=meeting,
+        district=_first_district(meeting.board),
+    )
+    notices.meeting_changed(meeting=meeting, what="moved")
     return meeting
 
 
@@ -489,6 +524,7 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     _check_secretariat(actor, meeting.board)
     transitions.check("meeting", meeting.status, MeetingStatus.CANCELLED)
     meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
     meeting.save()
     event_record(
         kind="meeting.cancelled",
@@ -497,6 +533,7 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
         subject=meeting,
         district=_first_district(meeting.board),
     )
+    notices.meeting_changed(meeting=meeting, what="cancelled")
     return meeting
 
 
@@ -543,6 +580,8 @@ def minutes_circulate(*, actor, meeting: Meeting) -> Meeting:
         subject=meeting,
         district=_first_district(meeting.board),
     )
+    # Members are told when the draft is theirs to comment on, not at every save of the secretariat's draft.
+    notices.minutes_ready(meeting=meeting)
     return meeting
 
 
@@ -621,6 +660,7 @@ def action_add(*, actor, meeting: Meeting, description: str, owner: Contact, due
         subject=action,
         district=_first_district(board),
     )
+    notices.action_assigned(action=action)
     return action
 
 
@@ -668,6 +708,7 @@ def action_raise(*, actor=None, board: Board, description: str, due_date: dateti
         district=_first_district(board),
         data={"source": source},
     )
+    notices.action_assigned(action=action)
     return action
 
 

@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/minutes/comment/", views.minutes_comment, name="minutes-comment"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/held/", views.meeting_hold, name="meeting-hold"),
+    path("boards/<int:pk>/meetings/<int:meeting_pk>/change/", views.meeting_move, name="meeting-move"),
     path("boards/<int:pk>/meetings/<int:meeting_pk>/minutes/", views.minutes_edit, name="minutes-edit"),
     path(
         "boards/<int:pk>/meetings/<int:meeting_pk>/approve-previous-minutes/",

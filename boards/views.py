@@ -414,6 +414,23 @@ def minutes_comment(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def meeting_move(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    return _meeting_form_page(
+        request,
+        pk,
+        meeting_pk,
+        form_class=MeetingForm,
+        form_kwargs={"button": "Save and tell everyone invited"},
+        initial={"date": meeting.date, "start_time": meeting.start_time, "location": meeting.location},
+        title="Change the date, time or place",
+        success="The meeting has been changed; everyone invited gets the updated invitation.",
+        save=lambda meeting, data: services.meeting_move(actor=request.user, meeting=meeting, **data),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def meeting_hold(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     board = _board(request, pk)
     return _meeting_form_page(

@@ -10,6 +10,10 @@ class EscalationConfig(AppConfig):
     def ready(self) -> None:
         # The core never imports this app: the checks and the demo loader register themselves with it.
         import_module("escalation.checks")
+        import_module("escalation.notices")
+        from liaison.ical import register_calendar_source
+
+        register_calendar_source("escalation", import_module("escalation.calendar_feed").level_targets_due)
         import_module("escalation.demo")
         # Likewise boards never imports this app: the board page's panel and the checklist links are registered.
         import_module("escalation.contributions").register()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from escalation.models import OPEN_STATUSES, Issue, LevelTarget, Status
@@ -13,11 +14,21 @@ from liaison import calendar
 from liaison.alerts import Finding, register_check
 
 
-@register_check("issue-stalled", "Issue stalled past its level's target")
-def issue_stalled(today: datetime.date) -> list[Finding]:
+def _key(issue: Issue) -> str:
+    return f"issue:{issue.pk}"
+
+
+def _only(issues, subject):
+    return issues.filter(pk=subject.pk) if subject is not None else issues
+
+
+@register_check(
+    "issue-stalled", "Issue stalled past its level's target", subject_model="escalation.issue", subject_key=_key
+)
+def issue_stalled(today: datetime.date, subject: Issue | None = None) -> list[Finding]:
     """Raised to the level's holders and the next level's; escalating or resolving it moves the clock on."""
     targets = level_targets()
-    issues = Issue.objects.filter(status__in=OPEN_STATUSES).select_related(
+    issues = _only(Issue.objects.filter(status__in=OPEN_STATUSES), subject).select_related(
         "district", "local_authority", "operational_contact"
     )
     index = None
@@ -51,10 +62,53 @@ def issue_stalled(today: datetime.date) -> list[Finding]:
     return findings
 
 
-@register_check("issue-outcome-not-communicated", "Resolved issue's outcome not communicated")
-def outcome_not_communicated(today: datetime.date) -> list[Finding]:
+@register_check(
+    "issue-target-near",
+    "Issue near its level's target",
+    subject_model="escalation.issue",
+    subject_key=_key,
+)
+def issue_target_near(today: datetime.date, subject: Issue | None = None) -> list[Finding]:
+    """A warning, once, to the level's holders a few working days (ESCALATION_WARNING_WORKING_DAYS) before the
+    level's target date; the stalled alert takes over once it has passed."""
+    ahead = settings.ESCALATION_WARNING_WORKING_DAYS
+    targets = level_targets()
+    issues = _only(Issue.objects.filter(status__in=OPEN_STATUSES), subject).select_related(
+        "district", "local_authority", "operational_contact"
+    )
+    index = None
+    findings = []
+    for issue in issues:
+        due = level_due(issue, targets)
+        if today > due or calendar.working_days_between(today, due, issue.local_authority.nation) > ahead:
+            continue
+        index = index or HolderIndex.load()
+        findings.append(
+            Finding(
+                key=f"issue:{issue.pk}:{issue.level}:{issue.level_since:%Y%m%d%H%M%S}",
+                title=f"{issue.reference} is due at {issue.level_label} by {due:%-d %B %Y}: {issue.title}",
+                detail=(
+                    f"The target at this level is {targets[issue.level]} working days, and it ends on "
+                    f"{due:%-d %B %Y}. Resolve it, or escalate it with the reason it cannot be resolved here."
+                ),
+                url=issue.get_absolute_url(),
+                recipient_ids=frozenset(index.holders(issue)),
+                district_id=issue.district_id,
+                local_authority_id=issue.local_authority_id,
+            )
+        )
+    return findings
+
+
+@register_check(
+    "issue-outcome-not-communicated",
+    "Resolved issue's outcome not communicated",
+    subject_model="escalation.issue",
+    subject_key=_key,
+)
+def outcome_not_communicated(today: datetime.date, subject: Issue | None = None) -> list[Finding]:
     target = level_targets()[LevelTarget.COMMUNICATION]
-    issues = Issue.objects.filter(status=Status.RESOLVED).select_related(
+    issues = _only(Issue.objects.filter(status=Status.RESOLVED), subject).select_related(
         "district", "local_authority", "operational_contact", "originator"
     )
     index = None

@@ -10,17 +10,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from escalation import route
+from escalation import notices, route
 from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, Source, Status, StepKind
 from escalation.selectors import propose_contact
-from liaison import calendar
+from liaison import alerts, calendar
 from liaison.events import event_record
 from liaison.mail import case_detail_recipients
 from liaison.models import Contact, District, IssueCategory, LocalAuthority, Role
@@ -159,7 +157,7 @@ def issue_log(
         contact=originator,
     )
     if level == Level.OPERATIONAL:
-        _record(
+        referral = _record(
             issue,
             kind=StepKind.REFERRED,
             actor=actor,
@@ -169,6 +167,9 @@ def issue_log(
             to_level=level,
             contact=operational_contact,
         )
+        notices.referred(issue=issue, actor=actor, step_id=referral.pk)
+    else:
+        notices.at_level(issue=issue, actor=actor, step_id=0, what="raised at", text=issue.description)
     return issue
 
 
@@ -235,7 +236,7 @@ def issue_escalate(
     issue.level_since = at
     issue.status = Status.ESCALATED
     _save(issue, f"Escalated to {issue.get_level_display()}", actor)
-    _record(
+    step = _record(
         issue,
         kind=StepKind.ESCALATED,
         actor=actor,
@@ -245,6 +246,8 @@ def issue_escalate(
         from_level=source_level,
         to_level=target,
     )
+    notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="escalated to", text=reason)
+    alerts.recheck(issue)
     return issue
 
 
@@ -267,7 +270,7 @@ def issues_hand_on_to_region(*, actor, district: District, at: datetime.datetime
         issue.level_since = at
         issue.status = Status.ESCALATED
         _save(issue, "Handed on to the Country/Regional ERM", actor)
-        _record(
+        step = _record(
             issue,
             kind=StepKind.ESCALATED,
             actor=actor,
@@ -280,6 +283,8 @@ def issues_hand_on_to_region(*, actor, district: District, at: datetime.datetime
             from_level=Level.DISTRICT_ERM,
             to_level=Level.REGIONAL_ERM,
         )
+        notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="handed on to", text=step.text)
+        alerts.recheck(issue)
         moved += 1
     return moved
 
@@ -310,6 +315,7 @@ def issue_resolve(
         text=outcome,
         from_level=issue.level,
     )
+    alerts.recheck(issue)
     return issue
 
 
@@ -335,7 +341,8 @@ def issue_communicate_outcome(
     message: str = "",
     at: datetime.datetime | None = None,
 ) -> Issue:
-    """Email the outcome to the originator and the chosen contacts, record who and when, and close the issue."""
+    """Email the outcome to the originator and the chosen contacts (through the outbox), record who and when, and
+    close the issue."""
     at = at or timezone.now()
     issue = _locked(issue)
     route.check(actor, issue, route.COMMUNICATE, version=version)
@@ -351,30 +358,11 @@ def issue_communicate_outcome(
         )
     note = (message or "").strip()
     signed = f"Communicated by {actor.get_full_name() or actor.username} on {timezone.localtime(at):%-d %B %Y}.\n"
-    link = f"{settings.SITE_URL}{issue.get_absolute_url()}"
-    subject = f"Outcome of {issue.reference}: {issue.title}"
-    # Sent inside the transaction: if the mail server refuses, nothing is recorded and the issue stays resolved.
-    if secure:
-        body = (
-            f"{issue.reference}: {issue.title}\n\nOutcome ({issue.level_label}):\n{issue.outcome}\n\n"
-            + (f"{note}\n\n" if note else "")
-            + signed
-            + f"See the issue in Liaison: {link}\n"
-        )
-        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=secure)
-    if plain:
-        # The outcome may name a case: an address not marked secure gets the link only (PA 3.1.2).
-        body = (
-            f"{issue.reference}: {issue.title}\n\nThe outcome has been recorded ({issue.level_label}). It is not in "
-            "this email because your address is not marked as a secure address in Liaison; read it here:\n"
-            f"{link}\n\n" + signed
-        )
-        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=plain)
     recipients = [{"name": p.name, "email": p.email, "contact": p.pk} for p in people]
     issue.status = Status.CLOSED
     issue.closed_at = at
     _save(issue, "Outcome communicated", actor)
-    _record(
+    step = _record(
         issue,
         kind=StepKind.COMMUNICATED,
         actor=actor,
@@ -384,6 +372,10 @@ def issue_communicate_outcome(
         from_level=issue.level,
         recipients=recipients,
     )
+    # Written to the outbox in this transaction and sent after it commits: a mail server that is down delays
+    # the email, never the action (the outbox retries it).
+    notices.outcome(issue=issue, people=people, note=note, signed=signed, step_id=step.pk)
+    alerts.recheck(issue)
     return issue
 
 
@@ -404,7 +396,7 @@ def issue_reopen(
     issue.working_days_to_resolution = None
     issue.outcome = ""
     _save(issue, "Reopened", actor)
-    _record(
+    step = _record(
         issue,
         kind=StepKind.REOPENED,
         actor=actor,
@@ -413,4 +405,6 @@ def issue_reopen(
         text=reason,
         to_level=issue.level,
     )
+    notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="reopened at", text=reason)
+    alerts.recheck(issue)
     return issue

@@ -7,13 +7,13 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from liaison.events import event_record
 from liaison.models import Alert, AlertRecipient, Role, RoleAssignment
+from liaison.notifications import Message, notify_many
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Finding:
     local_authority_id: int | None = None
 
 
-CheckFunction = Callable[[datetime.date], Iterable[Finding]]
+CheckFunction = Callable[..., Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,28 @@ class Check:
     code: str
     label: str
     function: CheckFunction
+    # A check that can look at one subject: the model it is about ("escalation.issue") and the key (or key prefix,
+    # before a ":") its findings about that subject carry. Its function then accepts `subject=`.
+    subject_model: str = ""
+    subject_key: Callable[[object], str] | None = None
 
 
 _checks: dict[str, Check] = {}
 
 
-def register_check(code: str, label: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a deadline check; apps call this from modules imported in their AppConfig.ready()."""
+def register_check(
+    code: str, label: str, *, subject_model: str = "", subject_key: Callable[[object], str] | None = None
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a deadline check; apps call this from modules imported in their AppConfig.ready().
+
+    With `subject_model` and `subject_key`, the service that changes such a subject calls `recheck(subject)` in its
+    transaction: the check runs for that subject alone (`function(today, subject=...)`) and its alerts about the
+    subject clear (or are raised) at once, instead of at the next scan."""
 
     def decorator(function: CheckFunction) -> CheckFunction:
-        _checks[code] = Check(code=code, label=label, function=function)
+        _checks[code] = Check(
+            code=code, label=label, function=function, subject_model=subject_model, subject_key=subject_key
+        )
         return function
 
     return decorator
@@ -92,10 +104,37 @@ def scan_deadlines(*, today: datetime.date | None = None, codes: Iterable[str] |
     return result
 
 
-def _apply_findings(check: Check, findings: dict[str, Finding]) -> dict[str, int]:
+def recheck(subject, *, today: datetime.date | None = None) -> ScanResult:
+    """Re-evaluate, for this one subject, every check registered for its model, in the caller's transaction: the
+    alerts about it clear the moment their condition does. The daily scan remains the safety net."""
+    today = today or timezone.localdate()
+    label = subject._meta.label_lower
+    result = ScanResult()
+    for check in registered_checks():
+        if check.subject_model != label or check.subject_key is None:
+            continue
+        key = check.subject_key(subject)
+        findings = {
+            finding.key: finding
+            for finding in check.function(today, subject=subject)
+            if finding.key == key or finding.key.startswith(f"{key}:")
+        }
+        counts = _apply_findings(check, findings, only=key)
+        result.by_check[check.code] = counts
+        result.raised += counts["raised"]
+        result.cleared += counts["cleared"]
+        result.still_open += counts["open"]
+        result.emails += counts["emails"]
+    return result
+
+
+def _apply_findings(check: Check, findings: dict[str, Finding], only: str | None = None) -> dict[str, int]:
     now = timezone.now()
     counts = {"raised": 0, "cleared": 0, "open": 0, "emails": 0}
-    open_alerts = {alert.key: alert for alert in Alert.objects.open().filter(check_code=check.code)}
+    open_alerts = Alert.objects.open().filter(check_code=check.code)
+    if only is not None:
+        open_alerts = open_alerts.filter(Q(key=only) | Q(key__startswith=f"{only}:"))
+    open_alerts = {alert.key: alert for alert in open_alerts}
 
     for key, alert in open_alerts.items():
         if key not in findings:
@@ -155,35 +194,40 @@ def _raise(check: Check, finding: Finding, now: datetime.datetime) -> tuple[Aler
 
 
 def _notify(alert: Alert, finding: Finding) -> int:
-    """Keep the list of who must act current and email each of them once, whatever the number of scans."""
+    """Keep the list of who must act current and write each of them one email to the outbox, once, whatever the
+    number of scans (the claim on the delivery row and the outbox's unique key both see to that)."""
     wanted = set(finding.recipient_ids) or _national_fallback()
     AlertRecipient.objects.bulk_create(
         [AlertRecipient(alert=alert, user_id=user_id) for user_id in wanted], ignore_conflicts=True
     )
     AlertRecipient.objects.filter(alert=alert).exclude(user_id__in=wanted).update(current=False)
     AlertRecipient.objects.filter(alert=alert, user_id__in=wanted, current=False).update(current=True)
-    sent = 0
-    pending = AlertRecipient.objects.filter(alert=alert, current=True, notified_at__isnull=True).select_related("user")
-    for delivery in pending:
-        try:
-            with transaction.atomic():
-                # Claim the delivery first so that two scans running together cannot both send it.
-                claimed = AlertRecipient.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(
-                    notified_at=timezone.now()
+    with transaction.atomic():
+        pending = list(
+            AlertRecipient.objects.select_for_update(of=("self",))
+            .filter(alert=alert, current=True, notified_at__isnull=True)
+            .select_related("user")
+        )
+        if not pending:
+            return 0
+        AlertRecipient.objects.filter(pk__in=[d.pk for d in pending]).update(notified_at=timezone.now())
+        written = notify_many(
+            [
+                Message(
+                    kind="alert",
+                    dedupe_key=f"alert:{alert.pk}:user:{delivery.user_id}",
+                    title=f"Liaison: {alert.title}",
+                    body=_email_body(alert, delivery.user),
+                    reason="you are named as someone who must act on this. You will not be emailed again about it "
+                    "unless it clears and happens again.",
+                    url=alert.url,
+                    user=delivery.user,
+                    about=alert,
                 )
-                if not claimed or not delivery.user.email:
-                    continue
-                send_mail(
-                    subject=f"Liaison: {alert.title}",
-                    message=_email_body(alert, delivery.user),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[delivery.user.email],
-                )
-                sent += 1
-        except Exception:
-            # Mail servers fail in many ways; the claim is rolled back so the next scan tries this email again.
-            logger.exception("Could not email %s about alert %s", delivery.user_id, alert.pk)
-    return sent
+                for delivery in pending
+            ]
+        )
+    return len(written)
 
 
 def _national_fallback() -> set[int]:
@@ -192,10 +236,5 @@ def _national_fallback() -> set[int]:
 
 
 def _email_body(alert: Alert, user) -> str:
-    link = f"{settings.SITE_URL}{alert.url}" if alert.url else settings.SITE_URL
     name = user.get_full_name() or user.username
-    return (
-        f"Dear {name},\n\n{alert.title}\n\n{alert.detail}\n\n"
-        f"You are named as someone who must act on this. See it in Liaison: {link}\n\n"
-        "You will not be emailed again about this unless it clears and happens again.\n"
-    )
+    return f"Dear {name},\n\n{alert.title}\n\n{alert.detail}\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.db.models import Q
 from django.urls import reverse
 
 from liaison.alerts import Finding, register_check
@@ -12,10 +13,21 @@ from liaison.models import Contact, ContactRole, District, LocalAuthority, Side
 from liaison.selectors import confirmation_cutoff, responsible_for_districts
 
 
-@register_check("contacts-unconfirmed", "Contacts not confirmed in 6 months")
-def contacts_unconfirmed(today: datetime.date) -> list[Finding]:
+def _district_key(district: District) -> str:
+    return f"district:{district.code}"
+
+
+@register_check(
+    "contacts-unconfirmed",
+    "Contacts not confirmed in 6 months",
+    subject_model="liaison.district",
+    subject_key=_district_key,
+)
+def contacts_unconfirmed(today: datetime.date, subject: District | None = None) -> list[Finding]:
     cutoff = confirmation_cutoff(today)
     stale = Contact.objects.active(today).unconfirmed_since(cutoff)
+    if subject is not None:
+        stale = stale.filter(Q(district=subject) | Q(local_authority__districts=subject)).distinct()
     per_district: dict[int, int] = defaultdict(int)
     for district_id in stale.filter(district__isnull=False).values_list("district_id", flat=True):
         per_district[district_id] += 1
@@ -34,7 +46,7 @@ def contacts_unconfirmed(today: datetime.date) -> list[Finding]:
         noun = "contact" if count == 1 else "contacts"
         findings.append(
             Finding(
-                key=f"district:{district.code}",
+                key=_district_key(district),
                 title=f"{count} {noun} in {district.name} not confirmed since {cutoff:%-d %B %Y}",
                 detail=(
                     "Contact lists must be kept current (Partnership Agreement, annex 4, ARR-1). "

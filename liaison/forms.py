@@ -215,3 +215,30 @@ def add_service_errors(form: forms.BaseForm, error: forms.ValidationError) -> No
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Per kind of email: straight away, in a daily summary, or (where it may be) not at all."""
+
+    def __init__(self, *args, kinds, current: dict[str, str], **kwargs):
+        from liaison.models import Delivery
+
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        fields = []
+        for kind in kinds:
+            choices = [(Delivery.NOW, "Straight away"), (Delivery.DAILY, "In a daily summary")]
+            if not kind.mandatory:
+                choices.append((Delivery.OFF, "Do not email me"))
+            self.fields[kind.code] = forms.ChoiceField(
+                label=kind.label,
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial=current.get(kind.code, Delivery.NOW),
+                help_text="" if not kind.mandatory else "You must act on these, so they cannot be turned off.",
+                error_messages={"required": f"Choose when to get “{kind.label}”"},
+            )
+            fields.append(Field.radios(kind.code, legend_size=Size.SMALL, inline=True))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*fields, Button("submit", "Save your choices"))

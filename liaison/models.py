@@ -561,3 +561,97 @@ class AlertRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert} → {self.user}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def waiting(self):
+        """Not yet sent, skipped or left for the daily summary: the outbox still has to deliver these."""
+        return self.filter(sent_at__isnull=True, skipped_at__isnull=True, digest=False)
+
+    def failed(self):
+        return self.waiting().filter(failed_at__isnull=False)
+
+
+class Notification(models.Model):
+    """One email in the outbox, written in the same transaction as the change that causes it.
+
+    A Celery task delivers it after the commit, retrying with back-off; the unique dedupe key means a retried
+    change or a repeated scan never writes (or sends) it twice. The recipient is a user, or a contact's address
+    for people who have no account (an operational contact told that an issue was referred to them)."""
+
+    kind = models.CharField(max_length=60, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    email = models.EmailField(help_text="The address it goes to, as it was when the notification was written.")
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=300, unique=True)
+    title = models.CharField(max_length=300, help_text="The email's subject line.")
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True, help_text="The page where the recipient acts.")
+    reason = models.CharField(max_length=300, help_text="Why the recipient gets it, said in the email.")
+    attachments = models.JSONField(default=list, blank=True)
+    digest = models.BooleanField(default=False, help_text="Held for the recipient's daily summary.")
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True, help_text="The last failed attempt.")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.TextField(blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.email}"
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "Sent"
+        if self.skipped_at:
+            return "Not sent"
+        if self.digest:
+            return "In daily summary"
+        if self.failed_at:
+            return "Failed"
+        return "Waiting"
+
+
+class Delivery(models.TextChoices):
+    NOW = "now", "Straight away"
+    DAILY = "daily", "In a daily summary"
+    OFF = "off", "Do not email me"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind of notification; without a row it comes straight away."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    delivery = models.CharField(max_length=5, choices=Delivery.choices, default=Delivery.NOW)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a user's personal calendar (meetings and the due dates they own)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"

@@ -142,3 +142,10 @@ def _ended_in_area(area):
         .filter(Q(district_id__in=area.district_ids) | Q(local_authority_id__in=area.authority_ids))
         .values("subject_id")
     )
+
+
+def notifications_failed():
+    """Outbox rows whose last attempt failed and that are not sent yet, oldest first (administrators only)."""
+    from liaison.models import Notification
+
+    return Notification.objects.failed().select_related("user", "contact").order_by("created_at", "pk")

@@ -15,9 +15,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from liaison import alerts
 from liaison.access import grant_area
 from liaison.events import event_record
 from liaison.handover import open_work
@@ -172,6 +174,10 @@ def contacts_confirm(
             district=district,
             data={"contact_ids": [c.pk for c in rows], "date": today.isoformat()},
         )
+        # The "not confirmed" alerts of the districts these contacts belong to clear now, not at the next scan.
+        affected = District.objects.filter(Q(contacts__in=rows) | Q(local_authorities__contacts__in=rows)).distinct()
+        for each in affected.order_by("pk"):
+            alerts.recheck(each, today=today)
     return len(rows)
 
 
@@ -517,3 +523,87 @@ def user_deactivate(*, actor, user) -> list[dict]:
         **(_where(first) if first else {}),
     )
     return held
+
+
+@transaction.atomic
+def notifications_retry_failed(*, actor) -> int:
+    """An administrator asks for every failed notification to be tried again now (attempts start again)."""
+    from functools import partial
+
+    from liaison.models import Notification
+    from liaison.notifications import enqueue
+    from liaison.scoping import scope_for
+
+    if not scope_for(actor).admin:
+        raise PermissionDenied("Only administrators can retry failed notifications.")
+    pks = list(Notification.objects.failed().select_for_update().values_list("pk", flat=True))
+    if pks:
+        Notification.objects.filter(pk__in=pks).update(attempts=0, next_attempt_at=timezone.now())
+        event_record(
+            kind="notification.retried",
+            summary=f"{len(pks)} failed notification{'s' if len(pks) != 1 else ''} sent again",
+            actor=actor,
+            data={"notifications": pks[:100]},
+        )
+        transaction.on_commit(partial(enqueue, pks), robust=True)
+    return len(pks)
+
+
+@transaction.atomic
+def notification_preferences_set(*, actor, choices: dict[str, str]) -> None:
+    """Save a user's choice per kind of email; kinds that cannot be turned off refuse "off"."""
+    from liaison.models import Delivery, NotificationPreference
+    from liaison.notifications import kind_for
+
+    errors = {}
+    for code, delivery in choices.items():
+        kind = kind_for(code)
+        if delivery not in Delivery.values or (delivery == Delivery.OFF and kind.mandatory):
+            errors[code] = f"“{kind.label}” cannot be turned off: choose straight away or a daily summary"
+    if errors:
+        raise ValidationError(errors)
+    NotificationPreference.objects.filter(user=actor, kind__in=list(choices)).delete()
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=actor, kind=code, delivery=delivery)
+            for code, delivery in choices.items()
+            if delivery != Delivery.NOW
+        ]
+    )
+    event_record(
+        kind="notification.preferences-changed",
+        summary=f"{actor.get_full_name() or actor.username} changed when they get emails",
+        actor=actor,
+        data={"choices": choices},
+    )
+
+
+def calendar_feed_for(*, user):
+    """The user's calendar feed, made the first time it is asked for."""
+    import secrets
+
+    from liaison.models import CalendarFeed
+
+    feed, _ = CalendarFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_replace(*, actor):
+    """A new secret address for the user's calendar; the old one stops working at once."""
+    import secrets
+
+    from liaison.models import CalendarFeed
+
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(
+        user=actor, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at = timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    event_record(
+        kind="calendar.address-replaced",
+        summary=f"{actor.get_full_name() or actor.username} replaced their calendar address",
+        actor=actor,
+    )
+    return feed

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -358,3 +358,66 @@ def account(request: HttpRequest) -> HttpResponse:
             "sign_ins": request.user.sign_ins.all()[:10],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications_failed(request: HttpRequest) -> HttpResponse:
+    """Administrators: emails the outbox could not send, with the reason, and a way to try them all again now."""
+    if not scope_for(request.user).admin:
+        raise PermissionDenied("Only administrators can see failed notifications.")
+    if request.method == "POST":
+        count = services.notifications_retry_failed(actor=request.user)
+        messages.success(request, f"{count} failed notification{'s' if count != 1 else ''} will be tried again now.")
+        return redirect("notifications-failed")
+    failed = selectors.notifications_failed()
+    page = Paginator(failed, 50).get_page(request.GET.get("page"))
+    return render(request, "liaison/notifications_failed.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Each user chooses, per kind of email, straight away or in a daily summary (some cannot be turned off)."""
+    from liaison.forms import NotificationPreferencesForm
+    from liaison.models import NotificationPreference
+    from liaison.notifications import registered_kinds
+
+    kinds = [kind for kind in registered_kinds() if kind.for_users]
+    current = dict(NotificationPreference.objects.filter(user=request.user).values_list("kind", "delivery"))
+    form = NotificationPreferencesForm(request.POST if request.method == "POST" else None, kinds=kinds, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_set(actor=request.user, choices=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your choices have been saved.")
+            return redirect("notification-preferences")
+    feed = services.calendar_feed_for(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
+    return render(request, "liaison/notification_preferences.html", {"form": form, "feed_url": feed_url})
+
+
+@login_required
+@require_http_methods(["POST"])
+def calendar_feed_replace(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_replace(actor=request.user)
+    messages.success(request, "Your calendar has a new address: the old one no longer works.")
+    return redirect("notification-preferences")
+
+
+@never_cache
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal calendar (no sign-in: calendar programs cannot sign in; the long secret address is the key)."""
+    from liaison import ical
+    from liaison.models import CalendarFeed
+
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404("No calendar at this address.")
+    user = feed.user
+    body = ical.feed(ical.personal_events(user), name=f"Liaison: {user.get_full_name() or user.username}")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="liaison.ics"'
+    return response

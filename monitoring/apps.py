@@ -10,6 +10,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # The core and boards never import this app: its checks, demo loader and board panel register themselves.
         import_module("monitoring.checks")
+        import_module("monitoring.notices")
         import_module("monitoring.demo")
         import_module("monitoring.contributions").register()
         import_module("monitoring.home").register()

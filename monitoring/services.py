@@ -18,6 +18,7 @@ from liaison.events import event_record
 from liaison.models import LocalAuthority
 from liaison.scoping import scope_for
 from liaison.validators import case_reference_problem, shape_problems
+from monitoring import notices
 from monitoring.models import (
     MINIMUM_AREAS,
     Area,
@@ -332,6 +333,7 @@ def area_select(
         subject=area,
         district=_district(board),
     )
+    notices.area_assigned(area=area, actor=actor)
     return area
 
 
@@ -719,4 +721,5 @@ def results_send_to_meeting(*, actor, plan: Plan) -> Meeting:
         subject=plan,
         district=_district(plan.board),
     )
+    notices.results_sent(plan=plan, meeting=meeting)
     return meeting

@@ -112,8 +112,8 @@ def fresh_cache():
     cache.clear()
 
 
-class _SmtpInbox:
-    """What the loopback SMTP server received: parsed messages, newest last."""
+class _Mailbox:
+    """What the loopback SMTP server received, as parsed email messages, newest last."""
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
@@ -124,38 +124,61 @@ class _SmtpInbox:
         self.messages.append(message)
         return "250 Message accepted for delivery"
 
+
+class SMTPServer:
+    def __init__(self, host: str, port: int, mailbox: _Mailbox):
+        self.host, self.port, self._mailbox = host, port, mailbox
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        return list(self._mailbox.messages)
+
     def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if address in m["X-Envelope-To"]]
+        """Messages whose envelope included `address`."""
+        return [m for m in self._mailbox.messages if address in m["X-Envelope-To"].split(", ")]
 
     @staticmethod
     def body(message) -> str:
         return message.get_body(preferencelist=("plain", "html")).get_content()
 
+    def clear(self) -> None:
+        self._mailbox.messages.clear()
 
-@pytest.fixture(scope="session")
-def _smtp_controller():
-    from aiosmtpd.controller import Controller
 
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _SmtpInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def _smtp_session():
+    """A real SMTP server on loopback (aiosmtpd), started once for the whole session."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    yield controller, inbox
-    controller.stop()
+    try:
+        yield SMTPServer(controller.hostname, controller.port, mailbox)
+    finally:
+        controller.stop()
 
 
 @pytest.fixture
-def smtp_server(_smtp_controller, settings):
-    """A real SMTP server on loopback: Django sends this test's email to it; `smtp_server.messages` reads them."""
-    controller, inbox = _smtp_controller
+def smtp_server(_smtp_session, settings):
+    """Django sends this test's email through the loopback SMTP server; its mailbox starts empty and
+    `smtp_server.messages` / `.to(address)` read back what arrived."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = controller.hostname
-    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_HOST = _smtp_session.host
+    settings.EMAIL_PORT = _smtp_session.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
-    inbox.messages.clear()
-    yield inbox
-    inbox.messages.clear()
+    _smtp_session.clear()
+    return _smtp_session
+
+
+@pytest.fixture
+def smtp_mail(smtp_server):
+    return smtp_server

@@ -47,3 +47,17 @@ def count(client, url) -> int:
         body(response)
     assert response.status_code == 200, url
     return len(captured.captured_queries)
+
+
+def sent_mail():
+    """Deliver what the outbox holds, as the commit hooks and the sweep do outside a test's transaction, and return
+    Django's test mailbox."""
+    import datetime
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from liaison.notifications import deliver_due
+
+    deliver_due(now=timezone.now() + datetime.timedelta(days=1))
+    return mail.outbox

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -59,6 +60,10 @@ ENV_OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "")
 ENV_OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
 ENV_OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 ENV_OIDC_NAME = os.environ.get("OIDC_NAME", "your organisation account")
+# GOV.UK Notify: an API key turns it on; the template with ((subject)), ((body)), ((link)) placeholders by id.
+ENV_NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+ENV_NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+ENV_NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
 
 DEBUG = ENV_DEBUG
 SECRET_KEY = ENV_SECRET_KEY or "insecure-development-key-only-for-local-use"
@@ -300,6 +305,21 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# Notifications (liaison/notifications.py): every email goes through the outbox. Django's email backend above
+# (SMTP, or files in the embedded default) unless a GOV.UK Notify API key is set.
+NOTIFY_API_KEY = ENV_NOTIFY_API_KEY
+NOTIFY_BASE_URL = ENV_NOTIFY_BASE_URL.rstrip("/")
+# Template ids by notification kind; "default" serves every kind without its own.
+NOTIFY_TEMPLATE_IDS = {"default": ENV_NOTIFY_TEMPLATE_ID}
+NOTIFICATIONS_BACKEND = (
+    "liaison.notifications.GovukNotifyBackend" if ENV_NOTIFY_API_KEY else "liaison.notifications.EmailBackend"
+)
+# A failed email is tried again after 1, 2, 4 ... minutes (doubling), this many times in all.
+NOTIFICATIONS_MAX_ATTEMPTS = 8
+NOTIFICATIONS_RETRY_BASE_SECONDS = 60
+# The sweep sends rows the broker never received once they are this old.
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = 120
+
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = ENV_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -312,6 +332,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "liaison.tasks.scan_deadlines",
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 12},
+    },
+    "send-daily-summaries": {
+        "task": "liaison.tasks.send_daily_summaries",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 60 * 60 * 12},
+    },
+    "deliver-due-notifications": {
+        "task": "liaison.tasks.deliver_due_notifications",
+        "schedule": 60 * 5,
+        "options": {"expires": 60 * 4},
     },
 }
 
@@ -335,6 +365,13 @@ SPECTACULAR_SETTINGS = {
 LIAISON_CONTACT_CONFIRMATION_MONTHS = 6
 # The Appendix 3 index return is due each year on this (month, day): 15 June in the guidelines.
 BOARDS_RETURN_DUE = (6, 15)
+# Pre-breach warnings, each sent once to whoever must act (working days before the date, unless said otherwise):
+# an issue before its level's target, an action before it is due, the index return before it is due, a Statement
+# of Intent / End of Year Sign-off before it is due.
+ESCALATION_WARNING_WORKING_DAYS = 2
+BOARDS_ACTION_WARNING_WORKING_DAYS = 5
+BOARDS_RETURN_WARNING_WORKING_DAYS = 10
+AGREEMENTS_DUE_WARNING_WORKING_DAYS = 10
 # Warn this many days before the date by which a board's next meeting must be held (2 in any 12 months).
 BOARDS_MEETING_WARNING_DAYS = 60
 # Agreements: the certificate and key sealing signed PDFs. Without them a self-signed pair is generated once in var/

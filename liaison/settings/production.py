@@ -11,6 +11,7 @@ from liaison.settings.base import (
     ENV_CONN_MAX_AGE,
     ENV_DATABASE_URL,
     ENV_EMAIL_URL_HOST,
+    ENV_NOTIFY_API_KEY,
     ENV_SEAL_CERT_FILE,
     ENV_SEAL_KEY_FILE,
     ENV_SECRET_KEY,
@@ -20,9 +21,9 @@ if not ENV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 if not ENV_DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL must be set in the environment for production.")
-if not ENV_EMAIL_URL_HOST:
-    # Alerts tell people what they must act on; without a mail server they would only reach a log.
-    raise ImproperlyConfigured("EMAIL_HOST must be set in the environment for production.")
+if not (ENV_EMAIL_URL_HOST or ENV_NOTIFY_API_KEY):
+    # Notifications tell people what they must act on; without a mail server they would only reach a log.
+    raise ImproperlyConfigured("EMAIL_HOST or NOTIFY_API_KEY must be set in the environment for production.")
 if not (ENV_SEAL_CERT_FILE and ENV_SEAL_KEY_FILE):
     # A generated certificate would be lost with the container, and every PDF sealed with it would stop verifying.
     raise ImproperlyConfigured(

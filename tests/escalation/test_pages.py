@@ -4,12 +4,12 @@ import csv
 import io
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from escalation import services
 from escalation.models import Issue, IssueStep, Level, Status
 from liaison.models import IssueCategory
+from tests.helpers import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_communicating_the_outcome_emails_and_closes(route, client):
     assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.status == Status.CLOSED
-    assert {to for sent in mail.outbox for to in sent.to} == {route.la1_originator.email, route.dpm["d1"].email}
+    assert {to for sent in sent_mail() for to in sent.to} == {route.la1_originator.email, route.dpm["d1"].email}
     page = client.get(issue.get_absolute_url()).content.decode()
     assert f"Originator One ({route.la1_originator.email})" in page
     assert "Reopen the issue" in page

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from liaison.celery import app as celery_app
-from liaison.models import Alert
-from liaison.tasks import scan_deadlines
+from liaison.models import Alert, Notification
+from liaison.notifications import notify
+from liaison.tasks import deliver_due_notifications, scan_deadlines
 from tests.factories import ContactFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +108,40 @@ def test_the_scan_task_runs_in_a_real_worker(world, worker):
     assert alert.district == world.d1
     assert list(alert.recipients.all()) == [world.users["erm"]]
     assert "Task liaison.tasks.scan_deadlines[" in log_path.read_text()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_an_email_waits_in_the_outbox_while_the_broker_is_down_and_goes_when_it_is_back(world, worker):
+    queue, process, log_path = worker
+    erm = world.users["erm"]
+    # The broker is down when the change commits: the change stands and the notification waits in the outbox.
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    _reset_connections()
+    try:
+        with transaction.atomic():
+            notify(
+                kind="alert",
+                dedupe_key="broker-down",
+                title="While the broker was down",
+                body="Body",
+                reason="you must act.",
+                user=erm,
+            )
+    finally:
+        celery_app.conf.broker_url = worker_broker = os.environ.get("CELERY_BROKER_URL") or DEFAULT_BROKER
+        _reset_connections()
+    row = Notification.objects.get(dedupe_key="broker-down")
+    assert row.sent_at is None and row.attempts == 0
+    # Some minutes later the broker is back, and the sweep beat schedules finds the row and the worker sends it.
+    Notification.objects.filter(pk=row.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    assert worker_broker
+    deliver_due_notifications.apply_async(queue=queue)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and Notification.objects.get(pk=row.pk).sent_at is None:
+        assert process.poll() is None, log_path.read_text()
+        time.sleep(0.5)
+    row.refresh_from_db()
+    assert row.sent_at is not None, "the worker never sent it:\n" + log_path.read_text()
+    assert row.attempts == 1
+    assert "Task liaison.tasks.deliver_due_notifications[" in log_path.read_text()

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
@@ -12,8 +11,18 @@ from django.utils import timezone
 
 from liaison import services
 from liaison.alerts import scan_deadlines
-from liaison.models import Alert, AlertRecipient, Contact, ContactRole, IssueCategory, Role, RoleAssignment
+from liaison.models import (
+    Alert,
+    AlertRecipient,
+    Contact,
+    ContactRole,
+    IssueCategory,
+    Notification,
+    Role,
+    RoleAssignment,
+)
 from tests.factories import ContactFactory, LAContactFactory
+from tests.helpers import sent_mail
 
 
 @pytest.mark.django_db
@@ -79,23 +88,27 @@ def test_an_absurd_date_gets_a_message_not_a_crash(world, client):
 
 
 @pytest.mark.django_db
-def test_a_failing_mail_server_does_not_stop_the_scan_and_the_email_is_retried(world, settings):
+def test_a_failing_mail_server_does_not_stop_the_scan_and_the_email_is_retried(
+    world, settings, django_capture_on_commit_callbacks
+):
     ContactFactory(district=world.d1, last_confirmed=None)
     ContactFactory(district=world.d2, last_confirmed=None)
     # A real SMTP client against a port where nothing listens.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    result = scan_deadlines()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = scan_deadlines()
     assert {"district:d1", "district:d2"} <= set(Alert.objects.open().values_list("key", flat=True))
-    assert result.emails == 0
-    assert not AlertRecipient.objects.filter(notified_at__isnull=False).exists()
+    # Every email is in the outbox, each attempt failed with its reason, none lost.
+    written = AlertRecipient.objects.filter(user__email__gt="").count()
+    assert result.emails == written == Notification.objects.failed().count() > 0
+    assert all("Connection refused" in n.failure_reason for n in Notification.objects.all())
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    retried = scan_deadlines()
-    assert retried.raised == 0
-    assert retried.emails == AlertRecipient.objects.filter(user__email__gt="").count() > 0
-    assert len(mail.outbox) == retried.emails
-    assert scan_deadlines().emails == 0
+    assert scan_deadlines().emails == 0  # the scan does not write them again
+    assert len(sent_mail()) == written
+    assert Notification.objects.waiting().count() == 0
+    assert len(sent_mail()) == written  # and the sweep does not send them again
 
 
 @pytest.mark.django_db
