@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liaison.events import event_record
+from liaison.events import event_build, events_record
 from liaison.models import Alert, AlertRecipient, Role, RoleAssignment
 from liaison.notifications import Message, notify_many
 
@@ -129,6 +129,8 @@ def recheck(subject, *, today: datetime.date | None = None) -> ScanResult:
 
 
 def _apply_findings(check: Check, findings: dict[str, Finding], only: str | None = None) -> dict[str, int]:
+    """Bring one check's alerts in line with its findings in a number of statements that does not grow with the
+    number of alerts: clear in bulk, refresh in bulk, raise in bulk, then sync recipients and write emails in bulk."""
     now = timezone.now()
     counts = {"raised": 0, "cleared": 0, "open": 0, "emails": 0}
     open_alerts = Alert.objects.open().filter(check_code=check.code)
@@ -136,33 +138,99 @@ def _apply_findings(check: Check, findings: dict[str, Finding], only: str | None
         open_alerts = open_alerts.filter(Q(key=only) | Q(key__startswith=f"{only}:"))
     open_alerts = {alert.key: alert for alert in open_alerts}
 
-    for key, alert in open_alerts.items():
-        if key not in findings:
-            with transaction.atomic():
-                cleared = Alert.objects.filter(pk=alert.pk, cleared_at__isnull=True).update(cleared_at=now)
-                if cleared:
-                    counts["cleared"] += 1
-                    event_record(
+    gone = [alert for key, alert in open_alerts.items() if key not in findings]
+    for part in _chunks(gone):
+        with transaction.atomic():
+            # Locked, so that of two scans at once only one clears each alert and records it.
+            cleared = set(
+                Alert.objects.select_for_update()
+                .filter(pk__in=[alert.pk for alert in part], cleared_at__isnull=True)
+                .values_list("pk", flat=True)
+            )
+            Alert.objects.filter(pk__in=cleared).update(cleared_at=now)
+            events_record(
+                [
+                    event_build(
                         kind="alert.cleared",
                         summary=f"Cleared: {alert.title}",
                         subject=alert,
-                        district=alert.district,
-                        local_authority=alert.local_authority,
-                        data={"check": check.code, "key": key},
+                        district_id=alert.district_id,
+                        local_authority_id=alert.local_authority_id,
+                        data={"check": check.code, "key": alert.key},
                     )
-
-    for key, finding in findings.items():
-        alert = open_alerts.get(key)
-        if alert is None:
-            alert, created = _raise(check, finding, now)
-            counts["raised" if created else "open"] += 1
-        else:
-            counts["open"] += 1
-            Alert.objects.filter(pk=alert.pk).update(
-                last_seen_at=now, title=finding.title, detail=finding.detail, url=finding.url
+                    for alert in part
+                    if alert.pk in cleared
+                ]
             )
-        counts["emails"] += _notify(alert, finding)
+        counts["cleared"] += len(cleared)
+
+    still = [(open_alerts[key], finding) for key, finding in findings.items() if key in open_alerts]
+    changed = []
+    for alert, finding in still:
+        if (alert.title, alert.detail, alert.url) != (finding.title, finding.detail, finding.url):
+            alert.title, alert.detail, alert.url = finding.title, finding.detail, finding.url
+            changed.append(alert)
+    for part in _chunks(still):
+        Alert.objects.filter(pk__in=[alert.pk for alert, _ in part]).update(last_seen_at=now)
+    Alert.objects.bulk_update(changed, ["title", "detail", "url"], batch_size=1000)
+    counts["open"] += len(still)
+
+    fresh = [finding for key, finding in findings.items() if key not in open_alerts]
+    raised = _raise_many(check, fresh, now)
+    counts["raised"] += sum(1 for _, _, created in raised if created)
+    counts["open"] += sum(1 for _, _, created in raised if not created)
+    counts["emails"] += _notify(still + [(alert, finding) for alert, finding, _ in raised])
     return counts
+
+
+def _chunks(items: list, size: int = 2000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _raise_many(check: Check, findings: list[Finding], now: datetime.datetime) -> list[tuple[Alert, Finding, bool]]:
+    """Raise new alerts in bulk; if a concurrent scan raised some of them first (the partial unique index refuses
+    the batch), raise them one by one, taking the one already there."""
+    if not findings:
+        return []
+    try:
+        with transaction.atomic():
+            alerts = Alert.objects.bulk_create(
+                [
+                    Alert(
+                        check_code=check.code,
+                        key=finding.key,
+                        title=finding.title,
+                        detail=finding.detail,
+                        url=finding.url,
+                        district_id=finding.district_id,
+                        local_authority_id=finding.local_authority_id,
+                        raised_at=now,
+                        last_seen_at=now,
+                    )
+                    for finding in findings
+                ],
+                batch_size=1000,
+            )
+            if any(alert.pk is None for alert in alerts):  # a database that does not return keys from a bulk insert
+                alerts = list(Alert.objects.open().filter(check_code=check.code, raised_at=now))
+                by_key = {alert.key: alert for alert in alerts}
+                alerts = [by_key[finding.key] for finding in findings]
+            events_record([_raised_event(check, alert) for alert in alerts])
+        return [(alert, finding, True) for alert, finding in zip(alerts, findings, strict=True)]
+    except IntegrityError:
+        return [(alert, finding, created) for finding in findings for alert, created in [_raise(check, finding, now)]]
+
+
+def _raised_event(check: Check, alert: Alert):
+    return event_build(
+        kind="alert.raised",
+        summary=f"Raised: {alert.title}",
+        subject=alert,
+        district_id=alert.district_id,
+        local_authority_id=alert.local_authority_id,
+        data={"check": check.code, "key": alert.key},
+    )
 
 
 def _raise(check: Check, finding: Finding, now: datetime.datetime) -> tuple[Alert, bool]:
@@ -179,55 +247,70 @@ def _raise(check: Check, finding: Finding, now: datetime.datetime) -> tuple[Aler
                 raised_at=now,
                 last_seen_at=now,
             )
-            event_record(
-                kind="alert.raised",
-                summary=f"Raised: {finding.title}",
-                subject=alert,
-                district=alert.district,
-                local_authority=alert.local_authority,
-                data={"check": check.code, "key": finding.key},
-            )
+            events_record([_raised_event(check, alert)])
         return alert, True
     except IntegrityError:
         # A concurrent scan raised the same alert first; the partial unique index keeps one.
         return Alert.objects.open().get(check_code=check.code, key=finding.key), False
 
 
-def _notify(alert: Alert, finding: Finding) -> int:
-    """Keep the list of who must act current and write each of them one email to the outbox, once, whatever the
+def _notify(pairs: list[tuple[Alert, Finding]]) -> int:
+    """Keep the lists of who must act current and write each of them one email to the outbox, once, whatever the
     number of scans (the claim on the delivery row and the outbox's unique key both see to that)."""
-    wanted = set(finding.recipient_ids) or _national_fallback()
+    if not pairs:
+        return 0
+    fallback: set[int] | None = None
+    wanted: dict[int, set[int]] = {}
+    alerts: dict[int, Alert] = {}
+    for alert, finding in pairs:
+        users = set(finding.recipient_ids)
+        if not users:
+            fallback = _national_fallback() if fallback is None else fallback
+            users = fallback
+        wanted[alert.pk] = users
+        alerts[alert.pk] = alert
     AlertRecipient.objects.bulk_create(
-        [AlertRecipient(alert=alert, user_id=user_id) for user_id in wanted], ignore_conflicts=True
+        [AlertRecipient(alert_id=pk, user_id=user_id) for pk, users in wanted.items() for user_id in users],
+        ignore_conflicts=True,
+        batch_size=2000,
     )
-    AlertRecipient.objects.filter(alert=alert).exclude(user_id__in=wanted).update(current=False)
-    AlertRecipient.objects.filter(alert=alert, user_id__in=wanted, current=False).update(current=True)
-    with transaction.atomic():
-        pending = list(
-            AlertRecipient.objects.select_for_update(of=("self",))
-            .filter(alert=alert, current=True, notified_at__isnull=True)
-            .select_related("user")
+    written = 0
+    for part in _chunks(list(wanted)):
+        deliveries = AlertRecipient.objects.filter(alert_id__in=part).values_list(
+            "pk", "alert_id", "user_id", "current"
         )
-        if not pending:
-            return 0
-        AlertRecipient.objects.filter(pk__in=[d.pk for d in pending]).update(notified_at=timezone.now())
-        written = notify_many(
-            [
-                Message(
-                    kind="alert",
-                    dedupe_key=f"alert:{alert.pk}:user:{delivery.user_id}",
-                    title=f"Liaison: {alert.title}",
-                    body=_email_body(alert, delivery.user),
-                    reason="you are named as someone who must act on this. You will not be emailed again about it "
-                    "unless it clears and happens again.",
-                    url=alert.url,
-                    user=delivery.user,
-                    about=alert,
+        stale = [pk for pk, alert_id, user_id, current in deliveries if current and user_id not in wanted[alert_id]]
+        back = [pk for pk, alert_id, user_id, current in deliveries if not current and user_id in wanted[alert_id]]
+        AlertRecipient.objects.filter(pk__in=stale).update(current=False)
+        AlertRecipient.objects.filter(pk__in=back).update(current=True)
+        with transaction.atomic():
+            pending = list(
+                AlertRecipient.objects.select_for_update(of=("self",))
+                .filter(alert_id__in=part, current=True, notified_at__isnull=True)
+                .select_related("user")
+            )
+            if not pending:
+                continue
+            AlertRecipient.objects.filter(pk__in=[d.pk for d in pending]).update(notified_at=timezone.now())
+            written += len(
+                notify_many(
+                    [
+                        Message(
+                            kind="alert",
+                            dedupe_key=f"alert:{delivery.alert_id}:user:{delivery.user_id}",
+                            title=f"Liaison: {alerts[delivery.alert_id].title}",
+                            body=_email_body(alerts[delivery.alert_id], delivery.user),
+                            reason="you are named as someone who must act on this. You will not be emailed again "
+                            "about it unless it clears and happens again.",
+                            url=alerts[delivery.alert_id].url,
+                            user=delivery.user,
+                            about=alerts[delivery.alert_id],
+                        )
+                        for delivery in pending
+                    ]
                 )
-                for delivery in pending
-            ]
-        )
-    return len(written)
+            )
+    return written
 
 
 def _national_fallback() -> set[int]:

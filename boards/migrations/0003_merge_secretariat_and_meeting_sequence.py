@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('boards', '0002_board_secretariat_proposals_comments_cross_district_developments'),
-        ('boards', '0002_meeting_sequence'),
+        ("boards", "0002_board_secretariat_proposals_comments_cross_district_developments"),
+        ("boards", "0002_meeting_sequence"),
     ]
 
-    operations = [
-    ]
+    operations = []

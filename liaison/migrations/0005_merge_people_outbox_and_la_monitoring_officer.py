@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('liaison', '0004_la_monitoring_officer_role'),
-        ('liaison', '0004_outbox_preferences_calendar_feed'),
-        ('liaison', '0004_people_and_access'),
+        ("liaison", "0004_la_monitoring_officer_role"),
+        ("liaison", "0004_outbox_preferences_calendar_feed"),
+        ("liaison", "0004_people_and_access"),
     ]
 
-    operations = [
-    ]
+    operations = []

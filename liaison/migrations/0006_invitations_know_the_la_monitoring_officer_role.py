@@ -5,29 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('liaison', '0005_merge_people_outbox_and_la_monitoring_officer'),
+        ("liaison", "0005_merge_people_outbox_and_la_monitoring_officer"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='invitation',
-            name='invitation_scope_matches_role',
+            model_name="invitation",
+            name="invitation_scope_matches_role",
         ),
         migrations.AlterField(
-            model_name='historicalinvitation',
-            name='role',
-            field=models.CharField(choices=[('erm', 'District External Relations Manager'), ('district-manager', 'District Manager'), ('la-benefits-manager', 'LA Benefits Manager'), ('la-fraud-manager', 'LA Fraud Manager'), ('monitoring-officer', 'Monitoring officer'), ('la-monitoring-officer', 'LA monitoring officer'), ('regional-erm', 'Country/Regional ERM'), ('odn', 'ODN / COO Gateway'), ('gpt', 'Governmental Partnerships Team'), ('admin', 'System administrator')], max_length=30),
+            model_name="historicalinvitation",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("erm", "District External Relations Manager"),
+                    ("district-manager", "District Manager"),
+                    ("la-benefits-manager", "LA Benefits Manager"),
+                    ("la-fraud-manager", "LA Fraud Manager"),
+                    ("monitoring-officer", "Monitoring officer"),
+                    ("la-monitoring-officer", "LA monitoring officer"),
+                    ("regional-erm", "Country/Regional ERM"),
+                    ("odn", "ODN / COO Gateway"),
+                    ("gpt", "Governmental Partnerships Team"),
+                    ("admin", "System administrator"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='role',
-            field=models.CharField(choices=[('erm', 'District External Relations Manager'), ('district-manager', 'District Manager'), ('la-benefits-manager', 'LA Benefits Manager'), ('la-fraud-manager', 'LA Fraud Manager'), ('monitoring-officer', 'Monitoring officer'), ('la-monitoring-officer', 'LA monitoring officer'), ('regional-erm', 'Country/Regional ERM'), ('odn', 'ODN / COO Gateway'), ('gpt', 'Governmental Partnerships Team'), ('admin', 'System administrator')], max_length=30),
+            model_name="invitation",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("erm", "District External Relations Manager"),
+                    ("district-manager", "District Manager"),
+                    ("la-benefits-manager", "LA Benefits Manager"),
+                    ("la-fraud-manager", "LA Fraud Manager"),
+                    ("monitoring-officer", "Monitoring officer"),
+                    ("la-monitoring-officer", "LA monitoring officer"),
+                    ("regional-erm", "Country/Regional ERM"),
+                    ("odn", "ODN / COO Gateway"),
+                    ("gpt", "Governmental Partnerships Team"),
+                    ("admin", "System administrator"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('district__isnull', False), ('local_authority__isnull', True), ('region__isnull', True), ('role__in', ['district-manager', 'erm', 'monitoring-officer'])), models.Q(('district__isnull', True), ('local_authority__isnull', False), ('region__isnull', True), ('role__in', ['la-benefits-manager', 'la-fraud-manager', 'la-monitoring-officer'])), models.Q(('district__isnull', True), ('local_authority__isnull', True), ('region__isnull', False), ('role__in', ['regional-erm'])), models.Q(('district__isnull', True), ('local_authority__isnull', True), ('region__isnull', True), ('role__in', ['admin', 'gpt', 'odn'])), _connector='OR'), name='invitation_scope_matches_role'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("district__isnull", False),
+                        ("local_authority__isnull", True),
+                        ("region__isnull", True),
+                        ("role__in", ["district-manager", "erm", "monitoring-officer"]),
+                    ),
+                    models.Q(
+                        ("district__isnull", True),
+                        ("local_authority__isnull", False),
+                        ("region__isnull", True),
+                        ("role__in", ["la-benefits-manager", "la-fraud-manager", "la-monitoring-officer"]),
+                    ),
+                    models.Q(
+                        ("district__isnull", True),
+                        ("local_authority__isnull", True),
+                        ("region__isnull", False),
+                        ("role__in", ["regional-erm"]),
+                    ),
+                    models.Q(
+                        ("district__isnull", True),
+                        ("local_authority__isnull", True),
+                        ("region__isnull", True),
+                        ("role__in", ["admin", "gpt", "odn"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="invitation_scope_matches_role",
+            ),
         ),
     ]

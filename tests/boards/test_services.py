@@ -118,9 +118,12 @@ def test_only_the_boards_erm_may_change_it(world):
 def test_a_meeting_has_the_standing_items_and_free_items_follow(world):
     board = board_for(world)
     meeting = services.meeting_schedule(actor=world.users["erm"], board=board, date=TODAY + datetime.timedelta(7))
-    assert [i.title for i in meeting.agenda_items.all()] == [title for title, _ in STANDING_ITEMS]
+    titles = [i.title for i in meeting.agenda_items.all()]
+    assert titles[: len(STANDING_ITEMS)] == [title for title, _ in STANDING_ITEMS]
+    # Apps contribute theirs when a meeting is scheduled (escalation: the unresolved issues), after the standing ones.
+    assert titles[len(STANDING_ITEMS) :] == ["Unresolved issues from the escalation route"]
     item = services.agenda_item_add(meeting=meeting, title="Monitoring results", body="ADM-1 met", source="monitoring")
-    assert item.order == len(STANDING_ITEMS) + 1
+    assert item.order == len(titles) + 1
     assert item.kind == "contributed"
     with pytest.raises(ValidationError):
         services.meeting_hold(actor=world.users["erm"], meeting=meeting, attended=[board.erm])

@@ -195,3 +195,64 @@ def test_scan_command_rejects_unknown_checks_and_bad_dates(quiet_world):
         call_command("scan_deadlines", "--check", "no-such-check")
     with pytest.raises(CommandError, match="--date"):
         call_command("scan_deadlines", "--date", "22/11/2026")
+
+
+@pytest.fixture
+def many_findings(world):
+    """A check of the test's own whose findings the test sets: what the scan does with 3 or 60 of them."""
+    from liaison import alerts
+
+    found: dict[str, list] = {"now": []}
+    user = world.users["erm"]
+
+    def findings(today, subject=None):
+        return found["now"]
+
+    alerts.register_check("test-many", "Many findings")(findings)
+
+    def set_findings(count: int, *, title: str = "Thing", recipients=None):
+        found["now"] = [
+            alerts.Finding(
+                key=f"thing:{n}",
+                title=f"{title} {n}",
+                recipient_ids=frozenset(recipients if recipients is not None else {user.pk}),
+                district_id=world.d1.pk,
+            )
+            for n in range(count)
+        ]
+
+    yield set_findings
+    alerts._checks.pop("test-many")
+
+
+def test_a_scan_raises_refreshes_and_clears_in_queries_that_do_not_grow_with_the_alerts(
+    many_findings, world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count: int, **kwargs) -> tuple[int, object]:
+        many_findings(count, **kwargs)
+        with CaptureQueriesContext(connection) as captured:
+            result = scan_deadlines(today=TODAY, codes=["test-many"])
+        return len(captured), result
+
+    few, result = queries(3)
+    assert (result.raised, result.emails) == (3, 3)
+    Alert.objects.filter(check_code="test-many").delete()
+    many, result = queries(60)
+    assert (result.raised, result.emails) == (60, 60)
+    # The same statements; SQLite alone splits a bulk insert of wide rows into a few batches.
+    assert many <= few + 3
+    # Seen again with a new title: refreshed, no one emailed twice; with nobody named, the national team is told.
+    again, result = queries(60, title="Renamed")
+    assert (result.raised, result.still_open, result.emails) == (0, 60, 0)
+    again, result = queries(60, title="Renamed", recipients=set())
+    assert (result.raised, result.still_open, result.emails) == (0, 60, 60)
+    assert Alert.objects.open().filter(check_code="test-many", title__startswith="Renamed").count() == 60
+    gone, result = queries(0)
+    assert result.cleared == 60 and not Alert.objects.open().filter(check_code="test-many").exists()
+    assert Event.objects.filter(kind="alert.cleared", data__check="test-many").count() == 60
+    with django_assert_max_num_queries(few + 3):
+        many_findings(60)
+        assert scan_deadlines(today=TODAY, codes=["test-many"]).raised == 60

@@ -283,7 +283,7 @@ def test_administrators_see_failed_notifications_and_can_try_them_again(
     assert client.get(url).status_code == 403
     assert client.post(url).status_code == 403
     client.force_login(world.users["admin"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         page = client.get(url)
     html = page.content.decode()
     assert "3 failed notifications" in html and "550 no such user" in html and "person2@example.gov.uk" in html
