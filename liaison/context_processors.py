@@ -18,6 +18,8 @@ TOP_LEVEL = {"/", "/accounts/login/", "/accessibility/"}
 def navigation(request: HttpRequest) -> dict:
     """The service navigation, with the current section marked, and the way back up from this page."""
     path = request.path
+    # An error page for a request refused before the middleware ran (a bad Host header) has no user.
+    user = getattr(request, "user", None)
     items = [
         ("Home", "/", path == "/"),
         ("Districts", "/districts/", path.startswith("/districts/")),
@@ -27,9 +29,9 @@ def navigation(request: HttpRequest) -> dict:
         ("Agreements", "/agreements/", path.startswith("/agreements/")),
         ("Monitoring", "/monitoring/", path.startswith("/monitoring/")),
     ]
-    if grants_access(request.user):
+    if user is not None and grants_access(user):
         items.append(("People", "/people/", path.startswith(("/people/", "/invitations/"))))
-    if request.user.is_authenticated:
+    if user is not None and user.is_authenticated:
         items.append(("Your account", "/accounts/", path.startswith("/accounts/")))
     top = TOP_LEVEL | {href for _, href, _ in items}
     return {
