@@ -26,6 +26,7 @@ COPY templates templates
 COPY static static
 COPY --from=assets /app/build build
 COPY --from=assets /app/node_modules/govuk-frontend/dist/govuk node_modules/govuk-frontend/dist/govuk
+COPY --from=assets /app/node_modules/accessible-autocomplete/dist node_modules/accessible-autocomplete/dist
 RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 EMAIL_HOST=localhost \
     AGREEMENTS_SEAL_CERT_FILE=unused AGREEMENTS_SEAL_KEY_FILE=unused \
     python manage.py collectstatic --noinput

@@ -172,16 +172,25 @@ def notify_many(messages: list[Message]) -> list[Notification]:
     return written
 
 
+# One change writing more rows than this (a scan raising hundreds of alerts) hands them to the broker in batches of
+# this size: thousands of broker messages would cost the scan seconds, and a failed row is retried by the sweep.
+ENQUEUE_ONE_BY_ONE = 20
+ENQUEUE_BATCH = 200
+
+
 def enqueue(pks: list[int]) -> None:
     """Hand rows to the broker. If it is down the rows wait in the outbox, and the sweep sends them later."""
-    from liaison.tasks import deliver_notification
+    from liaison.tasks import deliver_notification, deliver_notifications
 
-    for pk in pks:
-        try:
-            deliver_notification.delay(pk)
-        except Exception:  # the broker refusing must never undo or break the user's action
-            logger.exception("Could not queue notification %s; the outbox sweep will send it", pk)
-            return
+    try:
+        if len(pks) <= ENQUEUE_ONE_BY_ONE:
+            for pk in pks:
+                deliver_notification.delay(pk)
+        else:
+            for start in range(0, len(pks), ENQUEUE_BATCH):
+                deliver_notifications.delay(pks[start : start + ENQUEUE_BATCH])
+    except Exception:  # the broker refusing must never undo or break the user's action
+        logger.exception("Could not queue %s notifications; the outbox sweep will send them", len(pks))
 
 
 def backoff(attempts: int) -> int:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.access import grant_area
-from liaison.models import Contact, ContactRole, District, Event, LocalAuthority, Role, RoleAssignment, Side
+from liaison.models import Alert, Contact, ContactRole, District, Event, LocalAuthority, Role, RoleAssignment, Side
 
 
 def confirmation_cutoff(today: datetime.date) -> datetime.date:
@@ -106,6 +106,13 @@ def responsible_for_districts(district_ids) -> dict[int, set[int]]:
         people = set() if district.managed_by_region else set(erms.get(district_id, ()))
         responsible[district_id] = people or set(regional.get(district.region_id, ()))
     return responsible
+
+
+def alerts_for(*, user) -> QuerySet[Alert]:
+    """The open alerts naming this user as someone who must act, newest first."""
+    return (
+        Alert.objects.open().for_user(user).select_related("district", "local_authority").order_by("-raised_at", "-pk")
+    )
 
 
 def activity(*, user) -> QuerySet[Event]:

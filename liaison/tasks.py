@@ -30,6 +30,17 @@ def deliver_notification(self, pk: int) -> str:
     return outcome
 
 
+@shared_task(name="liaison.tasks.deliver_notifications", ignore_result=True)
+def deliver_notifications(pks: list[int]) -> dict:
+    """Send many outbox rows written by one change, one after another; a row that fails keeps its reason and its
+    next attempt time, and the sweep (deliver_due_notifications) tries it again with back-off."""
+    counts: dict[str, int] = {}
+    for pk in pks:
+        outcome = notifications.deliver(pk)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
 @shared_task(name="liaison.tasks.deliver_due_notifications", ignore_result=True)
 def deliver_due_notifications() -> dict:
     """Every few minutes: send what the broker never received (it was down) and what is due a retry."""

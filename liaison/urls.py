@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/invitations/<int:pk>/resend/", people_views.invitation_resend, name="invitation-resend"),
     path("people/invitations/<int:pk>/withdraw/", people_views.invitation_withdraw, name="invitation-withdraw"),
     path("invitations/<str:token>/", people_views.invitation_accept, name="invitation-accept"),
+    path("alerts/", views.alert_list, name="alert-list"),
     path("activity/", views.activity, name="activity"),
     path("activity/export.csv", views.activity_export, name="activity-export"),
     path("contacts/", views.contact_directory, name="contact-list"),

@@ -23,28 +23,40 @@ from liaison.exports import csv_response
 from liaison.filters import ActivityFilter, ContactFilter
 from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_service_errors
 from liaison.home import render_home_panels
-from liaison.models import Alert, Contact, District, Event, LocalAuthority
+from liaison.models import Contact, District, Event, LocalAuthority
 from liaison.network_panels import render_network_panels
 from liaison.scoping import scope_for
 
 logger = logging.getLogger(__name__)
 
 
+# The home page shows the newest alerts only; a national user can hold thousands, all of them on /alerts/.
+HOME_ALERTS = 20
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    alerts = (
-        Alert.objects.open().for_user(request.user).select_related("district", "local_authority").order_by("raised_at")
-    )
+    alerts = selectors.alerts_for(user=request.user)
+    shown = list(alerts[:HOME_ALERTS])
+    total = alerts.count() if len(shown) == HOME_ALERTS else len(shown)
     return render(
         request,
         "liaison/home.html",
         {
-            "alerts": alerts,
+            "alerts": shown,
+            "alerts_total": total,
             "districts": selectors.district_list(user=request.user)[:20],
             "scope": scope_for(request.user),
             "panels": render_home_panels(request),
         },
     )
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """Everything that needs the user's attention, newest first, a page at a time."""
+    page = Paginator(selectors.alerts_for(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "liaison/alert_list.html", {"page": page, "query": ""})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

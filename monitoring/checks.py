@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from boards.models import Board, BoardStatus
@@ -88,13 +88,26 @@ def none_in_six_months(today: datetime.date) -> list[Finding]:
     ]
 
 
+def latest_completed_exercises(today: datetime.date):
+    """Of each area and LA, the exercise completed last, where that was in the last 12 months on an active board.
+
+    An area is monitored again and again for each LA; once a later exercise is completed, it is the one that says
+    whether the standard is met, and the earlier result is history on the exercise pages."""
+    later = Exercise.objects.filter(
+        area=OuterRef("area"),
+        local_authority=OuterRef("local_authority"),
+        completed_at__gt=OuterRef("completed_at"),
+    )
+    return Exercise.objects.filter(
+        completed_at__date__gt=today - relativedelta(months=12), area__plan__board__status=BoardStatus.ACTIVE
+    ).exclude(Exists(later))
+
+
 @register_check("monitoring-standard-not-met", "Monitored standard not met")
 def standard_not_met(today: datetime.date) -> list[Finding]:
-    """Completed exercises in the last 12 months whose results miss a target: to the co-chairs and the ERM."""
-    exercises = Exercise.objects.filter(
-        completed_at__date__gt=today - relativedelta(months=12), area__plan__board__status=BoardStatus.ACTIVE
-    ).select_related("area__plan__board__jcp_chair", "area__plan__board__la_chair", "area__plan__board__erm")
-    failing = [r for r in exercise_results(exercises, today) if r.met is False]
+    """The latest completed exercise of each area and LA, if it misses a target: to the co-chairs and the ERM, until a
+    corrected result or a later exercise meets it."""
+    failing = [r for r in exercise_results(latest_completed_exercises(today), today) if r.met is False]
     boards = list(
         Board.objects.filter(pk__in={r.exercise.area.plan.board_id for r in failing})
         .select_related("jcp_chair", "la_chair", "erm")
@@ -125,11 +138,9 @@ def standard_not_met(today: datetime.date) -> list[Finding]:
 
 @register_check("monitoring-sample-short", "Monitoring exercise with fewer samples than its required size")
 def sample_short(today: datetime.date) -> list[Finding]:
-    """Exercises completed in the last 12 months short of their sample size, as for a standard not met."""
+    """The latest completed exercise of each area and LA, if short of its sample size, as for a standard not met."""
     exercises = list(
-        Exercise.objects.filter(
-            completed_at__date__gt=today - relativedelta(months=12), area__plan__board__status=BoardStatus.ACTIVE
-        )
+        latest_completed_exercises(today)
         .annotate(sampled=Count("samples"))
         .filter(sampled__lt=F("required_size"))
         .select_related("area__standard", "area__plan__board", "local_authority")

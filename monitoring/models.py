@@ -254,6 +254,10 @@ class Exercise(models.Model):
 
     class Meta:
         ordering = ["-sampled_from", "pk"]
+        indexes = [
+            # The checks judge each area and LA by the exercise completed last (monitoring/checks.py).
+            models.Index(fields=["area", "local_authority", "completed_at"], name="exercise_latest_per_area_la"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(sampled_to__gte=F("sampled_from")), name="exercise_period_in_order"),
             models.CheckConstraint(

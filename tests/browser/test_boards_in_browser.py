@@ -70,7 +70,7 @@ def test_erm_runs_a_board_and_gpt_finds_it_in_the_national_index(demo, live_serv
     page.get_by_label("Where (optional)").fill("Manchester district office")
     page.get_by_role("button", name="Schedule meeting").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meeting of")
-    expect(page.get_by_text("Performance management information")).to_be_visible()
+    expect(page.get_by_text("Performance management information", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Record as held").click()

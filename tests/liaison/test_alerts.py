@@ -1,6 +1,7 @@
 """Deadline scans: each condition raises one alert and one email per person, and clears when it clears."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -256,3 +257,59 @@ def test_a_scan_raises_refreshes_and_clears_in_queries_that_do_not_grow_with_the
     with django_assert_max_num_queries(few + 3):
         many_findings(60)
         assert scan_deadlines(today=TODAY, codes=["test-many"]).raised == 60
+
+
+def test_home_shows_the_newest_20_alerts_and_links_to_all_of_them(many_findings, world, client):
+    many_findings(45)
+    scan_deadlines(today=TODAY, codes=["test-many"])
+    client.force_login(world.users["erm"])
+    home = client.get("/").content.decode()
+    assert "45 things for you to act on; the newest 20 are below." in home
+    assert home.count("Raised ") == 20
+    assert 'href="/alerts/">See all 45 things that need your attention</a>' in home
+
+    every = client.get("/alerts/").content.decode()
+    assert "45 things for you to act on, newest first." in every
+    assert {int(n) for n in re.findall(r"Thing (\d+)\b", every)} == set(range(45))
+
+
+def test_the_alert_page_is_a_page_at_a_time_in_a_constant_number_of_queries(
+    many_findings, world, client, django_assert_max_num_queries
+):
+    from tests.helpers import count
+
+    client.force_login(world.users["erm"])
+    many_findings(3)
+    scan_deadlines(today=TODAY, codes=["test-many"])
+    few = count(client, "/alerts/")
+    many_findings(120)
+    scan_deadlines(today=TODAY, codes=["test-many"])
+    with django_assert_max_num_queries(few):
+        first = client.get("/alerts/")
+    assert first.content.decode().count("Raised ") == 50
+    assert client.get("/alerts/?page=3").content.decode().count("Raised ") == 20
+
+
+def test_someone_with_nothing_to_act_on_is_told_so(world, client):
+    client.force_login(world.users["erm"])
+    assert "Nothing needs your attention." in client.get("/alerts/").content.decode()
+
+
+def test_a_scan_raising_many_alerts_queues_their_emails_in_batches_and_every_one_is_sent(
+    many_findings, world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from liaison import notifications
+    from liaison.models import Notification
+
+    many_findings(notifications.ENQUEUE_BATCH + 25)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = scan_deadlines(today=TODAY, codes=["test-many"])
+    assert result.emails == notifications.ENQUEUE_BATCH + 25
+    # Two batches handed to the broker (run in-process here), not one message per email.
+    assert len(callbacks) == 1
+    rows = Notification.objects.filter(user=world.users["erm"], subject_type="liaison.alert")
+    assert rows.count() == notifications.ENQUEUE_BATCH + 25
+    assert not rows.filter(sent_at__isnull=True).exists()
+    assert len([m for m in mail.outbox if m.to == [world.users["erm"].email]]) == notifications.ENQUEUE_BATCH + 25

@@ -20,6 +20,8 @@ UNGUARDED_TEXT = {
     "agreements.SigningDocument.content",  # composed from the statement's fields, each guarded
     "liaison.IssueCategory.example",
     "liaison.Alert.detail",
+    "liaison.Notification.body",  # an email Liaison composed from guarded fields
+    "liaison.Notification.failure_reason",  # the mail server's or Notify's answer
 }
 
 
