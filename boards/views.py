@@ -828,6 +828,7 @@ def index_export_pdf(request: HttpRequest) -> HttpResponse:
             ],
         },
         _filename("joint-boards-index", "pdf"),
+        reuse=True,
     )
 
 

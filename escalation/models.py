@@ -189,9 +189,14 @@ class Issue(models.Model):
 
     @property
     def level_label(self) -> str:
-        if self.level == Level.LA_MANAGER and self.la_manager_role:
-            return f"LA {Role(self.la_manager_role).label.removeprefix('LA ')}"
-        return self.get_level_display()
+        return level_label(self.level, self.la_manager_role)
+
+
+def level_label(level: str, la_manager_role: str) -> str:
+    """The level's name, naming which LA manager holds an issue at the LA manager level."""
+    if level == Level.LA_MANAGER and la_manager_role:
+        return f"LA {Role(la_manager_role).label.removeprefix('LA ')}"
+    return Level(level).label if level in Level.values else level
 
 
 class StepKind(models.TextChoices):

@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+# A long document's layout takes WeasyPrint seconds; the same HTML always makes the same PDF, so a document asked
+# for again unchanged (the national index, many times a day) is served from the cache under its HTML's hash.
+PDF_CACHE_SECONDS = 24 * 60 * 60
 
-def render_pdf(template: str, context: dict) -> bytes:
+
+def render_pdf(template: str, context: dict, *, reuse: bool = False) -> bytes:
+    html = render_to_string(template, context)
+    if not reuse:
+        return _write_pdf(html)
+    key = "pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _write_pdf(html)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
+def _write_pdf(html: str) -> bytes:
     # WeasyPrint takes over a second to import; only the PDF views pay for it.
     from weasyprint import HTML
 
-    return HTML(string=render_to_string(template, context)).write_pdf()
+    return HTML(string=html).write_pdf()
 
 
-def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
+def pdf_response(template: str, context: dict, filename: str, *, reuse: bool = False) -> HttpResponse:
+    response = HttpResponse(render_pdf(template, context, reuse=reuse), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Every PDF here names people (chairs, attendees, action owners): keep it out of shared and disk caches.
     response["Cache-Control"] = "private, no-store"

@@ -187,6 +187,25 @@ def test_index_exports_the_filtered_boards(world, client):
 
 
 @pytest.mark.django_db
+def test_the_index_pdf_is_reused_while_nothing_in_it_changes_and_made_afresh_when_something_does(world, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    board = board_for(world, title="Fraud board", scope="fraud")
+    client.force_login(world.users["gpt"])
+    first = client.get(reverse("boards:index-pdf"))
+    assert "Fraud board" in pdf_text(first)
+    assert client.get(reverse("boards:index-pdf")).content == first.content
+    assert len([key for key in cache._cache if "pdf:" in key]) == 1
+
+    board.title = "Counter-fraud board"
+    board.save()
+    again = pdf_text(client.get(reverse("boards:index-pdf")))
+    assert "Counter-fraud board" in again and "\nFraud board" not in again
+    assert len([key for key in cache._cache if "pdf:" in key]) == 2
+
+
+@pytest.mark.django_db
 def test_progress_figures_count_what_is_there(world, client):
     from boards.selectors import index_progress
 
