@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +17,12 @@ from escalation.forms import CommunicateForm, EscalateForm, IssueForm, ReopenFor
 from escalation.models import Direction, Issue, Source, Status, level_label
 from liaison.exports import csv_response
 from liaison.forms import add_service_errors
+from liaison.pagination import CappedPaginator
 from liaison.scoping import scope_for
 
 
 def _page(request: HttpRequest, queryset, size: int = 50):
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, size).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

@@ -177,6 +177,20 @@ def test_queries_do_not_grow_with_events(client, world, django_assert_max_num_qu
     assert exported.count("Issue ") == 83
 
 
+def test_a_trail_longer_than_the_count_cap_says_more_than_and_still_exports_every_row(client, world, monkeypatch):
+    from liaison import pagination
+    from liaison.events import event_build, events_record
+
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 60)
+    events_record([event_build(kind="issue.logged", summary=f"Issue {i}", district_id=world.d1.pk) for i in range(75)])
+    client.force_login(world.users["erm"])
+    page = client.get(reverse("activity")).content.decode()
+    assert "More than 60 events: the first 60 are listed here." in page
+    assert 'aria-label="Page 2"' in page and 'aria-label="Page 3"' not in page
+    exported = body(client.get(reverse("activity-export"))).decode("utf-8-sig")
+    assert exported.count("Issue ") == 75
+
+
 def test_the_district_page_links_to_its_activity(client, world):
     events(world)
     client.force_login(world.users["erm"])
