@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/liaison_bench"
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 # Emails go to a real broker as in production, so the scan is timed without the worker's sending; the queue is
@@ -532,11 +532,130 @@ def measure(only: str = "") -> list[Row]:
     return rows
 
 
+LOAD_PAGES = ["/", "/issues/", "/boards/index/"]
+LOAD_SHARE = 2 / 3
+GUNICORN_WORKERS = 3
+
+
+def load_run(*, seconds: float, clients: int) -> list[Row]:
+    """Liaison under gunicorn on loopback: `clients` signed-in clients, each asking for its next page as soon as the
+    last one came (closed loop), for `seconds` per page, beside the bare list under the same load. On 2 cores the
+    latency of 50 closed-loop clients is set by throughput, so requests per second are compared."""
+    import http.client
+    import socket
+    import subprocess
+    import threading
+
+    from django.conf import settings
+    from django.test import Client
+
+    signed_in = Client()
+    assert signed_in.login(username="erm", password="liaison")
+    cookie = f"{settings.SESSION_COOKIE_NAME}={signed_in.cookies[settings.SESSION_COOKIE_NAME].value}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "liaison.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+    )
+    try:
+        _wait_for(port)
+
+        def hammer(path: str) -> tuple[float, list[float], int]:
+            took: list[float] = []
+            errors = [0]
+            stop = time.perf_counter() + seconds
+            lock = threading.Lock()
+
+            def one_client():
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                while time.perf_counter() < stop:
+                    began = time.perf_counter()
+                    try:
+                        conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                        response = conn.getresponse()
+                        response.read()
+                        ok = response.status == 200
+                    except (OSError, http.client.HTTPException):
+                        ok = False
+                        conn.close()
+                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    with lock:
+                        if ok:
+                            took.append(time.perf_counter() - began)
+                        else:
+                            errors[0] += 1
+                conn.close()
+
+            threads = [threading.Thread(target=one_client) for _ in range(clients)]
+            began = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return len(took) / (time.perf_counter() - began), sorted(took), errors[0]
+
+        hammer("/bench/bare/issues/?n=50")  # warm every worker
+        bare_rps, _, bare_errors = hammer("/bench/bare/issues/?n=50")
+        log(f"load: bare list {bare_rps:.0f} requests/s, {bare_errors} errors")
+        rows = []
+        for path in LOAD_PAGES:
+            rps, took, errors = hammer(path)
+            p50, p95, p99 = (took[int(len(took) * q)] if took else 0 for q in (0.5, 0.95, 0.99))
+            share = rps / bare_rps if bare_rps else 0
+            log(
+                f"load {path}: {rps:.0f} requests/s ({share:.0%} of bare), p50 {p50 * 1000:.0f} ms, "
+                f"p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {errors} errors"
+            )
+            rows.append(
+                Row(
+                    f"load {clients} clients {path}"[:34],
+                    "erm",
+                    p50,
+                    errors,
+                    f"≥ {LOAD_SHARE:.0%} bare rps",
+                    errors == 0 and share >= LOAD_SHARE,
+                    share,
+                )
+            )
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(port: int) -> None:
+    import socket
+
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="share of the national scale to grow (default 1)")
     parser.add_argument("--reuse", action="store_true", help="keep a database already grown by an earlier run")
     parser.add_argument("--only", default="", help="measure only the pages whose address starts with this")
+    parser.add_argument("--load-seconds", type=float, default=30, help="length of each load run (0: none)")
+    parser.add_argument("--load-clients", type=int, default=50, help="concurrent clients in the load run")
     args = parser.parse_args()
 
     import django
@@ -568,12 +687,10 @@ def main() -> int:
         call_command("load_demo", "--no-scan", verbosity=0)
         log("demo loaded; growing it")
         Grower(args.scale).run()
-    from django.test.utils import override_settings
-
     try:
-        # The bench's own URLs add the bare views beside Liaison's.
-        with override_settings(ROOT_URLCONF="bench.urls"):
-            rows = measure(args.only)
+        rows = measure(args.only)
+        if not args.only and args.load_seconds > 0:
+            rows += load_run(seconds=args.load_seconds, clients=args.load_clients)
     finally:
         connection.close()
     print()
