@@ -140,8 +140,9 @@ TEMPLATES = [
     },
 ]
 
-# Widgets render through the project's templates, so that templates/django/forms/widgets/ can override Django's own.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widgets render through the project's templates (templates/django/forms/widgets/ overrides Django's own); selects
+# are written in Python by liaison/form_renderer.py to the same HTML, for speed.
+FORM_RENDERER = "liaison.form_renderer.LiaisonFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
