@@ -492,9 +492,27 @@ def measure(only: str = "") -> list[Row]:
         Row("/issues/export.csv first byte", "gpt", first, 0, f"< {CSV_FIRST_BYTE:.0f} s", first < CSV_FIRST_BYTE)
     )
     rows.append(Row("/issues/export.csv whole", "gpt", whole, 0, f"< {CSV_WHOLE:.0f} s", whole < CSV_WHOLE))
-    seconds, queries = timed(lambda: clients["gpt"].get("/boards/index/export.pdf"), runs=1)
+    # Laid out afresh (the cache emptied first, WeasyPrint already imported), then as served again unchanged.
+    from django.core.cache import cache
+
+    clients["gpt"].get("/bench/bare/issues/", {"n": 1})
+    from weasyprint import HTML  # noqa: F401 - imported before the clock starts, as in a warm worker
+
+    cache.clear()
+    began = time.perf_counter()
+    clients["gpt"].get("/boards/index/export.pdf")
+    cold = time.perf_counter() - began
+    rows.append(Row("/boards/index/export.pdf laid out", "gpt", cold, 0, f"< {PDF_SECONDS:.0f} s", cold < PDF_SECONDS))
+    seconds, queries = timed(lambda: clients["gpt"].get("/boards/index/export.pdf"), runs=3)
     rows.append(
-        Row("/boards/index/export.pdf", "gpt", seconds, queries, f"< {PDF_SECONDS:.0f} s", seconds < PDF_SECONDS)
+        Row(
+            "/boards/index/export.pdf unchanged",
+            "gpt",
+            seconds,
+            queries,
+            f"< {PDF_SECONDS:.0f} s",
+            seconds < PDF_SECONDS,
+        )
     )
 
     from django.db import connection

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 
 from escalation.models import OPEN_STATUSES, Issue
-from escalation.route import held_by_q
+from escalation.route import held_issues_q
 from escalation.selectors import level_due, level_targets
 from liaison import ical
 
 
 def level_targets_due(user) -> list[ical.CalendarEvent]:
     issues = (
-        Issue.objects.filter(held_by_q(user), status__in=OPEN_STATUSES).select_related("local_authority").order_by("pk")
+        Issue.objects.filter(held_issues_q(user, statuses=OPEN_STATUSES))
+        .select_related("local_authority")
+        .order_by("pk")
     )
     targets = level_targets()
     return [

@@ -32,7 +32,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from escalation.models import OPEN_STATUSES, Direction, Issue, Level, Source, Status
-from liaison.models import DISTRICT_ROLES, LA_MANAGER_ROLES, District, LocalAuthority, Role, RoleAssignment
+from liaison.models import (
+    DISTRICT_ROLES,
+    LA_MANAGER_ROLES,
+    Contact,
+    District,
+    LocalAuthority,
+    Role,
+    RoleAssignment,
+)
 from liaison.scoping import scope_for
 
 ROUTES: dict[str, list[str]] = {
@@ -83,30 +91,57 @@ def next_level(issue: Issue) -> str | None:
     return levels[position + 1] if position + 1 < len(levels) else None
 
 
-def held_by_q(user) -> Q:
-    """Issues whose current level this user holds (whatever their status)."""
+def _held_arms(user) -> list[Q]:
+    """One condition per way of holding a level, each on the issue's own indexed columns (subqueries, not joins)."""
     if not user.is_authenticated:
-        return Q(pk__in=[])
+        return []
     scope = scope_for(user)
-    q = Q(level=Level.OPERATIONAL, operational_contact__user=user)
+    arms = [Q(level=Level.OPERATIONAL, operational_contact__in=Contact.objects.filter(user=user))]
     for assignment in scope.assignments:
         if assignment.role == Role.ERM:
-            q |= Q(level=Level.DISTRICT_ERM, district_id=assignment.district_id) | Q(
-                level=Level.OPERATIONAL, district_id=assignment.district_id, district__managed_by_region=False
+            arms.append(Q(level=Level.DISTRICT_ERM, district_id=assignment.district_id))
+            arms.append(
+                Q(
+                    level=Level.OPERATIONAL,
+                    district__in=District.objects.filter(pk=assignment.district_id, managed_by_region=False),
+                )
             )
         elif assignment.role == Role.REGIONAL_ERM:
-            q |= Q(level=Level.REGIONAL_ERM, district__region_id=assignment.region_id) | Q(
-                level=Level.OPERATIONAL, district__region_id=assignment.region_id, district__managed_by_region=True
-            )
+            in_region = District.objects.filter(region_id=assignment.region_id)
+            arms.append(Q(level=Level.REGIONAL_ERM, district__in=in_region))
+            arms.append(Q(level=Level.OPERATIONAL, district__in=in_region.filter(managed_by_region=True)))
         elif assignment.role == Role.ODN:
-            q |= Q(level=Level.ODN)
+            arms.append(Q(level=Level.ODN))
         elif assignment.role == Role.GPT:
-            q |= Q(level=Level.GPT)
+            arms.append(Q(level=Level.GPT))
         elif assignment.role in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER):
-            q |= Q(level=Level.LA_MANAGER, local_authority_id=assignment.local_authority_id) & Q(
-                la_manager_role=assignment.role
+            arms.append(
+                Q(
+                    level=Level.LA_MANAGER,
+                    local_authority_id=assignment.local_authority_id,
+                    la_manager_role=assignment.role,
+                )
             )
+    return arms
+
+
+def held_by_q(user) -> Q:
+    """Issues whose current level this user holds (whatever their status): a condition for checking one issue."""
+    arms = _held_arms(user)
+    q = Q(pk__in=[])
+    for arm in arms:
+        q |= arm
     return q
+
+
+def held_issues_q(user, *, statuses) -> Q:
+    """The issues in these statuses whose current level this user holds, for a list: a union of arms that each an
+    index serves, where an OR of them makes PostgreSQL read every issue (the home page asks on every visit)."""
+    issues = Issue.objects.filter(status__in=list(statuses)).values("pk")
+    arms = [issues.filter(arm) for arm in _held_arms(user)]
+    if not arms:
+        return Q(pk__in=[])
+    return Q(pk__in=arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0])
 
 
 def holds_level(user, issue: Issue) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 from django.utils import timezone
 
 from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, LevelTarget, Status
-from escalation.route import held_by_q
+from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
 
@@ -34,7 +34,8 @@ def issue_list(*, user) -> QuerySet[Issue]:
 
 def my_queue(*, user) -> QuerySet[Issue]:
     """Issues at a level the user holds that still need something from them (open, or outcome to communicate)."""
-    return issue_list(user=user).filter(held_by_q(user)).exclude(status=Status.CLOSED).order_by("level_since", "pk")
+    waiting = [status for status in Status.values if status != Status.CLOSED]
+    return issue_list(user=user).filter(held_issues_q(user, statuses=waiting)).order_by("level_since", "pk")
 
 
 def raised_by(*, user) -> QuerySet[Issue]:
