@@ -137,7 +137,7 @@ def held_by_q(user) -> Q:
 def held_issues_q(user, *, statuses) -> Q:
     """The issues in these statuses whose current level this user holds, for a list: a union of arms that each an
     index serves, where an OR of them makes PostgreSQL read every issue (the home page asks on every visit)."""
-    issues = Issue.objects.filter(status__in=list(statuses)).values("pk")
+    issues = Issue.objects.filter(status__in=list(statuses)).order_by().values("pk")
     arms = [issues.filter(arm) for arm in _held_arms(user)]
     if not arms:
         return Q(pk__in=[])
