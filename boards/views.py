@@ -722,15 +722,25 @@ INDEX_COLUMNS = [
 ]
 
 
-def _index(request: HttpRequest, *, national: bool = False):
+INDEX_PER_PAGE = 50
+
+
+def _index(request: HttpRequest, *, national: bool = False, page_number=None):
     """The index's boards after the filters: every board on the page (`national`), the user's scope in exports
-    (GPT and administrators see every board either way)."""
+    (GPT and administrators see every board either way). With a page number, that page of them and the page."""
     today = timezone.localdate()
     boards = (selectors.national_index if national else selectors.board_index)(user=request.user, today=today)
     index_filter = BoardIndexFilter(request.GET, queryset=boards, user=request.user, national=national)
-    boards = list(index_filter.qs)
+    page = None
+    if page_number is None:
+        boards = list(index_filter.qs)
+    else:
+        page = Paginator(index_filter.qs, INDEX_PER_PAGE).get_page(page_number)
+        boards = list(page.object_list)
     for board in boards:
         board.return_state = selectors.return_state(board, today)
+    if page is not None:
+        return index_filter, boards, today, page
     return index_filter, boards, today
 
 
@@ -754,14 +764,16 @@ def _index_row(board: Board) -> list:
 
 @login_required
 def national_index(request: HttpRequest) -> HttpResponse:
-    index_filter, boards, today = _index(request, national=True)
+    index_filter, boards, today, page = _index(request, national=True, page_number=request.GET.get("page") or 1)
     query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "boards/index.html",
         {
             "filter": index_filter,
             "boards": boards,
+            "page": page,
             "visible_ids": set(Board.objects.visible_to(request.user).values_list("pk", flat=True)),
             "progress": selectors.index_progress(user=request.user, today=today, national=True),
             "query": query.urlencode(),

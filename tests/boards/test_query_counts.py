@@ -43,3 +43,21 @@ def test_queries_do_not_grow_with_boards(world, client, django_assert_max_num_qu
         response = client.get(url)
         body(response)
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_national_index_is_a_page_of_50_boards_at_a_time_and_its_downloads_hold_every_one(world, client):
+    from boards.models import Board
+
+    for n in range(55):
+        board_for(world, title=f"Board {n:02d}")
+    total = Board.objects.count()
+    client.force_login(world.users["gpt"])
+    first = client.get("/boards/index/").content.decode()
+    assert f"{total} boards, 50 a page." in first
+    assert first.count('<tr class="govuk-table__row">') - 1 == 50
+    second = client.get("/boards/index/?page=2").content.decode()
+    assert second.count('<tr class="govuk-table__row">') - 1 == total - 50
+    assert 'aria-label="Page 1"' in second and "page=2" in first
+    exported = body(client.get("/boards/index/export.csv")).decode("utf-8-sig")
+    assert len(exported.strip().splitlines()) == total + 1
