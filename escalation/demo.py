@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from escalation import services
-from escalation.models import Direction, Issue, Source
+from escalation.models import Direction, Issue, NationalDirectorate, Source
 from liaison.demo import register_demo_loader
 from liaison.models import Contact, District, IssueCategory, LocalAuthority, Role
 
@@ -89,7 +89,7 @@ STORIES = [
         steps=[
             (50, "erm", "escalate", "The FIS team says it is a capacity problem across the region."),
             (40, "regional-erm", "escalate", "Capacity is set nationally."),
-            (35, "odn", "update", "Raised with the directorate's FIS lead.", {"directorate": "Fraud and Error"}),
+            (35, "odn", "gateway", "FIS capacity in the region.", {"directorate": "Fraud Investigation Service"}),
         ],
     ),
     Story(
@@ -111,7 +111,7 @@ STORIES = [
         "admin",
         25,
         "cms-output-incomplete",
-        "Outstanding from the final Joint Resolution Board: a data sharing protocol for CMS output.",
+        "Outstanding from the final Joint Regional Board: a data sharing protocol for CMS output.",
         source=Source.LEGACY_JRB,
         tried="On the JRB's agenda for two meetings without agreement.",
     ),
@@ -233,6 +233,9 @@ def _play(story: Story, users: dict, now: datetime.datetime) -> Issue:
         kwargs.update(extra[0] if extra else {})
         if action == "escalate":
             issue = services.issue_escalate(reason=text, **kwargs)
+        elif action == "gateway":
+            kwargs["directorate"] = NationalDirectorate.objects.get(name=kwargs["directorate"])
+            issue = services.issue_gateway_refer(reason=text, **kwargs)
         elif action == "update":
             issue = services.issue_update_record(text=text, **kwargs)
         elif action == "resolve":
