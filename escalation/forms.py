@@ -20,6 +20,21 @@ class _ContactChoice(forms.ModelChoiceField):
         return f"{obj.name}, {obj.role.name}, {obj.organisation}"
 
 
+def _authorities_by_district(districts, authorities) -> list:
+    """The authorities grouped under each district they sit in (an authority in two districts is in both groups), so
+    that without JavaScript the list still says which authority is in which district; with it, the page offers
+    only the chosen district's group."""
+    visible = {a.pk: a for a in authorities.order_by("name")}
+    groups = []
+    for district in districts.order_by("name").prefetch_related("local_authorities"):
+        members = sorted(
+            (visible[a.pk] for a in district.local_authorities.all() if a.pk in visible), key=lambda a: a.name
+        )
+        if members:
+            groups.append((district.name, [(a.pk, a.name) for a in members]))
+    return [("", "Choose an authority"), *groups]
+
+
 @checks_free_text(title="title", description="long", attempts_detail=("short", "the attempts made"))
 class IssueForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a short title for the issue"})
@@ -113,9 +128,11 @@ class IssueForm(forms.Form):
         self.fields["direction"].choices = directions
         if len(directions) == 1:
             self.fields["direction"].initial = directions[0][0]
-        self.fields["district"].queryset = District.objects.visible_to(user)
+        districts = District.objects.visible_to(user)
+        self.fields["district"].queryset = districts
         authorities = LocalAuthority.objects.visible_to(user)
         self.fields["local_authority"].queryset = authorities
+        self.fields["local_authority"].widget.choices = _authorities_by_district(districts, authorities)
         self.fields["other_authorities"].queryset = authorities
         contacts = (
             Contact.objects.visible_to(user).active().select_related("role", "district", "office", "local_authority")

@@ -141,6 +141,17 @@ def can_log(user, *, direction: str, district: District, local_authority: LocalA
     return district.pk in district_staff or regional
 
 
+def may_log_in(user, district: District) -> bool:
+    """Whether the user logs some kind of issue for this district (the district page offers "Log an issue")."""
+    scope = scope_for(user)
+    if scope.national or district.region_id in scope.region_ids:
+        return True
+    if any(a.role in DISTRICT_ROLES and a.district_id == district.pk for a in scope.assignments):
+        return True
+    managed = _managed_authority_ids(scope)
+    return bool(managed) and district.local_authorities.filter(pk__in=managed).exists()
+
+
 def may_log_anything(user) -> bool:
     scope = scope_for(user)
     return (

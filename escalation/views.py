@@ -29,7 +29,7 @@ from escalation.forms import (
 from escalation.models import Issue, Level, LevelTarget, NationalDirectorate
 from liaison.exports import csv_response
 from liaison.forms import add_service_errors
-from liaison.models import Role
+from liaison.models import District, Role
 from liaison.scoping import scope_for
 
 
@@ -121,7 +121,11 @@ def issue_export(request: HttpRequest) -> HttpResponse:
 def issue_create(request: HttpRequest) -> HttpResponse:
     if not route.may_log_anything(request.user):
         raise PermissionDenied("Your role does not log issues: ask the district's ERM or your LA manager.")
-    form = IssueForm(request.POST if request.method == "POST" else None, user=request.user)
+    initial = {}
+    if request.method == "GET" and request.GET.get("district"):
+        # From a district's page: that district is chosen, and the authorities offered are its own.
+        initial["district"] = District.objects.visible_to(request.user).filter(code=request.GET["district"]).first()
+    form = IssueForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             issue = services.issue_log(actor=request.user, **form.service_data())
