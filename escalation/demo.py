@@ -258,10 +258,12 @@ def load_issues(today: datetime.date) -> dict[str, int]:
     # Every title an issue has ever had, including deleted issues: a renamed demo issue is still the story's issue.
     existing = set(Issue.history.values_list("title", flat=True))
     users = {u.username: u for u in get_user_model().objects.all()}
-    # A migration seeds the list; a database emptied since (as the browser tests do) gets it again. A directorate the
-    # GPT retired stays retired: only a missing name is added.
-    for name in DIRECTORATES:
-        NationalDirectorate.objects.get_or_create(name=name)
+    # A migration seeds the list; a database emptied since (as the browser tests do) gets it again. Keyed on every
+    # name a directorate has had, so one the GPT renamed or retired is left as they left it.
+    named = set(NationalDirectorate.history.values_list("name", flat=True)) | set(
+        NationalDirectorate.objects.values_list("name", flat=True)
+    )
+    NationalDirectorate.objects.bulk_create([NationalDirectorate(name=n) for n in DIRECTORATES if n not in named])
     now = timezone.now()
     created = 0
     for story in STORIES:

@@ -307,7 +307,12 @@ def national(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "escalation/national.html",
-        {"page": page, "query": query, "stats": selectors.national_statistics()},
+        {
+            "page": page,
+            "query": query,
+            "stats": selectors.national_statistics(),
+            "keeps_directorates": scope_for(request.user).has_role(Role.GPT),
+        },
     )
 
 
