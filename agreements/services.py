@@ -194,10 +194,16 @@ def _check_no_overlap(document: SigningDocument, authorities: list[LocalAuthorit
     if clash is not None:
         raise ValidationError(
             {
-                "signing_authority": f"There is already a {clash.get_kind_display()} for {clash.authorities_label}, "
+                "signing_authority": f"There is already {_with_article(clash.get_kind_display())} for "
+                f"{clash.authorities_label}, "
                 f"{clash.period_label}: make a new version of it instead"
             }
         )
+
+
+def _with_article(name: str) -> str:
+    """The kind of document with its article: a Statement of Intent, an End of Year Sign-off."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 @transaction.atomic

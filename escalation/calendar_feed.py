@@ -20,7 +20,7 @@ def level_targets_due(user) -> list[ical.CalendarEvent]:
     return [
         ical.CalendarEvent(
             uid=ical.uid_for(f"issue-level-{issue.level}", issue.pk),
-            summary=f"{issue.reference} due at {issue.level_label}: {issue.title}",
+            summary=f"{issue.reference} due at {issue.stage_label}: {issue.title}",
             day=level_due(issue, targets),
             url=f"{settings.SITE_URL}{issue.get_absolute_url()}",
         )

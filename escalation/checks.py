@@ -46,10 +46,10 @@ def issue_stalled(today: datetime.date, subject: Issue | None = None) -> list[Fi
         findings.append(
             Finding(
                 # The level and the time it arrived there: a new stay at a level is a new condition.
-                key=f"issue:{issue.pk}:{issue.level}:{issue.level_since:%Y%m%d%H%M%S}",
-                title=f"{issue.reference} stalled at {issue.level_label}: {issue.title}",
+                key=f"issue:{issue.pk}:{issue.stage}:{issue.level_since:%Y%m%d%H%M%S}",
+                title=f"{issue.reference} stalled at {issue.stage_label}: {issue.title}",
                 detail=(
-                    f"The target at this level is {targets[issue.level]} working days; it was due by "
+                    f"The target at this level is {targets[issue.stage]} working days; it was due by "
                     f"{due:%-d %B %Y} and is {late} working day{'s' if late != 1 else ''} late. Resolve it, or "
                     "escalate it with the reason it cannot be resolved here."
                 ),
@@ -85,10 +85,10 @@ def issue_target_near(today: datetime.date, subject: Issue | None = None) -> lis
         index = index or HolderIndex.load()
         findings.append(
             Finding(
-                key=f"issue:{issue.pk}:{issue.level}:{issue.level_since:%Y%m%d%H%M%S}",
-                title=f"{issue.reference} is due at {issue.level_label} by {due:%-d %B %Y}: {issue.title}",
+                key=f"issue:{issue.pk}:{issue.stage}:{issue.level_since:%Y%m%d%H%M%S}",
+                title=f"{issue.reference} is due at {issue.stage_label} by {due:%-d %B %Y}: {issue.title}",
                 detail=(
-                    f"The target at this level is {targets[issue.level]} working days, and it ends on "
+                    f"The target at this level is {targets[issue.stage]} working days, and it ends on "
                     f"{due:%-d %B %Y}. Resolve it, or escalate it with the reason it cannot be resolved here."
                 ),
                 url=issue.get_absolute_url(),

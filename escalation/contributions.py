@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from boards.panels import register_board_panel, register_transition_link
 from boards.signals import meeting_scheduled
-from escalation import selectors
+from escalation import route, selectors
 from escalation.models import Issue, Level, Source
 from liaison.models import District
 
@@ -86,6 +86,26 @@ def unresolved_issues_item(sender, meeting, **kwargs) -> None:
     )
 
 
+def district_issues_panel(request, *, authority=None, district=None) -> str | None:
+    """The "Issues" section of a district's page: where the Appendix 2 journey starts (log an issue for the
+    district) and the way to the district's issues."""
+    if district is None:
+        return None
+    summary = selectors.district_issue_summary(user=request.user, district=district)
+    return render_to_string(
+        "escalation/_district_panel.html",
+        {
+            "district": district,
+            "summary": summary,
+            "issues_url": issue_list_url(district=district.code),
+            "open_url": issue_list_url(district=district.code, status="open"),
+            "log_url": f"{reverse('issue-create')}?{urlencode({'district': district.code})}",
+            "can_log": route.may_log_in(request.user, district),
+        },
+        request=request,
+    )
+
+
 def legacy_items_url(source: str):
     def url_for(district) -> str:
         return issue_list_url(district=district.code, source=source)
@@ -95,6 +115,9 @@ def legacy_items_url(source: str):
 
 def register() -> None:
     register_board_panel(PANEL_ORDER, open_issues_panel, name="escalation.open-issues")
+    from liaison.network_panels import register_network_panel
+
+    register_network_panel(5, district_issues_panel, name="escalation.district-issues")
     meeting_scheduled.connect(unresolved_issues_item, weak=False, dispatch_uid="escalation-unresolved-issues")
     # "Moving on": outstanding JRB items go to the GPT and JOB items enter the route; both are logged as issues
     # whose source says which legacy board they came from, so the checklist rows link to those issues.

@@ -20,6 +20,21 @@ class _ContactChoice(forms.ModelChoiceField):
         return f"{obj.name}, {obj.role.name}, {obj.organisation}"
 
 
+def _authorities_by_district(districts, authorities) -> list:
+    """The authorities grouped under each district they sit in (an authority in two districts is in both groups), so
+    that without JavaScript the list still says which authority is in which district; with it, the page offers
+    only the chosen district's group."""
+    visible = {a.pk: a for a in authorities.order_by("name")}
+    groups = []
+    for district in districts.order_by("name").prefetch_related("local_authorities"):
+        members = sorted(
+            (visible[a.pk] for a in district.local_authorities.all() if a.pk in visible), key=lambda a: a.name
+        )
+        if members:
+            groups.append((district.name, [(a.pk, a.name) for a in members]))
+    return [("", "Choose an authority"), *groups]
+
+
 @checks_free_text(title="title", description="long", attempts_detail=("short", "the attempts made"))
 class IssueForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a short title for the issue"})
@@ -113,9 +128,11 @@ class IssueForm(forms.Form):
         self.fields["direction"].choices = directions
         if len(directions) == 1:
             self.fields["direction"].initial = directions[0][0]
-        self.fields["district"].queryset = District.objects.visible_to(user)
+        districts = District.objects.visible_to(user)
+        self.fields["district"].queryset = districts
         authorities = LocalAuthority.objects.visible_to(user)
         self.fields["local_authority"].queryset = authorities
+        self.fields["local_authority"].widget.choices = _authorities_by_district(districts, authorities)
         self.fields["other_authorities"].queryset = authorities
         contacts = (
             Contact.objects.visible_to(user).active().select_related("role", "district", "office", "local_authority")
@@ -207,21 +224,119 @@ class UpdateForm(_ActionForm):
         help_text="What was done or said, and by whom. At the operational level this records the attempt.",
         error_messages={"required": "Enter the update"},
     )
-    directorate = forms.CharField(
-        label="National directorate pursuing it (optional)",
-        max_length=160,
-        required=False,
-        help_text="The ODN or COO Gateway names the national directorate it is pursued with.",
-    )
-
-    def __init__(self, *args, issue, **kwargs):
-        super().__init__(*args, issue=issue, **kwargs)
-        if issue.level != Level.ODN:
-            del self.fields["directorate"]
-            self.helper.layout = Layout(Field.textarea("text"), self.submit())
 
     def layout_fields(self) -> list:
-        return [Field.textarea("text"), Field.text("directorate", field_width=Fluid.TWO_THIRDS)]
+        return [Field.textarea("text")]
+
+
+@checks_free_text(reason=("long", "the reason"))
+class RereferForm(_ActionForm):
+    prefix_name = "rerefer"
+    button = "Re-refer the issue"
+    button_class = "govuk-button--secondary"
+    contact = _ContactChoice(
+        label="Operational contact it goes to",
+        queryset=Contact.objects.none(),
+        empty_label="Choose a contact",
+        error_messages={"required": "Choose the operational contact it goes to"},
+    )
+    reason = forms.CharField(
+        label="Why it goes to them instead",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why it goes to another contact"},
+    )
+
+    def __init__(self, *args, issue, candidates, **kwargs):
+        super().__init__(*args, issue=issue, **kwargs)
+        self.fields["contact"].queryset = candidates
+
+    def layout_fields(self) -> list:
+        return [Field.select("contact"), Field.textarea("reason")]
+
+
+@checks_free_text(text=("long", "the LA's attempt"))
+class LaAttemptForm(_ActionForm):
+    prefix_name = "la-attempt"
+    button = "Record the LA's attempt"
+    button_class = "govuk-button--secondary"
+    text = forms.CharField(
+        label="What the LA tried, with whom and when",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the LA tried, with whom and when"},
+    )
+
+    def layout_fields(self) -> list:
+        return [Field.textarea("text")]
+
+
+OTHER = "other"
+
+
+@checks_free_text(reason=("long", "the reason"), other_directorate=("short", "the directorate"))
+class GatewayForm(_ActionForm):
+    prefix_name = "gateway"
+    button = "Refer it to the COO Gateway"
+    button_class = "govuk-button--secondary"
+    directorate = forms.ChoiceField(
+        label="National directorate the COO Gateway pursues it with",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the national directorate, or Other and name it"},
+    )
+    other_directorate = forms.CharField(
+        label="Name the directorate",
+        max_length=160,
+        required=False,
+        help_text="Only when it is not on the list; ask the Governmental Partnerships Team to add it.",
+    )
+    reason = forms.CharField(
+        label="What the COO Gateway is to pursue",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the COO Gateway is to pursue"},
+    )
+
+    def __init__(self, *args, issue, directorates, **kwargs):
+        super().__init__(*args, issue=issue, **kwargs)
+        self.directorates = {str(d.pk): d for d in directorates}
+        self.fields["directorate"].choices = [
+            *((pk, d.name) for pk, d in self.directorates.items()),
+            (OTHER, "Other"),
+        ]
+
+    def layout_fields(self) -> list:
+        return [
+            Field.radios("directorate", legend_size=Size.SMALL),
+            Field.text("other_directorate", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("reason"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("directorate") == OTHER and not (cleaned.get("other_directorate") or "").strip():
+            self.add_error("other_directorate", "Name the directorate, or choose one from the list")
+        return cleaned
+
+    def action_data(self) -> dict:
+        chosen = self.cleaned_data["directorate"]
+        return {
+            "directorate": self.directorates.get(chosen),
+            "other_directorate": self.cleaned_data["other_directorate"] if chosen == OTHER else "",
+            "reason": self.cleaned_data["reason"],
+        }
+
+
+@checks_free_text(name="title")
+class DirectorateForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the national directorate",
+        max_length=160,
+        error_messages={"required": "Enter the directorate's name"},
+    )
+
+    def __init__(self, *args, button: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("name", field_width=Fluid.TWO_THIRDS), Button("submit", button))
 
 
 @checks_free_text(reason=("long", "the reason"))

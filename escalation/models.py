@@ -30,7 +30,7 @@ class Direction(models.TextChoices):
 class Source(models.TextChoices):
     DAY_TO_DAY = "day-to-day", "Day-to-day contact"
     JOINT_BOARD = "joint-board", "A Joint Board meeting"
-    LEGACY_JRB = "legacy-jrb", "Legacy Joint Resolution Board item"
+    LEGACY_JRB = "legacy-jrb", "Legacy Joint Regional Board item"
     LEGACY_JOB = "legacy-job", "Legacy Joint Operational Board item"
 
 
@@ -55,7 +55,14 @@ class LevelTarget(models.Model):
     """Working days an issue may stay at a level before it is flagged as stalled (configurable)."""
 
     COMMUNICATION = "communication"
-    STAGES = [*Level.choices, (COMMUNICATION, "Communicating a resolved issue's outcome")]
+    # Not a level of its own: the ODN / COO Gateway holds it, but the COO Gateway's pursuit with a national
+    # directorate is a recorded step with its own clock (guidelines' Appendix 2, step 5).
+    COO_GATEWAY = "coo-gateway"
+    STAGES = [
+        *Level.choices,
+        (COO_GATEWAY, "COO Gateway, pursuing it with a national directorate"),
+        (COMMUNICATION, "Communicating a resolved issue's outcome"),
+    ]
 
     stage = models.CharField(max_length=20, choices=STAGES, unique=True)
     working_days = models.PositiveSmallIntegerField()
@@ -65,6 +72,35 @@ class LevelTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()}: {self.working_days} working days"
+
+
+class NationalDirectorateQuerySet(models.QuerySet):
+    def current(self) -> NationalDirectorateQuerySet:
+        return self.filter(retired_at__isnull=True)
+
+
+class NationalDirectorate(models.Model):
+    """A national directorate the COO Gateway pursues issues with; the GPT keeps the list. A directorate that is no
+    longer used is retired, never deleted, so the issues that went to it keep its name."""
+
+    FREE_TEXT = {"name": ("title", "the directorate's name")}
+
+    name = models.CharField(max_length=160, unique=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = NationalDirectorateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
 
 
 class IssueQuerySet(models.QuerySet):
@@ -102,6 +138,7 @@ class Issue(models.Model):
         "description": "long",
         "attempts_detail": ("short", "the attempts made"),
         "outcome": "long",
+        "national_directorate": ("title", "the national directorate"),
     }
 
     title = models.CharField(max_length=200)
@@ -129,7 +166,15 @@ class Issue(models.Model):
         Contact, on_delete=models.PROTECT, related_name="operational_issues", null=True, blank=True
     )
     la_manager_role = models.CharField(max_length=30, choices=LA_MANAGER_ROLES, blank=True)
-    national_directorate = models.CharField(max_length=160, blank=True)
+    national_directorate = models.CharField(
+        max_length=160, blank=True, help_text="The directorate's name as chosen, or the text given for “Other”."
+    )
+    directorate = models.ForeignKey(
+        NationalDirectorate, on_delete=models.PROTECT, null=True, blank=True, related_name="issues"
+    )
+    gateway_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the ODN referred it to the COO Gateway (the gateway target runs)."
+    )
     level = models.CharField(max_length=20, choices=Level.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     level_since = models.DateTimeField(default=timezone.now, help_text="When the issue reached its current level.")
@@ -188,6 +233,20 @@ class Issue(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def stage(self) -> str:
+        """The key of the working-day target that runs now: the level's, or the COO Gateway's once the ODN has
+        referred the issue there."""
+        if self.level == Level.ODN and self.gateway_since is not None:
+            return LevelTarget.COO_GATEWAY
+        return self.level
+
+    @property
+    def stage_label(self) -> str:
+        if self.stage == LevelTarget.COO_GATEWAY:
+            return f"COO Gateway, with {self.national_directorate}" if self.national_directorate else "COO Gateway"
+        return self.level_label
+
+    @property
     def level_label(self) -> str:
         return level_label(self.level, self.la_manager_role)
 
@@ -202,6 +261,9 @@ def level_label(level: str, la_manager_role: str) -> str:
 class StepKind(models.TextChoices):
     LOGGED = "logged", "Logged"
     REFERRED = "referred", "Referred to the operational contact"
+    REREFERRED = "re-referred", "Re-referred to another operational contact"
+    LA_ATTEMPT = "la-attempt", "The LA's own attempt to resolve it"
+    GATEWAY = "gateway", "Referred to the COO Gateway"
     UPDATE = "update", "Update"
     ESCALATED = "escalated", "Escalated"
     RESOLVED = "resolved", "Resolved"
@@ -220,7 +282,7 @@ class IssueStepQuerySet(models.QuerySet):
 class IssueStep(models.Model):
     """One entry of an issue's timeline: who did what, when, why, and from which level to which."""
 
-    FREE_TEXT = {"text": ("long", "the note")}
+    FREE_TEXT = {"text": ("long", "the note"), "directorate": ("title", "the national directorate")}
 
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(max_length=20, choices=StepKind.choices)

@@ -14,8 +14,13 @@ Who holds a level:
   records what the contact said or did, because most operational contacts never sign in to Liaison;
 - District ERM: users holding the ERM role for the district;
 - Country/Regional ERM: the Regional ERM role for the district's region;
-- ODN / COO Gateway and GPT: users holding those national roles;
+- ODN / COO Gateway and GPT: users holding those national roles (the ODN refers an issue to the COO Gateway, a
+  recorded step naming the national directorate, with its own working-day target; the same role holds it there);
 - LA level: the LA Benefits Manager or LA Fraud Manager (the one the issue names) of the issue's lead LA.
+
+Before an issue climbs, the holder of the operational level may re-refer it to another operational contact (wrong
+routing), with the reason. A Benefits or Fraud Manager of the LA that raised an issue with JCP records the LA's own
+attempts to resolve it on its timeline, whatever its level.
 
 System administrators see every issue but hold no level: acting on an issue is for the people on its route.
 An issue cannot leave the operational level for the ERM until an attempt there is on record (Appendix 2's first
@@ -49,6 +54,10 @@ ROUTES: dict[str, list[str]] = {
 }
 
 UPDATE, ESCALATE, RESOLVE, COMMUNICATE, REOPEN = "update", "escalate", "resolve", "communicate", "reopen"
+# Re-refer to another operational contact (wrong routing); the LA's own attempts; the ODN's referral to the COO Gateway.
+REREFER, LA_ATTEMPT, GATEWAY = "rerefer", "la-attempt", "gateway"
+# Actions for the holder of the issue's current level, while it is open.
+HOLDER_ACTIONS = (UPDATE, RESOLVE, ESCALATE, REREFER, GATEWAY)
 
 
 class Refused(Exception):
@@ -167,6 +176,17 @@ def can_log(user, *, direction: str, district: District, local_authority: LocalA
     return district.pk in district_staff or regional
 
 
+def may_log_in(user, district: District) -> bool:
+    """Whether the user logs some kind of issue for this district (the district page offers "Log an issue")."""
+    scope = scope_for(user)
+    if scope.national or district.region_id in scope.region_ids:
+        return True
+    if any(a.role in DISTRICT_ROLES and a.district_id == district.pk for a in scope.assignments):
+        return True
+    managed = _managed_authority_ids(scope)
+    return bool(managed) and district.local_authorities.filter(pk__in=managed).exists()
+
+
 def may_log_anything(user) -> bool:
     scope = scope_for(user)
     return (
@@ -176,15 +196,28 @@ def may_log_anything(user) -> bool:
     )
 
 
+def raised_by_users_authority(user, issue: Issue) -> bool:
+    """The user is a manager (Benefits or Fraud) of the LA that raised the issue with JCP."""
+    if issue.direction != Direction.TO_JCP or not user.is_authenticated:
+        return False
+    return issue.local_authority_id in _managed_authority_ids(scope_for(user))
+
+
 def allowed_actions(user, issue: Issue, *, holds: bool | None = None) -> set[str]:
     """What this user may do to the issue as it stands; the page offers exactly these forms."""
     if holds is None:
         holds = holds_level(user, issue)
     actions: set[str] = set()
+    if issue.status in OPEN_STATUSES and raised_by_users_authority(user, issue):
+        actions.add(LA_ATTEMPT)
     if issue.status in OPEN_STATUSES and holds:
         actions |= {UPDATE, RESOLVE}
         if next_level(issue) is not None:
             actions.add(ESCALATE)
+        if issue.level == Level.OPERATIONAL:
+            actions.add(REREFER)
+        if issue.level == Level.ODN and issue.gateway_since is None:
+            actions.add(GATEWAY)
     elif issue.status == Status.RESOLVED and (holds or issue.resolved_by_id == user.pk):
         actions.add(COMMUNICATE)
     elif issue.status == Status.CLOSED and (
@@ -200,24 +233,38 @@ def check(user, issue: Issue, action: str, *, version: int | None) -> None:
     """Raise PermissionDenied, StaleIssue or Refused unless the user may take this action now."""
     if not Issue.objects.visible_to(user).filter(pk=issue.pk).exists():
         raise PermissionDenied("This issue is outside the districts and authorities you work with.")
-    if version is not None and version != issue.version:
-        raise StaleIssue(
-            f"Someone else changed {issue.reference} while you were looking at it. It is now "
-            f"“{issue.get_status_display()}” at {issue.level_label}. Your text is below: check the timeline, "
-            "then submit again if it still applies."
-        )
-    if action in (UPDATE, RESOLVE, ESCALATE) and issue.status not in OPEN_STATUSES:
-        raise Refused(f"{issue.reference} is {issue.get_status_display().lower()}: it is no longer open.")
+    holds = holds_level(user, issue)
+    # An out-of-date page is checked against the issue as it is now: what is no longer open to the user is refused
+    # for that reason (never with an invitation to submit again); only what would still succeed is stale.
+    stale = version is not None and version != issue.version
+    if action in (*HOLDER_ACTIONS, LA_ATTEMPT) and issue.status not in OPEN_STATUSES:
+        raise Refused(f"{issue.reference} is no longer open: its status is “{issue.get_status_display()}”.")
     if action == COMMUNICATE and issue.status != Status.RESOLVED:
         raise Refused(
-            f"{issue.reference} is {issue.get_status_display().lower()}: only a resolved issue's outcome is "
+            f"{issue.reference}'s status is “{issue.get_status_display()}”: only a resolved issue's outcome is "
             "communicated."
         )
     if action == REOPEN and issue.status != Status.CLOSED:
-        raise Refused(f"{issue.reference} is not closed: only a closed issue can be reopened.")
-    holds = holds_level(user, issue)
+        raise Refused(
+            f"{issue.reference} is not “{Status.CLOSED.label}”: only an issue whose outcome was communicated can be "
+            "reopened."
+        )
+    if action == LA_ATTEMPT and not raised_by_users_authority(user, issue):
+        raise PermissionDenied(
+            f"Only a Benefits or Fraud Manager of {issue.local_authority}, the authority that raised it, records the "
+            "LA's own attempts."
+        )
+    if action == REREFER and issue.level != Level.OPERATIONAL:
+        raise Refused(
+            f"{issue.reference} has left the operational level (it is at {issue.level_label}): only an issue still "
+            "with its operational contact can be re-referred."
+        )
+    if action == GATEWAY and issue.level != Level.ODN:
+        raise Refused(f"{issue.reference} is at {issue.level_label}: only the ODN refers an issue to the COO Gateway.")
+    if action == GATEWAY and issue.gateway_since is not None:
+        raise Refused(f"{issue.reference} is already with the {issue.stage_label}.")
     if (
-        action in (UPDATE, RESOLVE, ESCALATE, COMMUNICATE)
+        action in (*HOLDER_ACTIONS, COMMUNICATE)
         and not holds
         and not (action == COMMUNICATE and issue.resolved_by_id == user.pk)
     ):
@@ -226,6 +273,14 @@ def check(user, issue: Issue, action: str, *, version: int | None) -> None:
         raise PermissionDenied("Only the people on this issue's route, or who raised it, can reopen it.")
     if action == ESCALATE and (reason := escalate_refusal(issue)):
         raise Refused(reason)
+    if stale:
+        where = f"“{issue.get_status_display()}”"
+        if not (issue.level == Level.OPERATIONAL and issue.status == Status.REFERRED):
+            where += f" at {issue.stage_label}"
+        raise StaleIssue(
+            f"Someone else changed {issue.reference} while you were looking at it. It is now {where}. Your text is "
+            "below: check the timeline, then submit again if it still applies."
+        )
 
 
 def escalate_refusal(issue: Issue) -> str | None:

@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
+from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
 from django.utils import timezone
 
-from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, LevelTarget, Status
+from escalation.models import (
+    OPEN_STATUSES,
+    Direction,
+    Issue,
+    IssueStep,
+    Level,
+    LevelTarget,
+    NationalDirectorate,
+    Status,
+)
 from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
@@ -20,6 +29,7 @@ DEFAULT_TARGETS = {
     Level.ODN: 20,
     Level.GPT: 20,
     Level.LA_MANAGER: 10,
+    LevelTarget.COO_GATEWAY: 20,
     LevelTarget.COMMUNICATION: 2,
 }
 # The LA's own operational contacts, in the order JCP should try them (PA 3.1.2 nominated contact first).
@@ -46,6 +56,37 @@ def timeline(*, issue: Issue) -> QuerySet[IssueStep]:
     return issue.steps.select_related("actor", "contact").order_by("at", "pk")
 
 
+def referral_candidates(issue: Issue) -> QuerySet[Contact]:
+    """The contacts an issue at the operational level may be re-referred to: current contacts of its district's
+    network or of its lead LA (only the LA's, when JCP raised it with the LA), other than the one who has it."""
+    contacts = Contact.objects.active().select_related("role", "district", "local_authority", "office")
+    if issue.direction == Direction.TO_LA:
+        contacts = contacts.filter(local_authority_id=issue.local_authority_id)
+    else:
+        contacts = contacts.filter(Q(district_id=issue.district_id) | Q(local_authority_id=issue.local_authority_id))
+    return contacts.exclude(pk=issue.operational_contact_id).order_by("name", "pk")
+
+
+def current_directorates() -> QuerySet[NationalDirectorate]:
+    return NationalDirectorate.objects.current().order_by("name")
+
+
+def directorate_list() -> QuerySet[NationalDirectorate]:
+    """Every directorate, current first; the GPT's page shows the retired ones too, since issues keep them."""
+    return NationalDirectorate.objects.annotate(n_issues=Count("issues")).order_by(
+        F("retired_at").asc(nulls_first=True), "name"
+    )
+
+
+def district_issue_summary(*, user, district: District) -> dict:
+    """The issues of one district this user may see: how many are open and how many stalled at their level."""
+    issues = Issue.objects.visible_to(user).open().filter(district=district).select_related("local_authority")
+    targets = level_targets()
+    today = timezone.localdate()
+    rows = list(issues.only("pk", "level", "level_since", "gateway_since", "local_authority__nation"))
+    return {"open": len(rows), "stalled": sum(1 for issue in rows if level_due(issue, targets) < today)}
+
+
 def level_targets() -> dict[str, int]:
     targets = dict(DEFAULT_TARGETS)
     targets.update(dict(LevelTarget.objects.values_list("stage", "working_days")))
@@ -53,9 +94,10 @@ def level_targets() -> dict[str, int]:
 
 
 def level_due(issue: Issue, targets: dict[str, int]) -> datetime.date:
-    """The last working day the issue may stay at its level, on its LA's nation's calendar."""
+    """The last working day the issue may stay at its level (or with the COO Gateway), on its LA's nation's
+    calendar."""
     start = timezone.localdate(issue.level_since)
-    return calendar.add_working_days(start, targets[issue.level], issue.local_authority.nation)
+    return calendar.add_working_days(start, targets[issue.stage], issue.local_authority.nation)
 
 
 def with_due(issues, targets: dict[str, int]):

@@ -16,12 +16,23 @@ from django.db.models import Q
 from django.utils import timezone
 
 from escalation import notices, route
-from escalation.models import OPEN_STATUSES, Direction, Issue, IssueStep, Level, Source, Status, StepKind
+from escalation.models import (
+    OPEN_STATUSES,
+    Direction,
+    Issue,
+    IssueStep,
+    Level,
+    NationalDirectorate,
+    Source,
+    Status,
+    StepKind,
+)
 from escalation.selectors import propose_contact
 from liaison import alerts, calendar
 from liaison.events import event_record
 from liaison.mail import case_detail_recipients
 from liaison.models import Contact, District, IssueCategory, LocalAuthority, Role
+from liaison.scoping import scope_for
 
 
 def _required(text: str, field: str, message: str) -> str:
@@ -180,7 +191,6 @@ def issue_update_record(
     issue: Issue,
     version: int | None,
     text: str,
-    directorate: str = "",
     at: datetime.datetime | None = None,
 ) -> Issue:
     """Record progress at the current level; at the operational level it is the attempt the ERM needs."""
@@ -188,13 +198,8 @@ def issue_update_record(
     issue = _locked(issue)
     route.check(actor, issue, route.UPDATE, version=version)
     text = _required(text, "text", "Enter the update")
-    directorate = (directorate or "").strip()
-    if directorate and issue.level != Level.ODN:
-        raise ValidationError({"directorate": "Only the ODN / COO Gateway routes an issue to a national directorate"})
     if issue.level == Level.OPERATIONAL:
         issue.attempts_made = True
-    if directorate:
-        issue.national_directorate = directorate
     issue.status = Status.IN_PROGRESS
     _save(issue, "Update recorded", actor)
     _record(
@@ -205,8 +210,124 @@ def issue_update_record(
         summary=f"update at {issue.level_label}",
         text=text,
         from_level=issue.level,
-        directorate=directorate,
     )
+    return issue
+
+
+@transaction.atomic
+def issue_rerefer(
+    *,
+    actor,
+    issue: Issue,
+    version: int | None,
+    contact: Contact,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> Issue:
+    """Refer an issue still at the operational level to another operational contact (it was routed wrongly), with
+    the reason; the new contact is told, and the operational level's clock starts again for them."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.REREFER, version=version)
+    reason = _required(reason, "reason", "Say why it goes to another contact")
+    if contact is None:
+        raise ValidationError({"contact": "Choose the operational contact it goes to"})
+    if contact.pk == issue.operational_contact_id:
+        raise ValidationError({"contact": f"{contact.name} already has it: choose another contact"})
+    if not contact.is_active() or not _in_network(contact, issue.district, [issue.local_authority]):
+        raise ValidationError(
+            {"contact": f"Choose a current contact in the {issue.district} network or at {issue.local_authority}"}
+        )
+    if issue.direction == Direction.TO_LA and contact.local_authority_id is None:
+        raise ValidationError({"contact": "Jobcentre Plus raised it with the authority: choose one of its contacts"})
+    previous = issue.operational_contact
+    issue.operational_contact = contact
+    issue.status = Status.REFERRED
+    issue.level_since = at
+    _save(issue, f"Re-referred to {contact.name}", actor)
+    step = _record(
+        issue,
+        kind=StepKind.REREFERRED,
+        actor=actor,
+        at=at,
+        summary=f"re-referred from {previous.name if previous else 'nobody'} to {contact.name}",
+        text=reason,
+        from_level=issue.level,
+        contact=contact,
+    )
+    notices.referred(issue=issue, actor=actor, step_id=step.pk)
+    alerts.recheck(issue)
+    return issue
+
+
+@transaction.atomic
+def issue_la_attempt_record(
+    *, actor, issue: Issue, version: int | None, text: str, at: datetime.datetime | None = None
+) -> Issue:
+    """A manager of the LA that raised the issue records what the LA itself tried, at whatever level it is."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.LA_ATTEMPT, version=version)
+    text = _required(text, "text", "Say what the LA tried, with whom and when")
+    _save(issue, "The LA's attempt recorded", actor)
+    _record(
+        issue,
+        kind=StepKind.LA_ATTEMPT,
+        actor=actor,
+        at=at,
+        summary=f"the LA's own attempt recorded by {issue.local_authority}",
+        text=text,
+        from_level=issue.level,
+    )
+    return issue
+
+
+OTHER_DIRECTORATE = "other"
+
+
+@transaction.atomic
+def issue_gateway_refer(
+    *,
+    actor,
+    issue: Issue,
+    version: int | None,
+    directorate: NationalDirectorate | None,
+    other_directorate: str = "",
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> Issue:
+    """The ODN refers the issue to the COO Gateway to pursue with a national directorate from the GPT's list (or,
+    only when none fits, one named as "Other"); the gateway's own working-day target starts."""
+    at = at or timezone.now()
+    issue = _locked(issue)
+    route.check(actor, issue, route.GATEWAY, version=version)
+    reason = _required(reason, "reason", "Say what the COO Gateway is to pursue")
+    other_directorate = (other_directorate or "").strip()
+    if directorate is not None:
+        if NationalDirectorate.objects.current().filter(pk=directorate.pk).count() != 1:
+            raise ValidationError({"directorate": f"{directorate} is retired: choose a current directorate"})
+        name = directorate.name
+    elif other_directorate:
+        name = other_directorate
+    else:
+        raise ValidationError({"directorate": "Choose the national directorate, or Other and name it"})
+    issue.directorate = directorate
+    issue.national_directorate = name
+    issue.gateway_since = at
+    issue.level_since = at
+    issue.status = Status.IN_PROGRESS
+    _save(issue, "Referred to the COO Gateway", actor)
+    _record(
+        issue,
+        kind=StepKind.GATEWAY,
+        actor=actor,
+        at=at,
+        summary=f"referred to the COO Gateway to pursue with {name}",
+        text=reason,
+        from_level=issue.level,
+        directorate=name if directorate is not None else f"Other: {name}",
+    )
+    alerts.recheck(issue)
     return issue
 
 
@@ -408,3 +529,65 @@ def issue_reopen(
     notices.at_level(issue=issue, actor=actor, step_id=step.pk, what="reopened at", text=reason)
     alerts.recheck(issue)
     return issue
+
+
+def _gpt_only(actor) -> None:
+    if not actor.is_authenticated or not scope_for(actor).has_role(Role.GPT):
+        raise PermissionDenied("Only the Governmental Partnerships Team keeps the list of national directorates.")
+
+
+def _directorate_name(name: str, *, exclude: int | None = None) -> str:
+    name = _required(name, "name", "Enter the directorate's name")
+    if len(name) > 160:
+        raise ValidationError({"name": "The name must be 160 characters or fewer"})
+    clash = NationalDirectorate.objects.filter(name__iexact=name).exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationError({"name": f"{name} is already on the list"})
+    return name
+
+
+@transaction.atomic
+def directorate_add(*, actor, name: str) -> NationalDirectorate:
+    _gpt_only(actor)
+    directorate = NationalDirectorate(name=_directorate_name(name))
+    directorate._history_user = actor
+    directorate.save()
+    event_record(kind="directorate.added", summary=f"National directorate added: {name}", actor=actor)
+    return directorate
+
+
+@transaction.atomic
+def directorate_rename(*, actor, directorate: NationalDirectorate, name: str) -> NationalDirectorate:
+    """A new name for the same directorate; issues already sent there keep the name they were sent under."""
+    _gpt_only(actor)
+    directorate = NationalDirectorate.objects.select_for_update().get(pk=directorate.pk)
+    old = directorate.name
+    directorate.name = _directorate_name(name, exclude=directorate.pk)
+    directorate._history_user = actor
+    directorate.save()
+    event_record(
+        kind="directorate.renamed", summary=f"National directorate {old} renamed {directorate.name}", actor=actor
+    )
+    return directorate
+
+
+@transaction.atomic
+def directorate_retire(*, actor, directorate: NationalDirectorate, retire: bool = True) -> NationalDirectorate:
+    """Retire a directorate (no longer offered) or bring it back; it is never deleted."""
+    _gpt_only(actor)
+    directorate = NationalDirectorate.objects.select_for_update().get(pk=directorate.pk)
+    if retire and directorate.retired_at is None:
+        directorate.retired_at = timezone.now()
+    elif not retire and directorate.retired_at is not None:
+        directorate.retired_at = None
+    else:
+        state = "retired" if retire else "current"
+        raise ValidationError({"__all__": f"{directorate.name} is already {state}"})
+    directorate._history_user = actor
+    directorate.save()
+    event_record(
+        kind="directorate.retired" if retire else "directorate.restored",
+        summary=f"National directorate {directorate.name} {'retired' if retire else 'brought back'}",
+        actor=actor,
+    )
+    return directorate

@@ -13,10 +13,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from escalation import route, selectors, services
 from escalation.filters import IssueFilter
-from escalation.forms import CommunicateForm, EscalateForm, IssueForm, ReopenForm, ResolveForm, UpdateForm
-from escalation.models import Direction, Issue, Source, Status, level_label
+from escalation.forms import (
+    CommunicateForm,
+    DirectorateForm,
+    EscalateForm,
+    GatewayForm,
+    IssueForm,
+    LaAttemptForm,
+    ReopenForm,
+    RereferForm,
+    ResolveForm,
+    UpdateForm,
+)
+from escalation.models import Direction, Issue, Level, LevelTarget, NationalDirectorate, Source, Status, level_label
 from liaison.exports import csv_response
 from liaison.forms import add_service_errors
+from liaison.models import District, Role
 from liaison.pagination import CappedPaginator
 from liaison.scoping import scope_for
 
@@ -159,7 +171,11 @@ def issue_export(request: HttpRequest) -> HttpResponse:
 def issue_create(request: HttpRequest) -> HttpResponse:
     if not route.may_log_anything(request.user):
         raise PermissionDenied("Your role does not log issues: ask the district's ERM or your LA manager.")
-    form = IssueForm(request.POST if request.method == "POST" else None, user=request.user)
+    initial = {}
+    if request.method == "GET" and request.GET.get("district"):
+        # From a district's page: that district is chosen, and the authorities offered are its own.
+        initial["district"] = District.objects.visible_to(request.user).filter(code=request.GET["district"]).first()
+    form = IssueForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             issue = services.issue_log(actor=request.user, **form.service_data())
@@ -177,7 +193,10 @@ def issue_create(request: HttpRequest) -> HttpResponse:
 
 
 ACTIONS = {
+    route.LA_ATTEMPT: LaAttemptForm,
     route.UPDATE: UpdateForm,
+    route.REREFER: RereferForm,
+    route.GATEWAY: GatewayForm,
     route.ESCALATE: EscalateForm,
     route.RESOLVE: ResolveForm,
     route.COMMUNICATE: CommunicateForm,
@@ -191,6 +210,10 @@ def _action_form(action: str, issue: Issue, data=None):
         kwargs["next_level"] = route.next_level(issue)
     if action == route.COMMUNICATE:
         kwargs["candidates"] = services.communication_candidates(issue)
+    if action == route.REREFER:
+        kwargs["candidates"] = selectors.referral_candidates(issue)
+    if action == route.GATEWAY:
+        kwargs["directorates"] = selectors.current_directorates()
     return ACTIONS[action](data, **kwargs)
 
 
@@ -199,11 +222,20 @@ def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -
     # A form the route would refuse is not offered: the page says what must happen first instead.
     blocked = route.blocked_actions(allowed, issue)
     forms = {action: _action_form(action, issue) for action in ACTIONS if action in allowed and action not in blocked}
-    if bound is not None:
+    next_level = route.next_level(issue) if issue.is_open else None
+    refusals = []
+    if bound is not None and bound[0] in forms:
         forms[bound[0]] = bound[1]
-    due = None
+    elif bound is not None:
+        # What was tried is no longer open to this user (the issue moved on, or it never was): say why, and offer
+        # no form that would only be refused again.
+        refusals = list(bound[1].non_field_errors()) or ["That action is not open to you on this issue now."]
+        bound = None
+    due = gateway_target = None
     if issue.is_open:
-        due = selectors.level_due(issue, selectors.level_targets())
+        targets = selectors.level_targets()
+        due = selectors.level_due(issue, targets)
+        gateway_target = targets[LevelTarget.COO_GATEWAY]
     return render(
         request,
         "escalation/issue_detail.html",
@@ -213,10 +245,13 @@ def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -
             "other_authorities": list(issue.other_authorities.all()),
             "forms": forms,
             "blocked": blocked,
-            "next_level": route.next_level(issue) if issue.is_open else None,
+            "next_level": next_level,
+            "next_level_label": Level(next_level).label if next_level else "",
             "due": due,
             "today": timezone.localdate(),
             "bound_form": bound[1] if bound is not None else None,
+            "refusals": refusals,
+            "gateway_target": gateway_target,
         },
         status=status,
     )
@@ -232,17 +267,23 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SERVICES = {
+    route.LA_ATTEMPT: services.issue_la_attempt_record,
     route.UPDATE: services.issue_update_record,
+    route.REREFER: services.issue_rerefer,
+    route.GATEWAY: services.issue_gateway_refer,
     route.ESCALATE: services.issue_escalate,
     route.RESOLVE: services.issue_resolve,
     route.COMMUNICATE: services.issue_communicate_outcome,
     route.REOPEN: services.issue_reopen,
 }
 DONE = {
+    route.LA_ATTEMPT: "The LA's attempt has been recorded on the timeline.",
     route.UPDATE: "Your update has been recorded.",
+    route.REREFER: "{ref} has been re-referred to {contact}, who has been told.",
+    route.GATEWAY: "{ref} has been referred to the COO Gateway to pursue with {directorate}.",
     route.ESCALATE: "{ref} has been escalated to the {level}.",
     route.RESOLVE: "The outcome has been recorded. Now communicate it to the originator.",
-    route.COMMUNICATE: "The outcome has been emailed and {ref} is closed.",
+    route.COMMUNICATE: "The outcome has been emailed: {ref} is now “Outcome communicated”.",
     route.REOPEN: "{ref} has been reopened with the {level}.",
 }
 
@@ -254,6 +295,12 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("That is not an action on an issue.")
     form = _action_form(action, issue, request.POST)
+    try:
+        # Refused before the form is read: someone who may not act is told so, not shown their form's errors.
+        route.check(request.user, issue, action, version=None)
+    except route.Refused as refusal:
+        form.add_error(None, refusal.message)
+        return _detail(request, issue, bound=(action, form), status=409)
     if not form.is_valid():
         return _detail(request, issue, bound=(action, form))
     try:
@@ -270,12 +317,21 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form.add_error(None, refusal.message)
         return _detail(request, issue, bound=(action, form), status=409)
     except route.Refused as refusal:
+        issue.refresh_from_db()
         form.add_error(None, refusal.message)
         return _detail(request, issue, bound=(action, form), status=409)
     except ValidationError as error:
         add_service_errors(form, error)
         return _detail(request, issue, bound=(action, form))
-    messages.success(request, DONE[action].format(ref=updated.reference, level=updated.level_label))
+    messages.success(
+        request,
+        DONE[action].format(
+            ref=updated.reference,
+            level=updated.level_label,
+            contact=updated.operational_contact.name if updated.operational_contact_id else "",
+            directorate=updated.national_directorate,
+        ),
+    )
     return redirect(updated)
 
 
@@ -301,5 +357,85 @@ def national(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "escalation/national.html",
-        {"page": page, "query": query, "stats": selectors.national_statistics()},
+        {
+            "page": page,
+            "query": query,
+            "stats": selectors.national_statistics(),
+            "keeps_directorates": scope_for(request.user).has_role(Role.GPT),
+        },
     )
+
+
+def _gpt_only(request: HttpRequest) -> None:
+    if not scope_for(request.user).has_role(Role.GPT):
+        raise PermissionDenied("Only the Governmental Partnerships Team keeps the list of national directorates.")
+
+
+@login_required
+def directorate_list(request: HttpRequest) -> HttpResponse:
+    _gpt_only(request)
+    return render(
+        request,
+        "escalation/directorate_list.html",
+        {"directorates": selectors.directorate_list(), "form": DirectorateForm(button="Add the directorate")},
+    )
+
+
+@login_required
+@require_POST
+def directorate_add(request: HttpRequest) -> HttpResponse:
+    _gpt_only(request)
+    form = DirectorateForm(request.POST, button="Add the directorate")
+    if form.is_valid():
+        try:
+            directorate = services.directorate_add(actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{directorate.name} has been added to the list.")
+            return redirect("issue-directorates")
+    return render(
+        request,
+        "escalation/directorate_list.html",
+        {"directorates": selectors.directorate_list(), "form": form},
+        status=200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directorate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _gpt_only(request)
+    directorate = get_object_or_404(NationalDirectorate, pk=pk)
+    form = DirectorateForm(
+        request.POST if request.method == "POST" else None, initial={"name": directorate.name}, button="Save the name"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directorate_rename(actor=request.user, directorate=directorate, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The directorate's name has been changed.")
+            return redirect("issue-directorates")
+    return render(request, "escalation/directorate_form.html", {"directorate": directorate, "form": form})
+
+
+@login_required
+@require_POST
+def directorate_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    _gpt_only(request)
+    directorate = get_object_or_404(NationalDirectorate, pk=pk)
+    retire = request.POST.get("retire") != "no"
+    try:
+        directorate = services.directorate_retire(actor=request.user, directorate=directorate, retire=retire)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{directorate.name} has been retired: it is no longer offered, and issues sent to it keep its name."
+            if retire
+            else f"{directorate.name} is offered again.",
+        )
+    return redirect("issue-directorates")

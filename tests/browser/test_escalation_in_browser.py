@@ -75,9 +75,11 @@ def test_la_managers_issue_goes_through_every_level_to_the_gpt_and_back(
     submit(page, assert_accessible, "Escalate to ODN / COO Gateway", "escalated to the ODN / COO Gateway")
 
     act(page, "odn", issue)
-    page.get_by_label("Update", exact=True).fill("Pursued with the claims directorate.")
-    page.get_by_label("National directorate pursuing it (optional)").fill("Working Age Benefits Directorate")
-    submit(page, assert_accessible, "Record the update", "Your update has been recorded")
+    # The ODN refers it to the COO Gateway, naming the directorate from the GPT's list.
+    page.get_by_label("Working Age Benefits Directorate").check()
+    page.get_by_label("What the COO Gateway is to pursue").fill("Pursued with the claims directorate.")
+    submit(page, assert_accessible, "Refer it to the COO Gateway", "referred to the COO Gateway")
+    expect(page.locator("#issue-level")).to_have_text("COO Gateway, with Working Age Benefits Directorate")
     page.get_by_label("Why it cannot be resolved at this level").fill("Needs national guidance.")
     submit(page, assert_accessible, "Escalate to Governmental Partnerships Team", "Governmental Partnerships Team")
 
@@ -87,7 +89,7 @@ def test_la_managers_issue_goes_through_every_level_to_the_gpt_and_back(
     submit(page, assert_accessible, "Record the outcome", "Now communicate it to the originator")
     issue.refresh_from_db()
     page.get_by_label(issue.operational_contact.name, exact=False).check()
-    submit(page, assert_accessible, "Email the outcome and close the issue", "is closed")
+    submit(page, assert_accessible, "Email the outcome and close the issue", "is now “Outcome communicated”")
     expect(page.locator("#issue-status")).to_have_text("Outcome communicated")
 
     issue.refresh_from_db()
@@ -100,7 +102,7 @@ def test_la_managers_issue_goes_through_every_level_to_the_gpt_and_back(
         StepKind.ESCALATED,
         StepKind.ESCALATED,
         StepKind.ESCALATED,
-        StepKind.UPDATE,
+        StepKind.GATEWAY,
         StepKind.ESCALATED,
         StepKind.RESOLVED,
         StepKind.COMMUNICATED,
@@ -135,7 +137,7 @@ def test_jcp_raises_an_issue_with_the_la_benefits_manager(demo, live_server, pag
     expect(page.get_by_role("button", name="Escalate", exact=False)).to_have_count(0)
     page.get_by_label("Outcome", exact=True).fill("Payments are now copied to the BDC weekly.")
     submit(page, assert_accessible, "Record the outcome", "Now communicate it to the originator")
-    submit(page, assert_accessible, "Email the outcome and close the issue", "is closed")
+    submit(page, assert_accessible, "Email the outcome and close the issue", "“Outcome communicated”")
     issue.refresh_from_db()
     assert issue.status == Status.CLOSED
     # The originator, and the LA's operational contact the form proposes.

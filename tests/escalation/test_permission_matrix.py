@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from escalation import services
-from escalation.models import Direction, Issue
-from escalation.route import allowed_actions
+from escalation.models import Direction, Issue, NationalDirectorate
+from escalation.route import LA_ATTEMPT, allowed_actions
 from liaison.models import IssueCategory, Role
 from tests.factories import user_with_role
 
@@ -38,6 +38,12 @@ HOLDS = {
     "gpt": {"i_jrb"},
     "admin": set(),
 }
+# role -> open issues raised with JCP by an LA it manages (so it records the LA's own attempts on them).
+LA_ATTEMPTS = {"la-manager": {"i_d1"}, "la-fraud": {"i_d1"}}
+# (role, issue) pairs that may re-refer (the holder of an issue still at the operational level) and refer to the
+# COO Gateway (the ODN, on an issue at its level).
+REREFERS = {("erm", "i_la12")}
+GATEWAYS = {("odn", "i_d3")}
 ROLES = list(VISIBLE)
 
 
@@ -97,7 +103,8 @@ def test_who_may_act_on_which_issue(role, route, issues, client):
     visible = _expected(VISIBLE[role], issues)
     client.force_login(user)
     for key, issue in issues.items():
-        assert bool(allowed_actions(user, issue)) == (key in HOLDS[role]), key
+        assert bool(allowed_actions(user, issue) - {LA_ATTEMPT}) == (key in HOLDS[role]), key
+        assert (LA_ATTEMPT in allowed_actions(user, issue)) == (key in LA_ATTEMPTS.get(role, set())), key
         before = (issue.version, issue.steps.count())
         response = client.post(
             reverse("issue-action", args=[issue.pk, "update"]),
@@ -163,3 +170,77 @@ def test_logging_by_post_for_a_district_out_of_scope_saves_nothing(role, route, 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert Issue.objects.count() == before
+
+
+def _snapshot(issue):
+    issue.refresh_from_db()
+    return (
+        issue.version,
+        issue.status,
+        issue.level,
+        issue.operational_contact_id,
+        issue.national_directorate,
+        issue.gateway_since,
+        issue.steps.count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_new_write_on_an_issue_follows_the_matrix(role, route, world, issues, client):
+    """Re-referring, the LA's attempts and the referral to the COO Gateway, posted by every role on every issue:
+    only the right person changes anything; everyone else is refused and nothing changes."""
+    from tests.factories import ContactFactory
+
+    user = route.users[role]
+    visible = _expected(VISIBLE[role], issues)
+    other_contact = ContactFactory(name="Right Contact", district=world.d1)
+    directorate = NationalDirectorate.objects.current().first()
+    client.force_login(user)
+    for key, issue in issues.items():
+        for action, data, allowed in (
+            ("la-attempt", {"la-attempt-text": f"Tried by {role}"}, key in LA_ATTEMPTS.get(role, set())),
+            (
+                "rerefer",
+                {"rerefer-contact": other_contact.pk, "rerefer-reason": f"Routed wrongly, says {role}"},
+                (role, key) in REREFERS,
+            ),
+            (
+                "gateway",
+                {"gateway-directorate": directorate.pk, "gateway-reason": f"Pursue it, says {role}"},
+                (role, key) in GATEWAYS,
+            ),
+        ):
+            before = _snapshot(issue)
+            response = client.post(
+                reverse("issue-action", args=[issue.pk, action]), {f"{action}-version": issue.version, **data}
+            )
+            after = _snapshot(issue)
+            if allowed:
+                assert response.status_code == 302, (key, action)
+                assert after != before, (key, action)
+            else:
+                assert response.status_code in ((403, 409) if key in visible else (404,)), (key, action)
+                assert after == before, (key, action)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_gpt_keeps_the_list_of_national_directorates(role, route, client):
+    user = route.users[role]
+    client.force_login(user)
+    gpt = role == "gpt"
+    directorate = NationalDirectorate.objects.current().first()
+    before = list(NationalDirectorate.objects.order_by("pk").values_list("name", "retired_at"))
+    assert client.get(reverse("issue-directorates")).status_code == (200 if gpt else 403)
+    assert client.get(reverse("issue-directorate-edit", args=[directorate.pk])).status_code == (200 if gpt else 403)
+    responses = [
+        client.post(reverse("issue-directorate-add"), {"name": f"Directorate of {role}"}),
+        client.post(reverse("issue-directorate-edit", args=[directorate.pk]), {"name": f"Renamed by {role}"}),
+        client.post(reverse("issue-directorate-retire", args=[directorate.pk]), {"retire": "yes"}),
+    ]
+    after = list(NationalDirectorate.objects.order_by("pk").values_list("name", "retired_at"))
+    if gpt:
+        assert [r.status_code for r in responses] == [302, 302, 302]
+        assert len(after) == len(before) + 1
+    else:
+        assert [r.status_code for r in responses] == [403, 403, 403]
+        assert after == before

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from escalation import services
-from escalation.models import Direction, Issue, IssueStep, Level, Source, Status, StepKind
+from escalation.models import Direction, Issue, IssueStep, Level, NationalDirectorate, Source, Status, StepKind
 from escalation.route import Refused, StaleIssue, allowed_actions
 from escalation.selectors import level_due, level_targets
 from liaison.models import AppendOnlyError, Event, IssueCategory, Role
@@ -137,14 +137,15 @@ def test_the_whole_route_to_the_gpt_and_back_to_outcome_communicated(route):
     assert issue.level == Level.REGIONAL_ERM
     issue = escalate(route, issue, "regional-erm", reason="Needs a change of process")
     assert issue.level == Level.ODN
-    issue = services.issue_update_record(
+    directorate = NationalDirectorate.objects.get(name="Working Age Benefits Directorate")
+    issue = services.issue_gateway_refer(
         actor=route.users["odn"],
         issue=issue,
         version=issue.version,
-        text="Raised with the directorate",
-        directorate="Benefits Directorate",
+        directorate=directorate,
+        reason="Raised with the directorate",
     )
-    assert issue.national_directorate == "Benefits Directorate"
+    assert (issue.national_directorate, issue.directorate, issue.level) == (directorate.name, directorate, Level.ODN)
     issue = escalate(route, issue, "odn", reason="Needs national input")
     assert issue.level == Level.GPT
     with pytest.raises(Refused, match="top of this route"):
@@ -216,14 +217,14 @@ def test_moves_that_do_not_fit_the_state_are_refused(route):
     erm = route.users["erm"]
     with pytest.raises(Refused, match="only a resolved issue"):
         services.issue_communicate_outcome(actor=erm, issue=issue, version=issue.version)
-    with pytest.raises(Refused, match="not closed"):
+    with pytest.raises(Refused, match="not “Outcome communicated”"):
         services.issue_reopen(actor=erm, issue=issue, version=issue.version, reason="why")
     with pytest.raises(ValidationError):
         services.issue_resolve(actor=erm, issue=issue, version=issue.version, outcome="")
     issue = services.issue_resolve(actor=erm, issue=issue, version=issue.version, outcome="Fixed")
     with pytest.raises(Refused, match="no longer open"):
         services.issue_update_record(actor=erm, issue=issue, version=issue.version, text="more")
-    with pytest.raises(Refused, match="not closed"):
+    with pytest.raises(Refused, match="not “Outcome communicated”"):
         services.issue_reopen(actor=erm, issue=issue, version=issue.version, reason="why")
 
 
@@ -263,8 +264,8 @@ def test_the_contacts_linked_user_and_the_erm_act_at_the_operational_level(route
     route.dpm["d1"].user = contact_user
     route.dpm["d1"].save()
     issue = route.issue()
-    assert allowed_actions(contact_user, issue) == {"update", "resolve", "escalate"}
-    assert allowed_actions(route.users["erm"], issue) == {"update", "resolve", "escalate"}
+    assert allowed_actions(contact_user, issue) == {"update", "resolve", "escalate", "rerefer"}
+    assert allowed_actions(route.users["erm"], issue) == {"update", "resolve", "escalate", "rerefer"}
     assert allowed_actions(route.users["regional-erm"], issue) == set()
     services.issue_resolve(actor=contact_user, issue=issue, version=issue.version, outcome="Processed today")
     issue.refresh_from_db()
