@@ -37,9 +37,41 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
 
+INVITATION_SESSION_KEY = "liaison_invitation_token"
+
+
+def _invitation_for_sso(request, sociallogin):
+    """The pending invitation whose link this browser followed, when the organisation account's verified email
+    address is the one it was sent to; otherwise None."""
+    from liaison.services import invitation_for_token
+
+    invitation = invitation_for_token(request.session.get(INVITATION_SESSION_KEY, ""))
+    verified = {address.email.lower() for address in sociallogin.email_addresses if address.verified}
+    return invitation if invitation is not None and invitation.email.lower() in verified else None
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """SSO signs in the account whose verified email address the organisation asserts. A new account is made only
+    for someone who followed their invitation link and then chose their organisation account: the role still comes
+    from the invitation. Anyone else is told that access comes by invitation (account/signup_closed.html)."""
+
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        return False
+        return _invitation_for_sso(request, sociallogin) is not None
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        # The same username as an invitation accepted with a password: the email address.
+        user.username = (user.email or "").lower()
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        from liaison.services import invitation_accept
+
+        invitation = _invitation_for_sso(request, sociallogin)
+        user = super().save_user(request, sociallogin, form)
+        if invitation is not None:
+            invitation_accept(token=request.session.pop(INVITATION_SESSION_KEY), user=user)
+        return user
 
 
 @receiver(user_logged_in)

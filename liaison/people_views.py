@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison import selectors, services
 from liaison.access import grant_area, needs_mfa
+from liaison.accounts import INVITATION_SESSION_KEY
 from liaison.forms import add_service_errors
 from liaison.models import Event, Invitation, RoleAssignment
 from liaison.people_forms import AcceptInvitationForm, InvitationForm, RoleChangeForm
@@ -106,6 +107,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         state = "sign-in"
     else:
         state = "new"
+        # Kept for the way back from the organisation's sign-in, should they choose SSO over a password.
+        request.session[INVITATION_SESSION_KEY] = token
         form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:

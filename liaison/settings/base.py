@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -222,33 +223,49 @@ MFA_TOTP_TOLERANCE = 1
 LIAISON_REQUIRE_MFA = True
 DEMO_MFA = ENV_DEMO_MFA
 
+
 # Single sign-on: only with every OIDC_* setting; SSO signs in invited people, it never creates access.
-OIDC_ENABLED = bool(ENV_OIDC_SERVER_URL and ENV_OIDC_CLIENT_ID and ENV_OIDC_CLIENT_SECRET)
-OIDC_NAME = ENV_OIDC_NAME
+def sso_settings(server_url: str, client_id: str, client_secret: str, name: str) -> dict:
+    """What single sign-on sets (the tests call this too, for their provider on a free port)."""
+    enabled = bool(server_url and client_id and client_secret)
+    provider = urlsplit(server_url)
+    return {
+        "OIDC_ENABLED": enabled,
+        "OIDC_NAME": name,
+        "SOCIALACCOUNT_PROVIDERS": {
+            "openid_connect": {
+                "OAUTH_PKCE_ENABLED": True,
+                "APPS": (
+                    [
+                        {
+                            "provider_id": "organisation",
+                            "name": f"Sign in with {name}",
+                            "client_id": client_id,
+                            "secret": client_secret,
+                            "settings": {"server_url": server_url},
+                        }
+                    ]
+                    if enabled
+                    else []
+                ),
+            }
+        },
+        # The sign-in button posts a form that is answered by a redirect to the provider, and browsers hold such a
+        # redirect to the page's form-action.
+        "FORM_ACTION": [SELF, f"{provider.scheme}://{provider.netloc}"] if enabled else [SELF],
+    }
+
+
+_SSO = sso_settings(ENV_OIDC_SERVER_URL, ENV_OIDC_CLIENT_ID, ENV_OIDC_CLIENT_SECRET, ENV_OIDC_NAME)
+OIDC_ENABLED = _SSO["OIDC_ENABLED"]
+OIDC_NAME = _SSO["OIDC_NAME"]
+SOCIALACCOUNT_PROVIDERS = _SSO["SOCIALACCOUNT_PROVIDERS"]
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": (
-            [
-                {
-                    "provider_id": "organisation",
-                    "name": f"Sign in with {ENV_OIDC_NAME}",
-                    "client_id": ENV_OIDC_CLIENT_ID,
-                    "secret": ENV_OIDC_CLIENT_SECRET,
-                    "settings": {"server_url": ENV_OIDC_SERVER_URL},
-                }
-            ]
-            if OIDC_ENABLED
-            else []
-        ),
-    }
-}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -281,7 +298,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": _SSO["FORM_ACTION"],
         "base-uri": [SELF],
         "object-src": [NONE],
     }
