@@ -125,6 +125,8 @@ DEMO_USERS = [
     ("erm-edinburgh", "Morag", "Stewart", Role.ERM, "district", "edinburgh-lothian-and-borders"),
     ("la-manager-salford", "Paul", "Whitaker", Role.LA_BENEFITS_MANAGER, "authority", "E08000006"),
     ("la-fraud-manchester", "Nadia", "Hussain", Role.LA_FRAUD_MANAGER, "authority", "E08000003"),
+    # Manchester's nominated contact: the Greater Manchester board's LA secretariat and the monitor of its ADM-3.
+    ("la-monitor", "Joanne", "Kerr", Role.LA_MONITORING_OFFICER, "authority", "E08000003"),
 ]
 
 # Contacts who are also demo users: (district code or GSS code, contact role) -> username.
@@ -134,6 +136,7 @@ DEMO_PEOPLE = {
     ("E08000003", "housing-benefit-manager"): "la-manager",
     ("E08000003", "fraud-manager"): "la-fraud-manchester",
     ("E08000006", "housing-benefit-manager"): "la-manager-salford",
+    ("E08000003", "nominated-contact"): "la-monitor",
     ("west-yorkshire", "district-erm"): "erm-west-yorkshire",
     ("south-london", "district-erm"): "erm-south-london",
 }
@@ -382,4 +385,16 @@ def _load_users(districts, regions, authorities, password) -> int:
     return created
 
 
-DEMO_LOGINS = [(username, Role(role).label) for username, _, _, role, _, _ in DEMO_USERS[:8]]
+def _scope_name(kind: str | None, code: str | None) -> str:
+    names = {
+        "district": {c: n for c, n, *_ in DISTRICTS},
+        "authority": {g: f"{n} ({g})" for g, n, *_ in LOCAL_AUTHORITIES},
+        "region": {c: n for c, n, *_ in REGIONS},
+    }
+    return names[kind][code] if kind else "national"
+
+
+# Every demo user, with role and scope, as `load_demo` prints them and the README lists them.
+DEMO_LOGINS = [
+    (username, f"{Role(role).label}, {_scope_name(kind, code)}") for username, _, _, role, kind, code in DEMO_USERS
+]

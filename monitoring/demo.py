@@ -64,6 +64,11 @@ def load_monitoring_demo(today: datetime.date) -> dict[str, int]:
         if not authorities:
             continue
         actor = _actor_for(board)
+        # The LA side monitors its own standard (ADM-3 is LA-side): the LA monitoring officer of one of the board's
+        # authorities, where there is one, is named for it.
+        la_monitor = RoleAssignment.objects.filter(
+            role=Role.LA_MONITORING_OFFICER, local_authority__in=authorities, user__is_active=True
+        ).first()
         if board_index == 0 and not Standard.objects.filter(board=board, code=LOCAL_STANDARD[0]).exists():
             code, title, thresholds = LOCAL_STANDARD
             services.standard_create(
@@ -83,7 +88,7 @@ def load_monitoring_demo(today: datetime.date) -> dict[str, int]:
                     board=board,
                     standard=standards[code],
                     local_risk=risk,
-                    monitor=actor,
+                    monitor=la_monitor.user if la_monitor and code == "ADM-3" else actor,
                     on=period_day if sampling else today,
                 )
                 plan = area.plan

@@ -113,27 +113,25 @@ def test_local_standard_and_closing_an_open_case_then_the_national_view(
 def test_a_board_of_a_region_managed_district_names_the_regional_erm_or_a_monitoring_officer_of_the_region(
     demo, live_server, page, sign_in, assert_accessible
 ):
-    from liaison.models import District, LocalAuthority, Region
+    from liaison.models import District, LocalAuthority
     from monitoring.models import Area
     from tests.boards.factories import BoardFactory
     from tests.factories import user_with_role
 
-    wales = Region.objects.get(code="wales")
     north = District.objects.get(code="north-and-mid-wales")
     assert north.managed_by_region
     board = BoardFactory(
         district=north, authority=LocalAuthority.objects.get(gss_code="W06000003"), title="North Wales Joint Board"
     )
-    user_with_role("regional-erm", region=wales, username="wales-erm", first_name="Gwen", last_name="Price")
     officer = user_with_role(
         "monitoring-officer",
         district=District.objects.get(code="south-east-wales"),
         username="cardiff-monitor",
-        first_name="Rhys",
-        last_name="Evans",
+        first_name="Owen",
+        last_name="Morgan",
     )
 
-    sign_in(page, "wales-erm")
+    sign_in(page, "regional-erm-wales")
     page.goto(f"{live_server.url}/boards/{board.pk}/monitoring/")
     assert_accessible(page)
     page.goto(f"{live_server.url}/boards/{board.pk}/monitoring/areas/new/")
@@ -142,12 +140,12 @@ def test_a_board_of_a_region_managed_district_names_the_regional_erm_or_a_monito
     # Not an empty list: the guidance says who may monitor, and the region's people are offered.
     expect(page.locator("#id_monitor_hint")).to_contain_text("the Regional ERM and the region's monitoring officers")
     offered = monitor.locator("option").all_inner_texts()
-    assert any("Gwen Price" in text for text in offered) and any("Rhys Evans" in text for text in offered)
+    assert any("Siân Pritchard" in text for text in offered) and any("Owen Morgan" in text for text in offered)
     assert_accessible(page)
 
     page.get_by_label("Standard", exact=False).first.select_option(index=1)
     page.get_by_label("Local risk it is aligned with").fill("Claims from the rural offices arrive late")
-    monitor.select_option(label=next(text for text in offered if "Rhys Evans" in text))
+    monitor.select_option(label=next(text for text in offered if "Owen Morgan" in text))
     page.get_by_role("button", name="Add area").click()
     expect(page.get_by_role("alert")).to_contain_text("is now an area for this period")
     assert_accessible(page)
