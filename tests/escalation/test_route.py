@@ -180,7 +180,7 @@ def test_the_whole_route_to_the_gpt_and_back_to_outcome_communicated(route):
         StepKind.LOGGED,
         StepKind.ESCALATED,
         StepKind.ESCALATED,
-        StepKind.UPDATE,
+        StepKind.GATEWAY,
         StepKind.ESCALATED,
         StepKind.RESOLVED,
         StepKind.COMMUNICATED,
