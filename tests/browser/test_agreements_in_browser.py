@@ -23,7 +23,14 @@ def _sign(page, live_server, document, password, printed_name):
     page.get_by_role("button", name="Sign this document").click()
 
 
-def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, sign_in, assert_accessible, tmp_path):
+def test_two_party_signing_sealed_pdf_and_tamper_check(
+    demo, live_server, page, sign_in, assert_accessible, tmp_path, smtp_server
+):
+    from django.contrib.auth import get_user_model
+
+    email = {
+        u.username: u.email for u in get_user_model().objects.filter(username__in=["la-manager", "district-manager"])
+    }
     sign_in(page, "erm")
     page.goto(f"{live_server.url}/agreements/")
     assert_accessible(page)
@@ -35,6 +42,10 @@ def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, 
     page.get_by_role("button", name="Prepare for signing").click()
     expect(page.locator("#document-text")).to_contain_text("No statement chosen yet")
     document = SigningDocument.objects.get(kind=DocumentKind.END_OF_YEAR, period_start__year=2009)
+    # Preparing it asks both signers, by email through the SMTP server.
+    for username in ("la-manager", "district-manager"):
+        assert any(document.get_absolute_url() in smtp_server.body(m) for m in smtp_server.to(email[username]))
+    smtp_server.clear()
     page.context.clear_cookies()
 
     sign_in(page, "la-manager")
@@ -80,6 +91,17 @@ def test_two_party_signing_sealed_pdf_and_tamper_check(demo, live_server, page, 
     assert_accessible(page)
     document.refresh_from_db()
     assert document.status == DocumentStatus.SEALED
+    # The last signature sends the sealed PDF to both signers.
+    for username in ("la-manager", "district-manager"):
+        sealed = [
+            part
+            for message in smtp_server.to(email[username])
+            for part in message.iter_attachments()
+            if part.get_content_type() == "application/pdf"
+        ]
+        assert sealed, username
+        mailed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(sealed[0].get_content())).pages)
+        assert "HELEN BROOKS" in mailed and "DAVID OKAFOR" in mailed
 
     with page.expect_download() as info:
         page.locator("#download-pdf").click()
