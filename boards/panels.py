@@ -9,6 +9,10 @@
 - `register_transition_link(code, label, url_for)`: on the "Moving on" checklist, links the row `code` (for
   example "jrb-issues" or "job-issues") to the app's page for a district; `url_for(district)` returns the address.
 
+- `register_agenda_item_content(title, content, name=...)`: what another app supplies under a standing agenda item
+  (for example the management information under "Performance management information"). `content(request, meeting,
+  pdf)` returns HTML or None; with `pdf` true it is the agenda pack's version (plain HTML, charts and tables in full).
+
 To put something on a meeting's agenda, call `boards.services.agenda_item_add(meeting=..., title=..., body=...,
 source="<app label>")`.
 """
@@ -41,6 +45,7 @@ class TransitionLink:
 _panels: dict[str, BoardPanel] = {}
 _meeting_panels: dict[str, BoardPanel] = {}
 _transition_links: dict[str, TransitionLink] = {}
+_item_contents: dict[str, tuple[str, PanelCallable]] = {}
 
 
 def register_board_panel(order: int, panel: str | PanelCallable, *, name: str | None = None) -> None:
@@ -83,3 +88,23 @@ def render_meeting_panels(request, meeting, *, pdf: bool = False) -> list[str]:
             # Panels come from our own apps' templates and code, never from user input.
             html.append(mark_safe(out))
     return html
+
+
+def register_agenda_item_content(title: str, content: PanelCallable, *, name: str) -> None:
+    _item_contents[name] = (title, content)
+
+
+def attach_agenda_item_contents(request, meeting, items, *, pdf: bool = False) -> list:
+    """The meeting's agenda items, each with `.contributed` set to the HTML other apps supply under it (or "")."""
+    items = list(items)
+    by_title: dict[str, list[str]] = {}
+    titles = {item.title for item in items}
+    for title, content in _item_contents.values():
+        if title in titles:
+            out = content(request, meeting, pdf)
+            if out and out.strip():
+                # Contents come from our own apps' templates and code, never from user input.
+                by_title.setdefault(title, []).append(mark_safe(out))
+    for item in items:
+        item.contributed = mark_safe("".join(by_title.get(item.title, []))) if item.kind == "standing" else ""
+    return items

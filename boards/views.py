@@ -49,7 +49,12 @@ from boards.models import (
     MinutesStatus,
     NationalDevelopment,
 )
-from boards.panels import render_board_panels, render_meeting_panels, transition_link
+from boards.panels import (
+    attach_agenda_item_contents,
+    render_board_panels,
+    render_meeting_panels,
+    transition_link,
+)
 from boards.services import RETURN_FIELDS
 from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
@@ -261,7 +266,7 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
             "hold_refusal": selectors.hold_refusal(meeting, timezone.localdate()),
             "developments": selectors.developments_for(meeting),
             "developments_item": STANDING_ITEMS[4][0],
-            "agenda": meeting.agenda_items.all(),
+            "agenda": attach_agenda_item_contents(request, meeting, meeting.agenda_items.all()),
             "carried_forward": selectors.carried_forward_actions(meeting),
             "attendance": meeting.attendance.select_related("contact", "contact__role"),
             "actions": meeting.actions.select_related("owner"),
@@ -530,7 +535,7 @@ def meeting_pdf(request: HttpRequest, pk: int, meeting_pk: int, kind: str) -> Ht
     context = {
         "board": meeting.board,
         "meeting": meeting,
-        "agenda": meeting.agenda_items.all(),
+        "agenda": attach_agenda_item_contents(request, meeting, meeting.agenda_items.all(), pdf=True),
         "carried_forward": selectors.carried_forward_actions(meeting),
         "attendance": meeting.attendance.select_related("contact", "contact__role"),
         "actions": meeting.actions.select_related("owner"),

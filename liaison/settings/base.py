@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "escalation",
     "monitoring",
     "agreements",
+    "mi",
 ]
 
 MIDDLEWARE = [
