@@ -47,6 +47,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("boards.urls")),
     path("agreements/", include("agreements.urls")),
+    path("", include("mi.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 
