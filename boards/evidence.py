@@ -56,6 +56,8 @@ class Table:
     rows: list[list]
     # The first `header_columns` cells of each row are row headers (scope="row").
     header_columns: int = 1
+    # Where given, the address each row's first cell links to (one per row).
+    row_links: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -25,9 +25,10 @@ def navigation(request: HttpRequest) -> dict:
         ("Districts", "/districts/", path.startswith("/districts/")),
         ("Contacts", "/contacts/", path.startswith("/contacts/")),
         ("Issues", "/issues/", path.startswith("/issues/")),
-        ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/"))),
+        ("Boards", "/boards/", path.startswith(("/boards/", "/good-practice/")) and "/mi/" not in path),
         ("Agreements", "/agreements/", path.startswith("/agreements/")),
         ("Monitoring", "/monitoring/", path.startswith("/monitoring/")),
+        ("Performance", "/mi/", path.startswith("/mi/") or ("/mi/" in path and path.startswith("/boards/"))),
     ]
     if user is not None and grants_access(user):
         items.append(("People", "/people/", path.startswith(("/people/", "/invitations/"))))
