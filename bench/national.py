@@ -54,6 +54,7 @@ SCAN_SECONDS = 10.0
 CSV_FIRST_BYTE = 1.0
 CSV_WHOLE = 10.0
 PDF_SECONDS = 2.0
+MI_SECONDS = 1.0
 
 
 def log(message: str) -> None:
@@ -97,6 +98,7 @@ class Grower:
         self.issues()
         self.boards()
         self.monitoring()
+        self.figures()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         log(f"grown in {time.perf_counter() - began:.0f} s")
@@ -316,6 +318,39 @@ class Grower:
         bulk(Meeting, meetings)
         log(f"boards: {Board.objects.count()}, meetings: {Meeting.objects.count():,}")
 
+    def figures(self) -> None:
+        """Eight quarters of every LA's and district's figures for every measure, with a spread and a drift; the
+        latest quarter a few short, as at the end of a real quarter."""
+        from django.contrib.auth import get_user_model
+
+        from liaison.models import District, LocalAuthority
+        from mi.models import Figure, Measure
+        from mi.periods import Quarter
+
+        rng = self.rng
+        user = get_user_model().objects.get(username="gpt")
+        quarters = Quarter.last_complete(self.today).back(8)
+        authorities = list(LocalAuthority.objects.values_list("pk", flat=True))
+        districts = list(District.objects.values_list("pk", flat=True))
+        rows = []
+        for measure in Measure.objects.all():
+            organisations = authorities if measure.side == "la" else districts
+            for org in organisations:
+                base = rng.uniform(12, 35) if measure.unit == "days" else rng.uniform(75, 99)
+                for index, quarter in enumerate(quarters):
+                    if index == len(quarters) - 1 and rng.random() < 0.05:
+                        continue
+                    drift = (index - 4) * (-0.4 if measure.unit == "days" else 0.3)
+                    value = min(100.0, max(0.0, base + drift + rng.uniform(-2, 2)))
+                    key = {"local_authority_id": org} if measure.side == "la" else {"district_id": org}
+                    rows.append(
+                        Figure(measure=measure, quarter_start=quarter.start, value=round(value, 1), entered_by=user,
+                               **key)
+                    )  # fmt: skip
+        for part in chunks(rows):
+            Figure.objects.bulk_create(part, ignore_conflicts=True)
+        log(f"figures: {Figure.objects.count():,} over {len(quarters)} quarters")
+
     def monitoring(self) -> None:
         from django.contrib.auth import get_user_model
 
@@ -476,6 +511,21 @@ def measure(only: str = "") -> list[Row]:
             r = seconds / bare_times[key]
             rows.append(Row(path[:34], user, seconds, queries, f"≤ {ratio}× bare", r <= ratio, r))
             log(f"{path} as {user}: {seconds * 1000:.0f} ms, {r:.1f}× bare, {queries} queries")
+
+    # Management information (issue "Management information"): each under a second at national scale.
+    mi_pages = [
+        ("/mi/", "gpt"),
+        ("/mi/export.csv", "gpt"),
+        ("/mi/export.xlsx", "gpt"),
+        (f"/boards/{board.pk}/mi/", "erm"),
+        (f"/boards/{board.pk}/mi/?period=since-last-meeting", "erm"),
+    ]
+    for path, user in mi_pages:
+        if only and not path.startswith(only):
+            continue
+        seconds, queries = timed(lambda p=path, u=user: clients[u].get(p))
+        rows.append(Row(path[:34], user, seconds, queries, f"< {MI_SECONDS:.0f} s", seconds < MI_SECONDS))
+        log(f"{path} as {user}: {seconds * 1000:.0f} ms, {queries} queries")
 
     if only:
         return rows
@@ -695,6 +745,12 @@ def main() -> int:
             grown = Issue.objects.count() >= TARGET["issues"] * args.scale * 0.9
         except Exception:  # noqa: BLE001 - no database yet: make it below
             connection.close()
+    if grown:
+        call_command("migrate", verbosity=0)
+        from mi.models import Figure
+
+        if not Figure.objects.filter(district__isnull=False).count() > 500 * args.scale:
+            Grower(args.scale).figures()
     if not grown:
         log(f"making database {name} afresh")
         connection.close()
