@@ -18,6 +18,7 @@ class AgreementsConfig(AppConfig):
         import_module("agreements.contributions").register()
         import_module("agreements.home").register()
         import_module("agreements.handover").register()
+        import_module("agreements.evidence").register()
         from agreements import selectors
         from liaison.event_scopes import register_event_subject
 

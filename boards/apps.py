@@ -17,6 +17,7 @@ class BoardsConfig(AppConfig):
         import_module("boards.demo")
         import_module("boards.home").register()
         import_module("boards.handover").register()
+        import_module("boards.evidence_sources").register()
         # An event about a board's work is seen by those who see the board (the activity page).
         from boards.models import Action, Board, GoodPractice, IndexReturn, Meeting, TransitionAction
         from liaison.event_scopes import register_event_subject

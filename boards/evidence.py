@@ -123,3 +123,23 @@ def format_value(value: Number, unit: str) -> str:
     if unit == Unit.DAYS:
         return f"{float(value):.1f}"
     return f"{int(value):,}"
+
+
+def partnerships(board_ids: list[int]) -> dict[tuple[int, int], list[int]]:
+    """Each (district, LA) pair the boards cover, with the boards covering it: a board covers every pairing of its
+    districts with its LAs. Evidence recorded against a district and an LA (an issue, say) belongs to the boards of
+    that pair. Two queries, whatever the number of boards."""
+    from boards.models import Board
+
+    districts: dict[int, list[int]] = {}
+    for board_id, district_id in Board.districts.through.objects.filter(board_id__in=board_ids).values_list(
+        "board_id", "district_id"
+    ):
+        districts.setdefault(board_id, []).append(district_id)
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for board_id, la_id in Board.local_authorities.through.objects.filter(board_id__in=board_ids).values_list(
+        "board_id", "localauthority_id"
+    ):
+        for district_id in districts.get(board_id, []):
+            pairs.setdefault((district_id, la_id), []).append(board_id)
+    return pairs

@@ -19,6 +19,7 @@ class EscalationConfig(AppConfig):
         import_module("escalation.contributions").register()
         import_module("escalation.home").register()
         import_module("escalation.handover").register()
+        import_module("escalation.evidence").register()
         from escalation.models import Issue
         from liaison.event_scopes import register_event_subject
 

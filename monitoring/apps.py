@@ -14,6 +14,7 @@ class MonitoringConfig(AppConfig):
         import_module("monitoring.demo")
         import_module("monitoring.contributions").register()
         import_module("monitoring.home").register()
+        import_module("monitoring.evidence").register()
         from liaison.event_scopes import register_event_subject
         from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard
 
