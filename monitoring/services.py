@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from liaison import calendar
 from liaison.events import event_record
 from liaison.models import LocalAuthority
 from liaison.scoping import scope_for
+from liaison.uploads import RowError, UploadRejected
 from liaison.validators import case_reference_problem, shape_problems
 from monitoring import notices
 from monitoring.models import (
@@ -449,16 +449,6 @@ def exercise_complete(*, actor, exercise: Exercise) -> Exercise:
 # --- Samples ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}, column {self.column}: {self.message}"
-
-
 def _check_sample(
     *,
     reference: str,
@@ -574,14 +564,6 @@ def sample_close(*, actor, sample: Sample, ended_on: datetime.date | None) -> Sa
         data={"sample": sample.pk},
     )
     return sample
-
-
-class UploadRejected(Exception):
-    """The file was refused whole; `errors` lists every problem by row and column."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the file")
 
 
 @transaction.atomic
