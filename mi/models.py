@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from liaison.models import District, LocalAuthority
 from mi.periods import Quarter
+from mi.querysets import FigureQuerySet
 
 
 class Side(models.TextChoices):
@@ -57,6 +58,8 @@ class MeasureQuerySet(models.QuerySet):
 
 class Measure(models.Model):
     """A performance measure in GPT's catalogue. Retiring keeps it and its figures; it is never deleted."""
+
+    FREE_TEXT = {"name": "title", "description": ("short", "the description")}
 
     code = models.SlugField(max_length=40, unique=True, help_text="A short name used in uploaded files.")
     name = models.CharField(max_length=200)
@@ -100,14 +103,11 @@ class Measure(models.Model):
             raise ValidationError({"value": f"{self.get_unit_display()} cannot be more than {limit:,}"})
 
 
-class FigureQuerySet(models.QuerySet):
-    def for_quarters(self, quarters: list[Quarter]) -> FigureQuerySet:
-        return self.filter(quarter_start__in=[q.start for q in quarters])
-
-
 class Figure(models.Model):
     """One organisation's value of one measure for one quarter. A correction keeps the old value in the history,
     with its reason; the row is never deleted."""
+
+    FREE_TEXT = {"reason": ("line", "the reason for the correction")}
 
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="figures")
     quarter_start = models.DateField(help_text="The first day of the financial quarter the figure is for.")
