@@ -16,6 +16,7 @@ nation's calendar, are worked out from the few columns of the period's resolved 
 from __future__ import annotations
 
 import datetime
+import functools
 import statistics
 from collections import defaultdict
 
@@ -64,7 +65,13 @@ def _targets() -> dict[str, int]:
 
 
 def _due(level_since: datetime.datetime, stage: str, nation: str, targets: dict[str, int]) -> datetime.date:
-    return calendar.add_working_days(timezone.localdate(level_since), targets[stage], nation)
+    return _add_working_days(timezone.localdate(level_since), targets[stage], nation)
+
+
+@functools.lru_cache(maxsize=8192)
+def _add_working_days(start: datetime.date, days: int, nation: str) -> datetime.date:
+    # Thousands of issues share a handful of start days: the national page counts each once.
+    return calendar.add_working_days(start, days, nation)
 
 
 def _stage(level: str, gateway_since) -> str:

@@ -82,3 +82,56 @@ def test_gpt_filters_the_national_picture_and_downloads_what_it_shows(
     in_csv = sorted({r["row"] for r in rows if r["table"].startswith("Each board's measures")})
     assert in_csv == expected
     assert_accessible(page)
+
+
+def test_la_manager_enters_corrects_and_uploads_figures(demo, live_server, page, sign_in, assert_accessible):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from mi.models import Figure
+    from mi.periods import Quarter
+
+    current = Quarter.containing(timezone.localdate())
+    sign_in(page, "la-manager")
+    expect(page.get_by_role("heading", name="Performance figures")).to_be_visible()
+    page.get_by_role("link", name="Enter or upload your figures").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your performance figures")
+    assert_accessible(page)
+    _no_sideways_scroll(page)
+
+    # The current quarter has started and has nothing yet: enter one figure by the form, keyboard only.
+    page.get_by_role("link", name=f"Enter the figures of Manchester for {current.label}").click()
+    field = page.get_by_label("Housing Benefit new claims: average days to process")
+    field.focus()
+    page.keyboard.type("23.4")
+    page.get_by_role("button", name="Save the figures").press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 figure saved")
+    entered = Figure.objects.get(local_authority__gss_code="E08000003", quarter_start=current.start)
+    assert entered.value == Decimal("23.4")
+
+    # Changing it without a reason is refused, with the error linked to the field.
+    page.get_by_role("link", name=f"Correct or complete the figures of Manchester for {current.label}").click()
+    page.get_by_label("Housing Benefit new claims: average days to process").fill("21")
+    page.get_by_role("button", name="Save the figures").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason for correcting")
+    assert_accessible(page)
+    page.get_by_label("Reason for any correction").fill("Recounted after the backlog cleared")
+    page.get_by_role("button", name="Save the figures").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 figure saved")
+
+    # A file with a bad row is refused whole, every problem listed by row and column.
+    page.goto(f"{live_server.url}/mi/figures/upload/")
+    before = Figure.objects.count()
+    bad = (
+        "measure,quarter,organisation,value\n"
+        f"hb-changes-days,{current.short},E08000003,9\n"
+        f"hb-changes-days,{current.short},E08000006,9\n"
+    )
+    page.get_by_label("CSV or XLSX file").set_input_files(
+        files=[{"name": "figures.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
+    page.get_by_role("button", name="Upload the figures").click()
+    expect(page.locator("#upload-errors")).to_contain_text("You do not enter the figures of Salford")
+    assert_accessible(page)
+    assert Figure.objects.count() == before

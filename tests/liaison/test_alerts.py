@@ -33,9 +33,23 @@ def complete_network(district, confirmed=TODAY):
 
 @pytest.fixture
 def quiet_world(world):
-    """Every district of the world complete and freshly confirmed, so a test adds only what it studies."""
+    """Every district of the world complete and freshly confirmed, and every organisation's figures for the last
+    quarter in, so a test adds only what it studies."""
+    from mi.models import Figure, Measure
+    from mi.periods import Quarter
+
     for district in (world.d1, world.d2, world.d3):
         complete_network(district)
+    quarter = Quarter.last_complete(TODAY)
+    Figure.objects.bulk_create(
+        Figure(measure=m, quarter_start=quarter.start, value=50, entered_by=world.users["admin"], **{field: org})
+        for m in Measure.objects.all()
+        for field, org in (
+            [("local_authority", la) for la in (world.la1, world.la12, world.la2, world.la3)]
+            if m.side == "la"
+            else [("district", d) for d in (world.d1, world.d2, world.d3)]
+        )
+    )
     return world
 
 
