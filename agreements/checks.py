@@ -5,6 +5,7 @@ who have not read the agreement in force."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from dateutil.relativedelta import relativedelta
@@ -209,15 +210,20 @@ def signature_voided(today: datetime.date) -> list[Finding]:
         key = f"voided:{document.pk}:{signature.side}:{document.content_sha256[:16]}"
         latest.setdefault(key, signature)
         signers.setdefault(key, set()).add(signature.signer_id)
+    # The signers were emailed "Sign again" when the text changed (notices.voided): the alert keeps it on their
+    # dashboard without a second email.
     return [
-        _finding(
-            signature.document,
-            key,
-            f"Sign again: {signature.document.get_kind_display()} for {signature.document.authorities_label} "
-            "changed after you signed",
-            f"The text changed on {timezone.localtime(signature.invalidated_at):%-d %B %Y}, so your signature as "
-            f"{Side(signature.side).label} no longer applies. Read the new text and sign it if you agree.",
-            signers[key],
+        dataclasses.replace(
+            _finding(
+                signature.document,
+                key,
+                f"Sign again: {signature.document.get_kind_display()} for {signature.document.authorities_label} "
+                "changed after you signed",
+                f"The text changed on {timezone.localtime(signature.invalidated_at):%-d %B %Y}, so your signature "
+                f"as {Side(signature.side).label} no longer applies. Read the new text and sign it if you agree.",
+                signers[key],
+            ),
+            told=frozenset(signers[key]),
         )
         for key, signature in latest.items()
     ]

@@ -29,6 +29,9 @@ class Finding:
     url: str = ""
     district_id: int | None = None
     local_authority_id: int | None = None
+    # Recipients a service already emailed about this very condition (a hand-off notice): they see the alert on
+    # their dashboard, but are not emailed a second time.
+    told: frozenset[int] = frozenset()
 
 
 CheckFunction = Callable[..., Iterable[Finding]]
@@ -262,7 +265,9 @@ def _notify(pairs: list[tuple[Alert, Finding]]) -> int:
     fallback: set[int] | None = None
     wanted: dict[int, set[int]] = {}
     alerts: dict[int, Alert] = {}
+    told: dict[int, frozenset[int]] = {}
     for alert, finding in pairs:
+        told[alert.pk] = finding.told
         users = set(finding.recipient_ids)
         if not users:
             fallback = _national_fallback() if fallback is None else fallback
@@ -307,6 +312,7 @@ def _notify(pairs: list[tuple[Alert, Finding]]) -> int:
                             about=alerts[delivery.alert_id],
                         )
                         for delivery in pending
+                        if delivery.user_id not in told[delivery.alert_id]
                     ]
                 )
             )

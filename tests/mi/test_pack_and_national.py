@@ -322,3 +322,9 @@ def test_national_roles_see_every_board(client, world, figures, boards, role):
     client.force_login(user_with_role(role, username=f"x-{role}"))
     picture = client.get(f"/mi/?quarter={QUARTER.code}").context["picture"]
     assert {b.title for b in picture.boards} == {"Board One", "Board Two", "Board Three"}
+
+
+def test_the_api_is_in_the_openapi_schema(client, world):
+    client.force_login(world.users["gpt"])
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/mi/national/" in schema and "/api/mi/boards/{id}/" in schema
