@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from liaison.demo import register_demo_loader
 from liaison.models import AUTHORITY_ROLES, DISTRICT_ROLES, District, LocalAuthority, Role, RoleAssignment
+from mi.catalogue import seed_measures
 from mi.models import Figure, Measure, Side, Unit
 from mi.periods import Quarter
 
@@ -40,6 +41,7 @@ def _enterers() -> tuple[dict[int, object], dict[int, object], object]:
 
 @register_demo_loader(400, "mi")
 def load_mi_demo(today: datetime.date) -> dict[str, int]:
+    seed_measures()  # seeded by migration; put back if a flushed test database lost them
     quarters = Quarter.last_complete(today).back(QUARTERS)
     measures = list(Measure.objects.current())
     have = set(

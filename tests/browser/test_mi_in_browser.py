@@ -38,7 +38,7 @@ def test_erm_reads_the_boards_pack_and_its_pdf(demo, live_server, page, sign_in,
     _no_sideways_scroll(page)
 
     # The period chooser works without JavaScript: a plain GET form.
-    page.get_by_label("Period").select_option(index=2)
+    page.get_by_label("Period", exact=True).select_option(index=2)
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Performance management information")
     figures = page.locator("table", has=page.locator("caption", has_text="LA input documents")).first
