@@ -90,7 +90,7 @@ class Measure(models.Model):
             return "Not entered"
         value = Decimal(value)
         if self.unit == Unit.PERCENT:
-            return f"{value.normalize():f}%" if value == value.to_integral() else f"{value:.1f}%"
+            return f"{value:.1f}%"
         if self.unit == Unit.DAYS:
             return f"{value:.1f} days"
         return f"{value:,.0f}"
