@@ -152,7 +152,6 @@ def section(board, start: datetime.date, end: datetime.date) -> Section:
         result.notes.append("The board has no district and Local Authority together, so no issues are counted.")
         return result
     begin, finish = _bounds(start, end)
-    rows = []
     by_category: dict[str, list[int]] = {}
     by_level: dict[str, list] = {}
     targets = _targets()
