@@ -61,10 +61,44 @@ def national_index(*, user, today: datetime.date) -> QuerySet[Board]:
     return annotate_boards(Board.objects.all(), today)
 
 
-def annotate_boards(boards: QuerySet[Board], today: datetime.date) -> QuerySet[Board]:
+def index_boards(*, user, today: datetime.date, national: bool) -> QuerySet[Board]:
+    """The national index's rows (every board, `national`) or the user's own boards (exports), with only what the
+    index shows: its two chairs' names, districts, LAs and four figures. Fewer joins and subqueries than
+    `annotate_boards`, so a page of 50 is planned and read quickly."""
+    if not getattr(user, "is_authenticated", False):
+        return Board.objects.none()
+    boards = Board.objects.all() if national else Board.objects.visible_to(user)
+    return (
+        boards.select_related("jcp_chair", "la_chair")
+        .prefetch_related(
+            Prefetch("districts", queryset=District.objects.select_related("region").order_by("name")),
+            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
+        )
+        .annotate(**_index_figures(today))
+        .order_by("title", "pk")
+    )
+
+
+def _index_figures(today: datetime.date) -> dict:
     held = Meeting.objects.filter(board=OuterRef("pk"), status=MeetingStatus.HELD)
     window = held.filter(date__gt=twelve_months_before(today), date__lte=today)
     returns = IndexReturn.objects.filter(board=OuterRef("pk"))
+    return {
+        "meetings_last_12_months": Coalesce(
+            Subquery(window.order_by().values("board").annotate(n=Count("pk")).values("n")[:1]),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        "first_meeting": Subquery(held.order_by("date").values("date")[:1], output_field=DateField()),
+        "latest_return": Subquery(
+            returns.order_by("-submitted_at").values("submitted_at")[:1], output_field=DateTimeField()
+        ),
+        "returned_this_year": Exists(returns.filter(year=today.year)),
+    }
+
+
+def annotate_boards(boards: QuerySet[Board], today: datetime.date) -> QuerySet[Board]:
+    held = Meeting.objects.filter(board=OuterRef("pk"), status=MeetingStatus.HELD)
     return (
         boards.select_related(
             "jcp_chair", "la_chair", "erm", "jcp_secretariat", "la_secretariat", "jcp_chair__role", "la_chair__role"
@@ -74,12 +108,7 @@ def annotate_boards(boards: QuerySet[Board], today: datetime.date) -> QuerySet[B
             Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
         )
         .annotate(
-            meetings_last_12_months=Coalesce(
-                Subquery(window.order_by().values("board").annotate(n=Count("pk")).values("n")[:1]),
-                Value(0),
-                output_field=IntegerField(),
-            ),
-            first_meeting=Subquery(held.order_by("date").values("date")[:1], output_field=DateField()),
+            **_index_figures(today),
             last_meeting=Subquery(held.order_by("-date").values("date")[:1], output_field=DateField()),
             next_meeting=Subquery(
                 Meeting.objects.filter(board=OuterRef("pk"), status=MeetingStatus.SCHEDULED, date__gte=today)
@@ -87,10 +116,6 @@ def annotate_boards(boards: QuerySet[Board], today: datetime.date) -> QuerySet[B
                 .values("date")[:1],
                 output_field=DateField(),
             ),
-            latest_return=Subquery(
-                returns.order_by("-submitted_at").values("submitted_at")[:1], output_field=DateTimeField()
-            ),
-            returned_this_year=Exists(returns.filter(year=today.year)),
             open_actions=Coalesce(
                 Subquery(
                     Action.objects.filter(board=OuterRef("pk"))
@@ -140,7 +165,7 @@ class Progress:
 
 def index_progress(*, user, today: datetime.date, national: bool = False) -> Progress:
     """The figures at the top of the national index, each from one aggregate query."""
-    boards = national_index(user=user, today=today) if national else board_index(user=user, today=today)
+    boards = index_boards(user=user, today=today, national=national)
     overdue = return_overdue_q(today)
     figures = boards.order_by().aggregate(
         boards=Count("pk"),
