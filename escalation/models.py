@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from liaison.models import AppendOnlyError, Contact, District, IssueCategory, LocalAuthority, Role
+from liaison.querysets import compiled
 from liaison.scoping import scope_for
 
 
@@ -124,7 +125,7 @@ class IssueQuerySet(models.QuerySet):
                 issues.filter(local_authority_id__in=scope.authority_ids).values("pk"),
                 shared.order_by().values("issue_id"),
             ]
-        return self.filter(pk__in=arms[0].union(*arms[1:]))
+        return self.filter(pk__in=compiled(arms[0].union(*arms[1:])))
 
     def open(self) -> IssueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -195,7 +196,21 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "level"])]
+        indexes = [
+            models.Index(fields=["status", "level"]),
+            # The national statistics' spread of working days to resolution, read from the index alone.
+            models.Index(
+                fields=["working_days_to_resolution"],
+                condition=Q(working_days_to_resolution__isnull=False),
+                name="issue_resolved_working_days",
+            ),
+            # The national queue, in its order, and its count: a few hundred of 100,000 issues.
+            models.Index(
+                fields=["level_since", "id"],
+                condition=Q(level__in=[Level.GPT.value, Level.ODN.value]) & ~Q(status=Status.CLOSED.value),
+                name="issue_national_queue",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(direction=Direction.TO_JCP, level__in=[lv.value for lv in Level if lv != Level.LA_MANAGER])
@@ -251,11 +266,15 @@ class Issue(models.Model):
         return level_label(self.level, self.la_manager_role)
 
 
+# Read once: `Level.values` and `Level(level)` build their answers afresh on every call, and lists call this per row.
+_LEVEL_LABELS = dict(Level.choices)
+
+
 def level_label(level: str, la_manager_role: str) -> str:
     """The level's name, naming which LA manager holds an issue at the LA manager level."""
     if level == Level.LA_MANAGER and la_manager_role:
         return f"LA {Role(la_manager_role).label.removeprefix('LA ')}"
-    return Level(level).label if level in Level.values else level
+    return _LEVEL_LABELS.get(level, level)
 
 
 class StepKind(models.TextChoices):

@@ -46,6 +46,7 @@ from liaison.models import (
     Role,
     RoleAssignment,
 )
+from liaison.querysets import compiled
 from liaison.scoping import scope_for
 
 ROUTES: dict[str, list[str]] = {
@@ -150,7 +151,7 @@ def held_issues_q(user, *, statuses) -> Q:
     arms = [issues.filter(arm) for arm in _held_arms(user)]
     if not arms:
         return Q(pk__in=[])
-    return Q(pk__in=arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0])
+    return Q(pk__in=compiled(arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]))
 
 
 def holds_level(user, issue: Issue) -> bool:

@@ -258,7 +258,12 @@ def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -
 
 
 def _visible_issue(request: HttpRequest, pk: int) -> Issue:
-    return get_object_or_404(selectors.issue_list(user=request.user).select_related("district__region"), pk=pk)
+    return get_object_or_404(
+        Issue.objects.visible_to(request.user).select_related(
+            "category", "district__region", "local_authority", "originator", "operational_contact"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
@@ -335,15 +340,28 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(updated)
 
 
+QUEUE_PAGE = 50
+
+
 @login_required
 def my_queue(request: HttpRequest) -> HttpResponse:
+    """What waits for the user, oldest first, a page at a time (the GPT's and the ODN's queues run to hundreds),
+    and the newest of the open issues they logged (the rest are on the issue list)."""
     targets = selectors.level_targets()
-    waiting = list(selectors.my_queue(user=request.user)[:200])
-    raised = list(selectors.raised_by(user=request.user)[:200])
+    page, query = _page(request, selectors.my_queue(user=request.user), QUEUE_PAGE)
+    selectors.with_due(page.object_list, targets)
+    raised = selectors.raised_by(user=request.user)
+    raised_shown = list(raised[:QUEUE_PAGE])
     return render(
         request,
         "escalation/queue.html",
-        {"waiting": selectors.with_due(waiting, targets), "raised": selectors.with_due(raised, targets)},
+        {
+            "page": page,
+            "query": query,
+            "waiting": page.object_list,
+            "raised": selectors.with_due(raised_shown, targets),
+            "raised_total": raised.count(),
+        },
     )
 
 

@@ -24,6 +24,7 @@ def is_working_day(day: datetime.date, nation: str) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(nation, day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: datetime.date, days: int, nation: str) -> datetime.date:
     """The date `days` working days after `start` (start itself not counted); 0 gives `start`."""
     if days < 0:

@@ -182,3 +182,43 @@ def test_list_filters_and_csv_defuse_formulas(route, client):
     for query in ({"status": "open"}, {"age": "week"}, {"source": "day-to-day"}, {"local_authority": "E08000101"}):
         assert client.get(reverse("issue-list"), query).status_code == 200
     assert "2 issues" in client.get(reverse("issue-list"), {"local_authority": "E08000101"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "spread, median",
+    [
+        ([], None),
+        ([(7, 1)], 7.0),
+        ([(2, 1), (9, 1)], 5.5),
+        ([(1, 3), (4, 1)], 1.0),
+        ([(1, 2), (4, 2)], 2.5),
+        ([(0, 5), (3, 4), (10, 1)], 1.5),
+        ([(0, 5), (3, 5), (10, 1)], 3.0),
+    ],
+)
+def test_the_median_is_read_from_how_many_took_each_number_of_days(spread, median):
+    from escalation.selectors import _median_of_spread
+
+    values = [value for value, n in spread for _ in range(n)]
+    assert _median_of_spread(spread, len(values)) == median
+    if values:
+        ordered = sorted(values)
+        middle = ordered[(len(values) - 1) // 2 : len(values) // 2 + 1]
+        assert median == sum(middle) / len(middle)
+
+
+def test_the_queue_is_a_page_at_a_time_and_names_what_it_leaves_out(route, client, monkeypatch):
+    from escalation import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE", 2)
+    titles = [f"Legacy item {n}" for n in range(3)]
+    for title in titles:
+        route.issue(actor="gpt", source="legacy-jrb", attempts_made=True, attempts_detail="JRB", title=title)
+    client.force_login(route.users["gpt"])
+    first = client.get(reverse("issue-queue")).content.decode()
+    assert "3 issues waiting for you, 2 a page." in first
+    assert titles[0] in first and titles[1] in first and titles[2] not in first.split("Logged by you")[0]
+    assert "page=2" in first
+    second = client.get(reverse("issue-queue"), {"page": 2}).content.decode()
+    assert titles[2] in second.split("Logged by you")[0]
+    assert "You logged 3 issues that are still open; the 2 newest are shown here." in first
