@@ -11,6 +11,8 @@ SHOWN = 5
 
 
 def signing_panel(request) -> str | None:
+    if not selectors.may_hold_a_signature(user=request.user):
+        return None
     waiting = selectors.awaiting_signature(user=request.user)
     documents = list(waiting[:SHOWN])
     if not documents:

@@ -34,6 +34,14 @@ def document_list(*, user) -> QuerySet[SigningDocument]:
     )
 
 
+def may_hold_a_signature(*, user) -> bool:
+    """Whether the user holds a role or chair that signs for a side (`awaiting_signature`'s holders): most people
+    do not, and one small lookup spares them its query."""
+    if scope_for(user).has_role(Role.DISTRICT_MANAGER, Role.LA_BENEFITS_MANAGER):
+        return True
+    return Board.objects.filter(jcp_chair__user=user).exists()
+
+
 def awaiting_signature(*, user) -> QuerySet[SigningDocument]:
     """Documents waiting for this user's signature: `signing.holds_side` for an unsigned side, as one query."""
     current = Signature.objects.filter(document=OuterRef("pk"), invalidated_at__isnull=True)

@@ -7,13 +7,16 @@ from django.utils import timezone
 
 from liaison.home import register_home_panel
 from monitoring import selectors
-from monitoring.models import period_label, period_start
+from monitoring.models import Area, period_label, period_start
 
 SHOWN = 5
 
 
 def monitoring_panel(request) -> str | None:
     """Exercises still open, and this period's areas with no exercise yet, where the user is the named monitor."""
+    # Most people monitor nothing: one small lookup spares them the two scoped queries below.
+    if not Area.objects.filter(monitor=request.user).exists():
+        return None
     current = period_start(timezone.localdate())
     open_exercises = selectors.exercises_to_finish(user=request.user)
     unstarted = selectors.areas_to_start(user=request.user, start=current)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from boards.models import Board
@@ -465,7 +466,19 @@ def exercises_to_finish(*, user) -> QuerySet[Exercise]:
         Exercise.objects.visible_to(user)
         .filter(area__monitor=user, completed_at__isnull=True)
         .select_related("area__standard", "area__plan__board", "local_authority")
-        .annotate(sampled=Count("samples"))
+        # A count per exercise rather than a join and GROUP BY over every selected column: cheaper to plan and to run.
+        .annotate(
+            sampled=Coalesce(
+                Subquery(
+                    Sample.objects.filter(exercise=OuterRef("pk"))
+                    .order_by()
+                    .values("exercise")
+                    .annotate(n=Count("*"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("sampled_to", "pk")
     )
 
