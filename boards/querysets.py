@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from liaison.querysets import compiled_once
 from liaison.scoping import scope_for
+
+
+@compiled_once
+def _visible_board_ids(using: str, district_ids: frozenset[int], authority_ids: frozenset[int]) -> models.QuerySet:
+    from boards.models import Board
+
+    by_district = Board.districts.through.objects.using(using).filter(district_id__in=district_ids)
+    by_authority = Board.local_authorities.through.objects.using(using).filter(localauthority_id__in=authority_ids)
+    return by_district.order_by().values("board_id").union(by_authority.order_by().values("board_id"))
 
 
 class BoardQuerySet(models.QuerySet):
@@ -14,9 +24,10 @@ class BoardQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.national:
             return self.all()
-        by_district = self.model.districts.through.objects.filter(district_id__in=scope.district_ids)
-        by_authority = self.model.local_authorities.through.objects.filter(localauthority_id__in=scope.authority_ids)
-        return self.filter(Q(id__in=by_district.values("board_id")) | Q(id__in=by_authority.values("board_id")))
+        if not (scope.district_ids or scope.authority_ids):
+            return self.none()
+        # Nearly every scoped read nests this; its SQL depends on the scope's ids alone.
+        return self.filter(id__in=_visible_board_ids(self.db, scope.district_ids, scope.authority_ids))
 
     def editable_by(self, user) -> BoardQuerySet:
         """The board's district ERM(s), the Regional ERM of its region, and administrators."""
@@ -39,13 +50,10 @@ class BoardQuerySet(models.QuerySet):
         """Boards the user takes part in, JCP or LA side: those of their districts and LAs, and those whose
         secretariat they are. National roles read every board but are members of none (administrators excepted)."""
         scope = scope_for(user)
-        by_district = self.model.districts.through.objects.filter(district_id__in=scope.district_ids)
-        by_authority = self.model.local_authorities.through.objects.filter(localauthority_id__in=scope.authority_ids)
-        return self.filter(
-            Q(id__in=by_district.values("board_id"))
-            | Q(id__in=by_authority.values("board_id"))
-            | Q(id__in=self.secretariat_of(user).values("pk"))
-        )
+        member = Q(id__in=self.secretariat_of(user).values("pk"))
+        if scope.district_ids or scope.authority_ids:
+            member |= Q(id__in=_visible_board_ids(self.db, scope.district_ids, scope.authority_ids))
+        return self.filter(member)
 
     def proposable_by(self, user) -> BoardQuerySet:
         """Boards an LA member may propose agenda items to: those of the LAs the user manages."""

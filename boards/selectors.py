@@ -70,9 +70,14 @@ def index_boards(*, user, today: datetime.date, national: bool) -> QuerySet[Boar
     boards = Board.objects.all() if national else Board.objects.visible_to(user)
     return (
         boards.select_related("jcp_chair", "la_chair")
+        # As lists (`to_attr`): a prefetch into each board's manager clones its queryset once per board.
         .prefetch_related(
-            Prefetch("districts", queryset=District.objects.select_related("region").order_by("name")),
-            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
+            Prefetch(
+                "districts",
+                queryset=District.objects.select_related("region").order_by("name"),
+                to_attr="district_list",
+            ),
+            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name"), to_attr="authority_list"),
         )
         .annotate(**_index_figures(today))
         .order_by("title", "pk")

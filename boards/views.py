@@ -752,12 +752,12 @@ def _index(request: HttpRequest, *, national: bool = False, page_number=None):
 
 
 def _index_row(board: Board) -> list:
-    districts = list(board.districts.all())
+    districts = board.district_list
     return [
         board.title,
         ", ".join(sorted({d.region.name for d in districts})),
         ", ".join(d.name for d in districts),
-        ", ".join(a.name for a in board.local_authorities.all()),
+        ", ".join(a.name for a in board.authority_list),
         board.get_scope_display(),
         board.jcp_chair.name if board.jcp_chair else "",
         board.la_chair.name if board.la_chair else "",

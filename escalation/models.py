@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from liaison.models import AppendOnlyError, Contact, District, IssueCategory, LocalAuthority, Role
-from liaison.querysets import compiled
+from liaison.querysets import compiled_once
 from liaison.scoping import scope_for
 
 
@@ -104,6 +104,24 @@ class NationalDirectorate(models.Model):
         return self.retired_at is None
 
 
+@compiled_once
+def _visible_issue_ids(using: str, district_ids: frozenset[int], authority_ids: frozenset[int], user_id: int):
+    # A union of arms that each an index serves, rather than an OR (with joins and DISTINCT, or with subplans)
+    # that makes PostgreSQL read every issue and misjudge how many are in scope.
+    issues = Issue.objects.using(using).order_by()
+    arms = [
+        issues.filter(district_id__in=district_ids).values("pk"),
+        issues.filter(operational_contact__in=Contact.objects.filter(user_id=user_id).values("pk")).values("pk"),
+    ]
+    if authority_ids:
+        shared = Issue.other_authorities.through.objects.using(using).filter(localauthority_id__in=authority_ids)
+        arms += [
+            issues.filter(local_authority_id__in=authority_ids).values("pk"),
+            shared.order_by().values("issue_id"),
+        ]
+    return arms[0].union(*arms[1:])
+
+
 class IssueQuerySet(models.QuerySet):
     def visible_to(self, user) -> IssueQuerySet:
         """District roles: their districts; LA managers: their LAs; regional ERM: their region; national: all."""
@@ -112,20 +130,7 @@ class IssueQuerySet(models.QuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        # A union of arms that each an index serves, rather than an OR (with joins and DISTINCT, or with subplans)
-        # that makes PostgreSQL read every issue and misjudge how many are in scope.
-        issues = self.model.objects.order_by()
-        arms = [
-            issues.filter(district_id__in=scope.district_ids).values("pk"),
-            issues.filter(operational_contact__in=Contact.objects.filter(user=user).values("pk")).values("pk"),
-        ]
-        if scope.authority_ids:
-            shared = self.model.other_authorities.through.objects.filter(localauthority_id__in=scope.authority_ids)
-            arms += [
-                issues.filter(local_authority_id__in=scope.authority_ids).values("pk"),
-                shared.order_by().values("issue_id"),
-            ]
-        return self.filter(pk__in=compiled(arms[0].union(*arms[1:])))
+        return self.filter(pk__in=_visible_issue_ids(self.db, scope.district_ids, scope.authority_ids, user.pk))
 
     def open(self) -> IssueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

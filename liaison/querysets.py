@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import lru_cache
 
 from django.db import models
 from django.db.models import Q
@@ -19,7 +21,19 @@ def compiled(ids: models.QuerySet) -> RawSQL:
     both its count and its page; for the unions of subqueries that scope the largest tables that Python work costs
     more than PostgreSQL takes to run them. The SQL is the same either way."""
     sql, params = ids.query.get_compiler(using=ids.db).as_sql()
-    return RawSQL(sql, params)
+    return RawSQL(sql, tuple(params))
+
+
+def compiled_once(build: Callable[..., models.QuerySet]) -> Callable[..., RawSQL]:
+    """`compiled`, kept for each set of arguments: for scope subqueries that are a pure function of their
+    arguments (ids from the user's scope, the user's own id), built without reading the database. The same
+    arguments give the same SQL, so it is written once per process rather than once per request."""
+
+    @lru_cache(maxsize=2048)
+    def cached(*args) -> RawSQL:
+        return compiled(build(*args))
+
+    return cached
 
 
 class RegionQuerySet(models.QuerySet):

@@ -80,12 +80,6 @@ def authority_network(*, user, authority: LocalAuthority, today: datetime.date) 
     }
 
 
-def district_with_authorities(*, user) -> QuerySet[District]:
-    return District.objects.visible_to(user).prefetch_related(
-        Prefetch("local_authorities", queryset=LocalAuthority.objects.visible_to(user))
-    )
-
-
 def responsible_for_districts(district_ids) -> dict[int, set[int]]:
     """Users who must act on a district's network: its ERMs, or the regional ERMs where the region manages it."""
     districts = {
