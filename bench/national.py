@@ -55,6 +55,7 @@ CSV_FIRST_BYTE = 1.0
 CSV_WHOLE = 10.0
 PDF_SECONDS = 2.0
 MI_SECONDS = 1.0
+UPLOAD_SECONDS = 5.0
 
 
 def log(message: str) -> None:
@@ -565,6 +566,8 @@ def measure(only: str = "") -> list[Row]:
         )
     )
 
+    rows.append(upload_into_national())
+
     from django.db import connection
 
     from liaison.celery import app as celery_app
@@ -598,6 +601,47 @@ def measure(only: str = "") -> list[Row]:
             f"{result.cleared} cleared, {result.still_open} still open, {result.emails} emails queued"
         )
     return rows
+
+
+def upload_into_national(runs: int = 3) -> Row:
+    """The 10,000-row sample file (bench/uploads.py) through the upload page into an open exercise of this
+    database, as the monitor named on its area. Each run is rolled back, so the database keeps its size."""
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.uploads import ROWS, sample_file
+    from monitoring.models import Exercise, StandardKind
+
+    exercise = (
+        Exercise.objects.filter(
+            completed_at__isnull=True,
+            area__monitor__isnull=False,
+            area__standard__kind=StandardKind.TIMELINESS,
+            area__plan__board__case_reference_shape__isnull=True,
+        )
+        .select_related("area__monitor")
+        .order_by("pk")
+        .first()
+    )
+    client = Client()
+    client.force_login(exercise.area.monitor)
+    took = []
+    for _ in range(runs):
+        with transaction.atomic():
+            began = time.perf_counter()
+            response = client.post(
+                reverse("monitoring:exercise-upload", args=[exercise.pk]), {"file": sample_file("csv")}
+            )
+            took.append(time.perf_counter() - began)
+            saved = exercise.samples.count()
+            transaction.set_rollback(True)
+        if response.status_code != 302 or saved < ROWS:
+            raise SystemExit(f"the upload failed: status {response.status_code}, {saved} samples in the exercise")
+    seconds = statistics.median(took)
+    log(f"upload of {ROWS:,} samples: {seconds:.2f} s (runs: {', '.join(f'{t:.2f}' for t in took)})")
+    return Row(f"{ROWS:,}-row sample upload (CSV)", exercise.area.monitor.username[:10], seconds, 0,
+               f"≤ {UPLOAD_SECONDS:.0f} s", seconds <= UPLOAD_SECONDS)  # fmt: skip
 
 
 LOAD_PAGES = ["/", "/issues/", "/boards/index/"]

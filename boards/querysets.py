@@ -27,7 +27,8 @@ class BoardQuerySet(models.QuerySet):
         if not (scope.district_ids or scope.authority_ids):
             return self.none()
         # Nearly every scoped read nests this; its SQL depends on the scope's ids alone.
-        return self.filter(id__in=_visible_board_ids(self.db, scope.district_ids, scope.authority_ids))
+        ids = _visible_board_ids(self.db, scope.district_ids, scope.authority_ids)
+        return self.none() if ids is None else self.filter(id__in=ids)
 
     def editable_by(self, user) -> BoardQuerySet:
         """The board's district ERM(s), the Regional ERM of its region, and administrators."""
@@ -51,8 +52,9 @@ class BoardQuerySet(models.QuerySet):
         secretariat they are. National roles read every board but are members of none (administrators excepted)."""
         scope = scope_for(user)
         member = Q(id__in=self.secretariat_of(user).values("pk"))
-        if scope.district_ids or scope.authority_ids:
-            member |= Q(id__in=_visible_board_ids(self.db, scope.district_ids, scope.authority_ids))
+        ids = _visible_board_ids(self.db, scope.district_ids, scope.authority_ids)
+        if (scope.district_ids or scope.authority_ids) and ids is not None:
+            member |= Q(id__in=ids)
         return self.filter(member)
 
     def proposable_by(self, user) -> BoardQuerySet:

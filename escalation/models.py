@@ -130,7 +130,8 @@ class IssueQuerySet(models.QuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        return self.filter(pk__in=_visible_issue_ids(self.db, scope.district_ids, scope.authority_ids, user.pk))
+        ids = _visible_issue_ids(self.db, scope.district_ids, scope.authority_ids, user.pk)
+        return self.none() if ids is None else self.filter(pk__in=ids)
 
     def open(self) -> IssueQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

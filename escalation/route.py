@@ -151,7 +151,8 @@ def held_issues_q(user, *, statuses) -> Q:
     arms = [issues.filter(arm) for arm in _held_arms(user)]
     if not arms:
         return Q(pk__in=[])
-    return Q(pk__in=compiled(arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]))
+    held = compiled(arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0])
+    return Q(pk__in=[]) if held is None else Q(pk__in=held)
 
 
 def holds_level(user, issue: Issue) -> bool:

@@ -14,12 +14,26 @@ from django.db.models import QuerySet
 SubjectScope = Callable[..., QuerySet]
 
 _subjects: dict[str, SubjectScope] = {}
+_per_request: set[str] = set()
 
 
-def register_event_subject(label: str, visible: SubjectScope) -> None:
-    """`label` is the subject model's `app_label.modelname`; `visible(user)` returns what the user may see."""
+def register_event_subject(label: str, visible: SubjectScope, *, per_request: bool = False) -> None:
+    """`label` is the subject model's `app_label.modelname`; `visible(user)` returns what the user may see.
+
+    The SQL of every scope is kept for the user and their scope (`EventQuerySet.visible_to`), so `visible` must
+    build its queryset from the user and `scope_for(user)` alone, as subqueries: reading the database or the clock
+    while building it would be kept too. A scope that must (one that evaluates a list first) is registered
+    `per_request` and built afresh on each request; reading the database otherwise raises."""
     _subjects[label] = visible
+    if per_request:
+        _per_request.add(label)
+    else:
+        _per_request.discard(label)
 
 
 def registered_subjects() -> dict[str, SubjectScope]:
     return dict(_subjects)
+
+
+def per_request_subjects() -> frozenset[str]:
+    return frozenset(_per_request)

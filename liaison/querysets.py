@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -14,26 +17,40 @@ from django.utils import timezone
 from liaison.scoping import scope_for
 
 
-def compiled(ids: models.QuerySet) -> RawSQL:
+def compiled(ids: models.QuerySet) -> RawSQL | None:
     """A subquery of ids (a union of scoped arms, usually) compiled to SQL once, for `pk__in`.
 
     Django resolves and relabels a queryset each time it is nested in another query, and a list nests its scope in
     both its count and its page; for the unions of subqueries that scope the largest tables that Python work costs
-    more than PostgreSQL takes to run them. The SQL is the same either way."""
-    sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    more than PostgreSQL takes to run them. The SQL is the same either way. None when it can match nothing."""
+    try:
+        sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    except EmptyResultSet:
+        return None
     return RawSQL(sql, tuple(params))
 
 
-def compiled_once(build: Callable[..., models.QuerySet]) -> Callable[..., RawSQL]:
+def compiled_once(build: Callable[..., models.QuerySet]) -> Callable[..., RawSQL | None]:
     """`compiled`, kept for each set of arguments: for scope subqueries that are a pure function of their
-    arguments (ids from the user's scope, the user's own id), built without reading the database. The same
-    arguments give the same SQL, so it is written once per process rather than once per request."""
+    arguments (the database alias first, then ids from the user's scope, the user's own id), built without
+    reading the database (which raises) or the clock. The same arguments give the same SQL, so it is written once
+    per process rather than once per request."""
 
     @lru_cache(maxsize=2048)
-    def cached(*args) -> RawSQL:
-        return compiled(build(*args))
+    def cached(using: str, *args) -> RawSQL | None:
+        from django.db import connections
+
+        with connections[using].execute_wrapper(_refuse_queries):
+            return compiled(build(using, *args))
 
     return cached
+
+
+def _refuse_queries(execute, sql, params, many, context):
+    raise RuntimeError(
+        "A scope read the database while it was being built, so its SQL cannot be kept: build it from subqueries, "
+        "or (an event subject) register it with per_request=True (liaison/event_scopes.py)."
+    )
 
 
 class RegionQuerySet(models.QuerySet):
@@ -136,17 +153,65 @@ class EventQuerySet(models.QuerySet):
         """An event about a thing is seen by those who can see the thing (`liaison.event_scopes`); any other event
         by the district and LA it names: district roles see their districts, an LA's events where the LA is theirs
         or sits only in their districts, and an LA role its own LA and the JCP side's district events."""
-        from liaison.event_scopes import registered_subjects
+        from liaison.event_scopes import per_request_subjects, registered_subjects
 
         scope = scope_for(user)
         if scope.national:
             return self.all()
         subjects = registered_subjects()
-        authorities = self.model._meta.get_field("local_authority").related_model
-        authorities_in_districts = authorities.districts.through.objects.filter(
+        fresh = per_request_subjects()
+        # Building a dozen apps' scopes costs 10 ms of Python a request, and their SQL is a function of the user and
+        # their scope alone (event_scopes.register_event_subject): it is kept for those, and only the scopes that
+        # read the database are built each time and joined on.
+        parts = [_kept_event_arms(self.db, user, scope, subjects, fresh)]
+        for label in sorted(fresh):
+            arm = self.model.objects.filter(subject_type=label, subject_id__in=subjects[label](user).values("pk"))
+            parts.append(compiled(arm.order_by().values("pk")))
+        parts = [part for part in parts if part is not None]
+        if not parts:
+            return self.none()
+        sql = " UNION ".join(part.sql for part in parts)
+        return self.filter(pk__in=RawSQL(sql, tuple(param for part in parts for param in part.params)))
+
+
+_KEEP_EVENT_SCOPES = 1024
+_event_scopes: OrderedDict[tuple, RawSQL | None] = OrderedDict()
+_event_scopes_lock = threading.Lock()
+
+
+def _scope_key(scope) -> tuple:
+    assignments = sorted(
+        (a.role, a.district_id or 0, a.region_id or 0, a.local_authority_id or 0) for a in scope.assignments
+    )
+    return (
+        scope.national,
+        scope.admin,
+        scope.roles,
+        scope.district_ids,
+        scope.region_ids,
+        scope.authority_ids,
+        scope.authority_district_ids,
+        scope.editable_district_ids,
+        scope.editable_authority_ids,
+        tuple(assignments),
+    )
+
+
+def _kept_event_arms(using: str, user, scope, subjects: dict, fresh: frozenset[str]) -> RawSQL | None:
+    from django.db import connections
+
+    from liaison.models import Event, LocalAuthority
+
+    key = (using, user.pk, _scope_key(scope), tuple(sorted(subjects)), fresh, timezone.localdate())
+    with _event_scopes_lock:
+        if key in _event_scopes:
+            _event_scopes.move_to_end(key)
+            return _event_scopes[key]
+    with connections[using].execute_wrapper(_refuse_queries):
+        authorities_in_districts = LocalAuthority.districts.through.objects.filter(
             district_id__in=scope.district_ids
         ).values("localauthority_id")
-        unsubjected = self.model.objects.exclude(subject_type__in=list(subjects))
+        unsubjected = Event.objects.using(using).exclude(subject_type__in=sorted(subjects))
         # A union of arms that each an index serves (district, LA, subject), rather than one OR over every row:
         # the events table is the largest in Liaison, and an OR of subplans makes PostgreSQL read all of it.
         arms = [
@@ -155,12 +220,17 @@ class EventQuerySet(models.QuerySet):
             unsubjected.filter(local_authority_id__in=scope.authority_ids),
             unsubjected.filter(local_authority__isnull=True, district_id__in=scope.visible_district_ids),
             *(
-                self.model.objects.filter(subject_type=label, subject_id__in=scoped(user).values("pk"))
-                for label, scoped in subjects.items()
+                Event.objects.using(using).filter(subject_type=label, subject_id__in=scoped(user).values("pk"))
+                for label, scoped in sorted(subjects.items())
+                if label not in fresh
             ),
         ]
-        ids = arms[0].order_by().values("pk").union(*(arm.order_by().values("pk") for arm in arms[1:]))
-        return self.filter(pk__in=compiled(ids))
+        kept = compiled(arms[0].order_by().values("pk").union(*(arm.order_by().values("pk") for arm in arms[1:])))
+    with _event_scopes_lock:
+        _event_scopes[key] = kept
+        while len(_event_scopes) > _KEEP_EVENT_SCOPES:
+            _event_scopes.popitem(last=False)
+    return kept
 
 
 class AlertQuerySet(models.QuerySet):
