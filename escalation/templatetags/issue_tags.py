@@ -6,13 +6,11 @@ tests/escalation/test_issue_rows.py renders both and compares them)."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import template
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from liaison.templatetags.govuk import govuk_date
 
 register = template.Library()
 
@@ -20,28 +18,22 @@ _STALLED = ' <strong class="govuk-tag govuk-tag--red">Stalled</strong>'
 _TO_COMMUNICATE = '<strong class="govuk-tag govuk-tag--yellow">Outcome to communicate</strong>'
 
 
-def _short(value: datetime.date) -> str:
-    """As the template filter `date:"j M Y"` writes it ("3 Dec 2026"), a datetime in local time."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
-
-
 def issue_row(issue) -> str:
     e = conditional_escape
     due = getattr(issue, "due", None)
     if due:
-        when = _short(due) + (_STALLED if getattr(issue, "overdue", False) else "")
+        when = govuk_date(due, "short") + (_STALLED if getattr(issue, "overdue", False) else "")
     elif issue.status == "resolved":
         when = _TO_COMMUNICATE
     else:
         when = "Outcome communicated"
+    logged = govuk_date(issue.created_at, "short")
     return (
         '\n    <tr class="govuk-table__row">\n'
         f'      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{e(issue.get_absolute_url())}">'
         f'{e(issue.reference)}<span class="govuk-visually-hidden">:</span></a> '
         f'<span class="liaison-issue-title">{e(issue.title)}</span><br>'
-        f'<span class="govuk-body-s">{e(issue.category.name)}; logged {_short(issue.created_at)}</span></th>\n'
+        f'<span class="govuk-body-s">{e(issue.category.name)}; logged {logged}</span></th>\n'
         f'      <td class="govuk-table__cell">{e(issue.level_label)}</td>\n'
         f'      <td class="govuk-table__cell">{e(issue.get_status_display())}</td>\n'
         f'      <td class="govuk-table__cell">{e(issue.district.name)}<br>{e(issue.local_authority.name)}</td>\n'
