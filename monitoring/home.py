@@ -7,19 +7,20 @@ from django.utils import timezone
 
 from liaison.home import register_home_panel
 from monitoring import selectors
-from monitoring.models import Area, period_label, period_start
+from monitoring.models import period_label, period_start
 
 SHOWN = 5
 
 
 def monitoring_panel(request) -> str | None:
     """Exercises still open, and this period's areas with no exercise yet, where the user is the named monitor."""
-    # Most people monitor nothing: one small lookup spares them the two scoped queries below.
-    if not Area.objects.filter(monitor=request.user).exists():
+    # The user's areas first (most people monitor none): the two lists below then need no scope of their own.
+    area_ids = selectors.monitored_area_ids(user=request.user)
+    if not area_ids:
         return None
     current = period_start(timezone.localdate())
-    open_exercises = selectors.exercises_to_finish(user=request.user)
-    unstarted = selectors.areas_to_start(user=request.user, start=current)
+    open_exercises = selectors.exercises_to_finish(area_ids=area_ids)
+    unstarted = selectors.areas_to_start(area_ids=area_ids, start=current)
     exercises = list(open_exercises[:SHOWN])
     areas = list(unstarted[:SHOWN])
     if not exercises and not areas:

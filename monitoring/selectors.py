@@ -460,11 +460,15 @@ def national_attestations(user, start: datetime.date) -> QuerySet:
     )  # fmt: skip
 
 
-def exercises_to_finish(*, user) -> QuerySet[Exercise]:
-    """Exercises not yet completed where the user is the area's named monitor, with the cases recorded so far."""
+def monitored_area_ids(*, user) -> list[int]:
+    """The areas naming the user as their monitor, on boards the user still sees."""
+    return list(Area.objects.visible_to(user).filter(monitor=user).values_list("pk", flat=True))
+
+
+def exercises_to_finish(*, area_ids: list[int]) -> QuerySet[Exercise]:
+    """Exercises of these areas not yet completed, with the cases recorded so far."""
     return (
-        Exercise.objects.visible_to(user)
-        .filter(area__monitor=user, completed_at__isnull=True)
+        Exercise.objects.filter(area_id__in=area_ids, completed_at__isnull=True)
         .select_related("area__standard", "area__plan__board", "local_authority")
         # A count per exercise rather than a join and GROUP BY over every selected column: cheaper to plan and to run.
         .annotate(
@@ -483,11 +487,10 @@ def exercises_to_finish(*, user) -> QuerySet[Exercise]:
     )
 
 
-def areas_to_start(*, user, start: datetime.date) -> QuerySet[Area]:
-    """The period's areas the user monitors that have no exercise yet."""
+def areas_to_start(*, area_ids: list[int], start: datetime.date) -> QuerySet[Area]:
+    """Those of these areas in the period starting `start` that have no exercise yet."""
     return (
-        Area.objects.visible_to(user)
-        .filter(monitor=user, plan__period_start=start, exercises__isnull=True)
+        Area.objects.filter(pk__in=area_ids, plan__period_start=start, exercises__isnull=True)
         .select_related("standard", "plan__board")
         .order_by("plan__board__title", "standard__code")
     )
