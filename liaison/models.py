@@ -530,6 +530,10 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-id"]
+        indexes = [
+            # A user's newest open alerts (the home page's 20): read newest first and stop at 20 of theirs.
+            models.Index(fields=["raised_at", "id"], condition=Q(cleared_at__isnull=True), name="alert_open_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["check_code", "key"],

@@ -30,3 +30,16 @@ class CappedPaginator(Paginator):
     def more(self) -> bool:
         """More rows match than are counted and listed."""
         return self._counted > self.cap
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, where a cheaper query than counting its list gives the number
+    (a user's open alerts: counted from their deliveries, listed newest first from the alerts)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -241,7 +241,10 @@ class AlertQuerySet(models.QuerySet):
         """Alerts naming this user as someone who must act."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(deliveries__user=user, deliveries__current=True)
+        # Exists rather than a join, so that the newest alerts can be read in order from `alert_open_newest` and
+        # checked against the user's deliveries one by one (the GPT are told of hundreds).
+        deliveries = self.model.recipients.through.objects.filter(alert=OuterRef("pk"), user=user, current=True)
+        return self.filter(Exists(deliveries))
 
     def visible_to(self, user) -> AlertQuerySet:
         scope = scope_for(user)

@@ -12,7 +12,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.access import grant_area
-from liaison.models import Alert, Contact, ContactRole, District, Event, LocalAuthority, Role, RoleAssignment, Side
+from liaison.models import (
+    Alert,
+    AlertRecipient,
+    Contact,
+    ContactRole,
+    District,
+    Event,
+    LocalAuthority,
+    Role,
+    RoleAssignment,
+    Side,
+)
 
 
 def confirmation_cutoff(today: datetime.date) -> datetime.date:
@@ -100,6 +111,14 @@ def responsible_for_districts(district_ids) -> dict[int, set[int]]:
         people = set() if district.managed_by_region else set(erms.get(district_id, ()))
         responsible[district_id] = people or set(regional.get(district.region_id, ()))
     return responsible
+
+
+def open_alert_count(*, user) -> int:
+    """How many open alerts name this user: counted from their deliveries (their own index), where the list's
+    newest-first reading would check every open alert."""
+    if not user.is_authenticated:
+        return 0
+    return AlertRecipient.objects.filter(user=user, current=True, alert__cleared_at__isnull=True).count()
 
 
 def alerts_for(*, user) -> QuerySet[Alert]:

@@ -25,7 +25,7 @@ from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_
 from liaison.home import render_home_panels
 from liaison.models import Contact, District, Event, LocalAuthority
 from liaison.network_panels import render_network_panels
-from liaison.pagination import CappedPaginator
+from liaison.pagination import CappedPaginator, CountedPaginator
 from liaison.scoping import scope_for
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ HOME_ALERTS = 20
 def home(request: HttpRequest) -> HttpResponse:
     alerts = selectors.alerts_for(user=request.user)
     shown = list(alerts[:HOME_ALERTS])
-    total = alerts.count() if len(shown) == HOME_ALERTS else len(shown)
+    total = selectors.open_alert_count(user=request.user) if len(shown) == HOME_ALERTS else len(shown)
     return render(
         request,
         "liaison/home.html",
@@ -56,7 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
     """Everything that needs the user's attention, newest first, a page at a time."""
-    page = Paginator(selectors.alerts_for(user=request.user), 50).get_page(request.GET.get("page"))
+    alerts = selectors.alerts_for(user=request.user)
+    page = CountedPaginator(alerts, 50, count=selectors.open_alert_count(user=request.user)).get_page(
+        request.GET.get("page")
+    )
     return render(request, "liaison/alert_list.html", {"page": page, "query": ""})
 
 
