@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
 # Counting every row of half a million events costs more than showing a page of them; beyond this many rows the
@@ -30,6 +31,35 @@ class CappedPaginator(Paginator):
     def more(self) -> bool:
         """More rows match than are counted and listed."""
         return self._counted > self.cap
+
+
+class OnePassPaginator(CappedPaginator):
+    """Counts in the query that reads the page (COUNT(*) OVER () beside each row), for a list PostgreSQL must
+    gather and sort whole anyway: a user's scoped activity trail, a union over every app's events, which a separate
+    count would gather a second time. Not for a list an index reads in order and stops (every event, for the
+    national roles): the window would make it read every row. The cap and "more than" are CappedPaginator's."""
+
+    def get_page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number < 1:
+            # As Paginator.get_page answers it: the last page.
+            return super().get_page(number)
+        bottom = (number - 1) * self.per_page
+        rows = []
+        if bottom < self.cap:
+            rows = list(
+                self.object_list.annotate(listed_total=Window(Count("*")))[
+                    bottom : min(bottom + self.per_page, self.cap)
+                ]
+            )
+        if rows:
+            self.__dict__["_counted"] = rows[0].listed_total
+            return self._get_page(rows, number, self)
+        # Past the end (or an empty list): counted apart, then the last page, as Paginator.get_page answers.
+        return super().get_page(number)
 
 
 class CountedPaginator(Paginator):

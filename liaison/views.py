@@ -25,7 +25,7 @@ from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_
 from liaison.home import render_home_panels
 from liaison.models import Contact, District, Event, LocalAuthority
 from liaison.network_panels import render_network_panels
-from liaison.pagination import CappedPaginator, CountedPaginator
+from liaison.pagination import CappedPaginator, CountedPaginator, OnePassPaginator
 from liaison.scoping import scope_for
 
 logger = logging.getLogger(__name__)
@@ -331,7 +331,10 @@ def _activity(request: HttpRequest) -> ActivityFilter:
 def activity(request: HttpRequest) -> HttpResponse:
     """The audit trail: every domain event the user's scope covers, filterable, newest first."""
     activity_filter = _activity(request)
-    page = CappedPaginator(activity_filter.qs.order_by("-occurred_at", "-pk"), 50).get_page(request.GET.get("page"))
+    events = activity_filter.qs.order_by("-occurred_at", "-pk")
+    # Every event for the national roles is read newest first from its index; a scope's union is gathered whole.
+    paginator = CappedPaginator if scope_for(request.user).national else OnePassPaginator
+    page = paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
