@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -381,20 +381,25 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
         .filter(area__plan__period_start=start)
         .exclude(area__standard__kind=StandardKind.ATTESTATION)
     )
-    of_standard = exercises.filter(area__standard=OuterRef("pk")).order_by()
-    last_completed = of_standard.filter(completed_at__isnull=False).order_by("-completed_at").values("completed_at")
+    # Whether each standard has an exercise still open and when its last was completed, in one aggregate: simpler
+    # for PostgreSQL to plan than a subquery per standard over the same joins.
+    state = {
+        row["area__standard"]: row
+        for row in exercises.order_by()
+        .values("area__standard")
+        .annotate(open=Count("pk", filter=Q(completed_at__isnull=True)), last_completed=Max("completed_at"))
+    }
+    if not state:
+        return []
     standards = list(
-        Standard.objects.filter(pk__in=exercises.values("area__standard"))
-        .annotate(
-            still_open=Exists(of_standard.filter(completed_at__isnull=True)),
-            last_completed=Subquery(last_completed[:1]),
-        )
+        Standard.objects.filter(pk__in=list(state))
         .select_related("board")
         .prefetch_related(Prefetch("thresholds", queryset=Threshold.objects.order_by("days")))
         .order_by("code", "board_id")
     )
-    if not standards:
-        return []
+    for standard in standards:
+        standard.still_open = state[standard.pk]["open"] > 0
+        standard.last_completed = state[standard.pk]["last_completed"]
     as_of = [(standard, None if standard.still_open else standard.last_completed) for standard in standards]
     judged_by = dict(zip(standards, targets_as_of(as_of), strict=True))
     day_counts = sorted({t.days for judged in judged_by.values() for t in judged.thresholds})
