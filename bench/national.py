@@ -629,6 +629,8 @@ def upload_into_national(runs: int = 3) -> Row:
         .order_by("pk")
         .first()
     )
+    if exercise is None:
+        raise SystemExit("no open timeliness exercise with a named monitor to upload into: load the demo first")
     client = Client()
     client.force_login(exercise.area.monitor)
     took = []
