@@ -24,9 +24,7 @@ class BoardQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.national:
             return self.all()
-        if not (scope.district_ids or scope.authority_ids):
-            return self.none()
-        # Nearly every scoped read nests this; its SQL depends on the scope's ids alone.
+        # Nearly every scoped read nests this; its SQL depends on the scope's ids alone (None: no district, no LA).
         ids = _visible_board_ids(self.db, scope.district_ids, scope.authority_ids)
         return self.none() if ids is None else self.filter(id__in=ids)
 
@@ -53,7 +51,7 @@ class BoardQuerySet(models.QuerySet):
         scope = scope_for(user)
         member = Q(id__in=self.secretariat_of(user).values("pk"))
         ids = _visible_board_ids(self.db, scope.district_ids, scope.authority_ids)
-        if (scope.district_ids or scope.authority_ids) and ids is not None:
+        if ids is not None:
             member |= Q(id__in=ids)
         return self.filter(member)
 

@@ -45,6 +45,13 @@ def issue_list(*, user) -> QuerySet[Issue]:
     )
 
 
+def issue_page(*, user) -> QuerySet[Issue]:
+    """The issues the user may open, with everything an issue's page shows: its people and its district's region."""
+    return Issue.objects.visible_to(user).select_related(
+        "category", "district__region", "local_authority", "originator", "operational_contact"
+    )
+
+
 def my_queue(*, user) -> QuerySet[Issue]:
     """Issues at a level the user holds that still need something from them (open, or outcome to communicate)."""
     waiting = [status for status in Status.values if status != Status.CLOSED]

@@ -258,12 +258,7 @@ def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -
 
 
 def _visible_issue(request: HttpRequest, pk: int) -> Issue:
-    return get_object_or_404(
-        Issue.objects.visible_to(request.user).select_related(
-            "category", "district__region", "local_authority", "originator", "operational_contact"
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(selectors.issue_page(user=request.user), pk=pk)
 
 
 @login_required

@@ -208,9 +208,11 @@ def _kept_event_arms(using: str, user, scope, subjects: dict, fresh: frozenset[s
             _event_scopes.move_to_end(key)
             return _event_scopes[key]
     with connections[using].execute_wrapper(_refuse_queries):
-        authorities_in_districts = LocalAuthority.districts.through.objects.filter(
-            district_id__in=scope.district_ids
-        ).values("localauthority_id")
+        authorities_in_districts = (
+            LocalAuthority.districts.through.objects.using(using)
+            .filter(district_id__in=scope.district_ids)
+            .values("localauthority_id")
+        )
         unsubjected = Event.objects.using(using).exclude(subject_type__in=sorted(subjects))
         # A union of arms that each an index serves (district, LA, subject), rather than one OR over every row:
         # the events table is the largest in Liaison, and an OR of subplans makes PostgreSQL read all of it.
@@ -245,6 +247,15 @@ class AlertQuerySet(models.QuerySet):
         # checked against the user's deliveries one by one (the GPT are told of hundreds).
         deliveries = self.model.recipients.through.objects.filter(alert=OuterRef("pk"), user=user, current=True)
         return self.filter(Exists(deliveries))
+
+    def open_count_for(self, user) -> int:
+        """How many open alerts name this user (`open().for_user(user)`), counted from the user's deliveries, which
+        their own index serves: the newest-first reading of `for_user` would check every open alert."""
+        if not user.is_authenticated:
+            return 0
+        return self.model.recipients.through.objects.filter(
+            user=user, current=True, alert__cleared_at__isnull=True
+        ).count()
 
     def visible_to(self, user) -> AlertQuerySet:
         scope = scope_for(user)

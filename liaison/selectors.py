@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from liaison.access import grant_area
 from liaison.models import (
     Alert,
-    AlertRecipient,
     Contact,
     ContactRole,
     District,
@@ -114,11 +113,8 @@ def responsible_for_districts(district_ids) -> dict[int, set[int]]:
 
 
 def open_alert_count(*, user) -> int:
-    """How many open alerts name this user: counted from their deliveries (their own index), where the list's
-    newest-first reading would check every open alert."""
-    if not user.is_authenticated:
-        return 0
-    return AlertRecipient.objects.filter(user=user, current=True, alert__cleared_at__isnull=True).count()
+    """How many of `alerts_for(user)` there are."""
+    return Alert.objects.open_count_for(user)
 
 
 def alerts_for(*, user) -> QuerySet[Alert]:

@@ -287,6 +287,25 @@ def test_home_shows_the_newest_20_alerts_and_links_to_all_of_them(many_findings,
     assert {int(n) for n in re.findall(r"Thing (\d+)\b", every)} == set(range(45))
 
 
+def test_the_count_of_a_users_alerts_leaves_out_cleared_alerts_and_people_who_moved_on(many_findings, world, client):
+    from liaison.models import AlertRecipient
+    from liaison.selectors import alerts_for, open_alert_count
+
+    erm, manager = world.users["erm"], world.users["district-manager"]
+    many_findings(30, recipients={erm.pk, manager.pk})
+    scan_deadlines(today=TODAY, codes=["test-many"])
+    many_findings(27, recipients={erm.pk, manager.pk})
+    assert scan_deadlines(today=TODAY, codes=["test-many"]).cleared == 3
+    moved_on = AlertRecipient.objects.filter(user=erm, alert__cleared_at__isnull=True).order_by("pk")[:2]
+    AlertRecipient.objects.filter(pk__in=[d.pk for d in moved_on]).update(current=False)
+    for user, expected in ((erm, 25), (manager, 27), (world.users["gpt"], 0)):
+        assert open_alert_count(user=user) == alerts_for(user=user).count() == len(list(alerts_for(user=user)))
+        assert open_alert_count(user=user) == expected
+    client.force_login(erm)
+    assert "25 things for you to act on; the newest 20 are below." in client.get("/").content.decode()
+    assert "25 things for you to act on, newest first." in client.get("/alerts/").content.decode()
+
+
 def test_the_alert_page_is_a_page_at_a_time_in_a_constant_number_of_queries(
     many_findings, world, client, django_assert_max_num_queries
 ):
