@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from liaison.models import AUTHORITY_ROLES, DISTRICT_ROLES, NATIONAL_ROLES, REGION_ROLES, District, LocalAuthority, Role
+from liaison.models import AUTHORITY_ROLES, DISTRICT_ROLES, NATIONAL_ROLES, REGION_ROLES, Role
 from liaison.scoping import scope_for
 
 SIGNING_ROLES = {Role.DISTRICT_MANAGER, Role.LA_BENEFITS_MANAGER}
@@ -79,16 +79,12 @@ def grant_area(user) -> GrantArea:
     if scope.admin or scope.has_role(Role.GPT):
         return GrantArea(everything=True, admin=scope.admin)
     region_ids = {a.region_id for a in scope.assignments if a.role == Role.REGIONAL_ERM}
-    district_ids = {a.district_id for a in scope.assignments if a.role == Role.ERM}
-    if region_ids:
-        district_ids |= set(District.objects.filter(region_id__in=region_ids).values_list("id", flat=True))
-    authority_ids = {a.local_authority_id for a in scope.assignments if a.role == Role.LA_BENEFITS_MANAGER}
-    if district_ids:
-        authority_ids |= set(
-            LocalAuthority.districts.through.objects.filter(district_id__in=district_ids).values_list(
-                "localauthority_id", flat=True
-            )
-        )
+    # An ERM's districts and every district of a Regional ERM's region: the districts their scope lets them edit,
+    # read with the scope (so working out the grant area reads nothing more, and invitations' scope can be kept).
+    district_ids = set(scope.editable_district_ids)
+    authority_ids = {
+        a.local_authority_id for a in scope.assignments if a.role == Role.LA_BENEFITS_MANAGER
+    } | scope.authorities_in_editable_districts
     if not (district_ids or authority_ids or region_ids):
         return NOTHING
     return GrantArea(

@@ -20,5 +20,4 @@ class LiaisonConfig(AppConfig):
         pre_save.connect(refuse_unsafe_free_text, dispatch_uid="liaison-free-text")
 
         register_event_subject("liaison.contact", lambda user: Contact.objects.visible_to(user))
-        # The grant area reads the network's districts and LAs: built afresh each time.
-        register_event_subject("liaison.invitation", lambda user: Invitation.objects.visible_to(user), per_request=True)
+        register_event_subject("liaison.invitation", lambda user: Invitation.objects.visible_to(user))

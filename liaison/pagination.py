@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
+
+from liaison.querysets import compiled
 
 # Counting every row of half a million events costs more than showing a page of them; beyond this many rows the
 # list says "more than" and asks for a filter (the CSV still has every row).
@@ -33,11 +37,44 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-class OnePassPaginator(CappedPaginator):
-    """Counts in the query that reads the page (COUNT(*) OVER () beside each row), for a list PostgreSQL must
-    gather and sort whole anyway: a user's scoped activity trail, a union over every app's events, which a separate
-    count would gather a second time. Not for a list an index reads in order and stops (every event, for the
-    national roles): the window would make it read every row. The cap and "more than" are CappedPaginator's."""
+NEWEST_FIRST = 'ORDER BY "keyed"."occurred_at" DESC, "keyed"."pk" DESC LIMIT %s OFFSET %s'
+
+
+class KeyedUnionPaginator(CappedPaginator):
+    """Pages a user's scoped activity trail in two steps: the page's ids, and how many there are, from the scope's
+    own union of (pk, occurred_at) rows (`EventQuerySet.visible_keys`), which covering indexes serve without reading
+    an event; then only those events. Reading the page through `visible_to` would fetch every event in scope (5,000
+    for a district) to sort them. Not for the national roles, whose trail an index reads in order and stops.
+
+    `rows` is the queryset the page's events are read from, by id, with what its rows need (the ids come from the
+    scope's SQL, so they are the user's); `narrowed`, when the list is filtered, the ids the filters allow, read
+    unscoped and only ever intersected with the scope. The cap and "more than" are CappedPaginator's."""
+
+    def __init__(self, keys: RawSQL, per_page, *, rows: QuerySet, narrowed: QuerySet | None = None, **kwargs):
+        super().__init__(rows, per_page, **kwargs)
+        self.keys, self.rows = keys, rows
+        self.narrowed = None if narrowed is None else compiled(narrowed.order_by().values("pk"))
+        # Filters that can match nothing leave nothing to page.
+        self.nothing = narrowed is not None and self.narrowed is None
+
+    def _select(self, columns: str, tail: str) -> tuple[str, list]:
+        sql, params = f'SELECT {columns} FROM ({self.keys.sql}) "keyed"', list(self.keys.params)
+        if self.nothing:
+            sql += " WHERE 1 = 0"
+        elif self.narrowed is not None:
+            sql += f' WHERE "keyed"."pk" IN ({self.narrowed.sql})'
+            params.extend(self.narrowed.params)
+        return f"{sql} {tail}", params
+
+    def _fetch(self, sql: str, params: list) -> list:
+        with connections[self.rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    @cached_property
+    def _counted(self) -> int:
+        sql, params = self._select("1", "LIMIT %s")
+        return self._fetch(f'SELECT COUNT(*) FROM ({sql}) "capped"', [*params, self.cap + 1])[0][0]
 
     def get_page(self, number):
         try:
@@ -48,18 +85,25 @@ class OnePassPaginator(CappedPaginator):
             # As Paginator.get_page answers it: the last page.
             return super().get_page(number)
         bottom = (number - 1) * self.per_page
-        rows = []
+        keys = []
         if bottom < self.cap:
-            rows = list(
-                self.object_list.annotate(listed_total=Window(Count("*")))[
-                    bottom : min(bottom + self.per_page, self.cap)
-                ]
-            )
-        if rows:
-            self.__dict__["_counted"] = rows[0].listed_total
-            return self._get_page(rows, number, self)
+            sql, params = self._select('"keyed"."pk", COUNT(*) OVER ()', NEWEST_FIRST)
+            keys = self._fetch(sql, [*params, min(self.per_page, self.cap - bottom), bottom])
+        if keys:
+            self.__dict__["_counted"] = keys[0][1]
+            found = self.rows.in_bulk([pk for pk, _ in keys])
+            return self._get_page([found[pk] for pk, _ in keys if pk in found], number, self)
         # Past the end (or an empty list): counted apart, then the last page, as Paginator.get_page answers.
         return super().get_page(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        sql, params = self._select('"keyed"."pk"', NEWEST_FIRST)
+        top = min(bottom + self.per_page, self.count)
+        ids = [pk for (pk,) in self._fetch(sql, [*params, max(top - bottom, 0), bottom])]
+        found = self.rows.in_bulk(ids)
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
 class CountedPaginator(Paginator):

@@ -24,6 +24,8 @@ class Scope:
     # Networks the user may edit.
     editable_district_ids: frozenset[int] = frozenset()
     editable_authority_ids: frozenset[int] = frozenset()
+    # The LAs that sit in the districts the user may edit (the ERM's and Regional ERM's grant area, liaison/access.py).
+    authorities_in_editable_districts: frozenset[int] = frozenset()
     admin: bool = False
     assignments: tuple = field(default_factory=tuple)
 
@@ -87,13 +89,18 @@ def _build_scope(user) -> Scope:
 
     editable_district_ids = {a.district_id for a in assignments if a.role == Role.ERM} | region_district_ids
     # An LA monitoring officer reads the LA's network and boards but keeps no contacts: only its managers do.
-    editable_authority_ids = {a.local_authority_id for a in assignments if a.role in LA_MANAGER_ROLES}
-    if editable_district_ids:
-        editable_authority_ids |= set(
+    authorities_in_editable_districts = (
+        frozenset(
             LocalAuthority.districts.through.objects.filter(district_id__in=editable_district_ids).values_list(
                 "localauthority_id", flat=True
             )
         )
+        if editable_district_ids
+        else frozenset()
+    )
+    editable_authority_ids = {
+        a.local_authority_id for a in assignments if a.role in LA_MANAGER_ROLES
+    } | authorities_in_editable_districts
     if admin:
         editable_district_ids = set(District.objects.values_list("id", flat=True))
         editable_authority_ids = set(LocalAuthority.objects.values_list("id", flat=True))
@@ -107,6 +114,7 @@ def _build_scope(user) -> Scope:
         authority_district_ids=authority_district_ids,
         editable_district_ids=frozenset(editable_district_ids),
         editable_authority_ids=frozenset(editable_authority_ids),
+        authorities_in_editable_districts=authorities_in_editable_districts,
         admin=admin,
         assignments=assignments,
     )

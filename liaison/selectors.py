@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.access import grant_area
@@ -23,6 +24,8 @@ from liaison.models import (
     RoleAssignment,
     Side,
 )
+from liaison.pagination import CappedPaginator, KeyedUnionPaginator
+from liaison.scoping import scope_for
 
 
 def confirmation_cutoff(today: datetime.date) -> datetime.date:
@@ -124,11 +127,38 @@ def alerts_for(*, user) -> QuerySet[Alert]:
     )
 
 
+ACTIVITY_ROW_DETAILS = ("actor", "district", "local_authority")
+
+
 def activity(*, user) -> QuerySet[Event]:
     """The domain events the user may see, with who and where fetched for the rows shown. Prefetched rather than
     joined: PostgreSQL joins every event in scope before it sorts and keeps 50, so a join costs more than two small
     lookups for the 50."""
-    return Event.objects.visible_to(user).prefetch_related("actor", "district", "local_authority")
+    return Event.objects.visible_to(user).prefetch_related(*ACTIVITY_ROW_DETAILS)
+
+
+def activity_pages(*, user, activity_filter, per_page: int = 50) -> Paginator:
+    """The activity trail as its page shows it: newest first, `per_page` a page, narrowed by `activity_filter` (an
+    `ActivityFilter`, whose filters are applied here, whatever queryset it was given). National roles read every
+    event from the index on its time; anyone else's page is chosen from their scope's (pk, occurred_at) rows before
+    any event is read."""
+    if not activity_filter.is_valid():
+        return CappedPaginator(Event.objects.none(), per_page)
+    if scope_for(user).national:
+        return CappedPaginator(
+            activity_filter.filter_queryset(activity(user=user)).order_by("-occurred_at", "-pk"), per_page
+        )
+    keys = Event.objects.visible_keys(user)
+    if keys is None:
+        return CappedPaginator(Event.objects.none(), per_page)
+    # The same filters over every event: what they allow is only ever intersected with the scope's rows.
+    narrowed = activity_filter.filter_queryset(Event.objects.all())
+    return KeyedUnionPaginator(
+        keys,
+        per_page,
+        rows=Event.objects.prefetch_related(*ACTIVITY_ROW_DETAILS),
+        narrowed=narrowed if narrowed.query.where else None,
+    )
 
 
 def people_list(*, user):

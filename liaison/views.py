@@ -25,7 +25,7 @@ from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_
 from liaison.home import render_home_panels
 from liaison.models import Contact, District, Event, LocalAuthority
 from liaison.network_panels import render_network_panels
-from liaison.pagination import CappedPaginator, CountedPaginator, OnePassPaginator
+from liaison.pagination import CountedPaginator
 from liaison.scoping import scope_for
 
 logger = logging.getLogger(__name__)
@@ -330,11 +330,11 @@ def _activity(request: HttpRequest) -> ActivityFilter:
 @login_required
 def activity(request: HttpRequest) -> HttpResponse:
     """The audit trail: every domain event the user's scope covers, filterable, newest first."""
-    activity_filter = _activity(request)
-    events = activity_filter.qs.order_by("-occurred_at", "-pk")
-    # Every event for the national roles is read newest first from its index; a scope's union is gathered whole.
-    paginator = CappedPaginator if scope_for(request.user).national else OnePassPaginator
-    page = paginator(events, 50).get_page(request.GET.get("page"))
+    # The page applies the filters to the user's scope itself (selectors.activity_pages).
+    activity_filter = ActivityFilter(request.GET, queryset=Event.objects.none(), user=request.user)
+    page = selectors.activity_pages(user=request.user, activity_filter=activity_filter).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
