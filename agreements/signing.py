@@ -16,7 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements.models import DocumentKind, DocumentStatus, Side, SigningDocument, YearStatement
 from boards.models import Board
-from liaison.models import Contact, Role, RoleAssignment
+from boards.rights import board_rights
+from liaison.models import Role, RoleAssignment
 from liaison.scoping import scope_for
 
 TRANSITIONS = {
@@ -33,7 +34,7 @@ def can_view(user, document: SigningDocument) -> bool:
 
 def can_prepare(user, board: Board) -> bool:
     """The board's district ERM, the Regional ERM and administrators prepare documents for signing."""
-    return Board.objects.editable_by(user).filter(pk=board.pk).exists()
+    return board_rights(user, board).edit
 
 
 def can_evaluate(user) -> bool:
@@ -171,10 +172,8 @@ def can_keep_register(user, board: Board) -> bool:
     contacts (G Appendix 1: "joint chairs to provide secretariat support")."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if scope_for(user).national or Board.objects.editable_by(user).filter(pk=board.pk).exists():
-        return True
-    people = [board.jcp_chair_id, board.la_chair_id, board.jcp_secretariat_id, board.la_secretariat_id]
-    return board.pk is not None and Contact.objects.active().filter(pk__in=[p for p in people if p], user=user).exists()
+    # Its secretariat: its editors and the users of its co-chairs and secretariat contacts in post.
+    return scope_for(user).national or board_rights(user, board).secretariat
 
 
 def check_can_keep_register(user, board: Board) -> None:

@@ -38,6 +38,7 @@ from boards.models import (
     ProposalStatus,
     TransitionAction,
 )
+from boards.rights import board_rights
 from boards.signals import meeting_scheduled
 from liaison.events import event_record
 from liaison.models import Contact, District, LocalAuthority, Side
@@ -74,7 +75,7 @@ SECRETARIAT_REFUSAL = (
 
 
 def can_do_secretariat(actor, board: Board) -> bool:
-    return Board.objects.secretariat_of(actor).filter(pk=board.pk).exists()
+    return board_rights(actor, board).secretariat
 
 
 def _check_secretariat(actor, board: Board) -> None:

@@ -55,6 +55,7 @@ from boards.panels import (
     render_meeting_panels,
     transition_link,
 )
+from boards.rights import board_rights
 from boards.services import RETURN_FIELDS
 from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
@@ -68,7 +69,7 @@ def _board(request: HttpRequest, pk: int) -> Board:
 
 
 def _can_edit(request: HttpRequest, board: Board) -> bool:
-    return Board.objects.editable_by(request.user).filter(pk=board.pk).exists()
+    return board_rights(request.user, board).edit
 
 
 def _require_edit(request: HttpRequest, board: Board) -> None:
@@ -177,7 +178,7 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "board": board,
             "can_edit": can_edit,
             "can_do_secretariat": services.can_do_secretariat(request.user, board),
-            "is_member": Board.objects.member_of(request.user).filter(pk=board.pk).exists(),
+            "is_member": board_rights(request.user, board).member,
             "waiting_districts": waiting,
             "may_confirm": [d for d in waiting if d.pk in scope_for(request.user).editable_district_ids],
             "same_scope": list(
