@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ from escalation.models import (
 from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
+from liaison.pagination import CappedPaginator, KeyedUnionPaginator
+from liaison.scoping import scope_for
 
 DEFAULT_TARGETS = {
     Level.OPERATIONAL: 5,
@@ -38,10 +41,37 @@ LA_OPERATIONAL_ROLES = ["nominated-contact", "housing-benefit-manager"]
 def issue_list(*, user) -> QuerySet[Issue]:
     """The issues the user may see, with what a list's rows show: fewer joins and no long texts, so that PostgreSQL
     plans and returns a page of them quickly."""
-    return (
-        Issue.objects.visible_to(user)
-        .select_related("category", "district", "local_authority")
-        .defer("description", "attempts_detail", "outcome")
+    return _list_rows(Issue.objects.visible_to(user))
+
+
+def _list_rows(issues: QuerySet[Issue]) -> QuerySet[Issue]:
+    return issues.select_related("category", "district", "local_authority").defer(
+        "description", "attempts_detail", "outcome"
+    )
+
+
+def issue_pages(*, user, issue_filter, per_page: int = 50) -> Paginator:
+    """The issue list as its page shows it: newest first, `per_page` a page, narrowed by `issue_filter` (an
+    `IssueFilter`, whose filters are applied here, whatever queryset it was given). National roles read every issue
+    from the index on its creation; anyone else's page is chosen from their scope's (pk, created_at) rows before any
+    issue is read."""
+    if not issue_filter.is_valid():
+        return CappedPaginator(Issue.objects.none(), per_page)
+    if scope_for(user).national:
+        return CappedPaginator(
+            issue_filter.filter_queryset(issue_list(user=user)).order_by("-created_at", "-pk"), per_page
+        )
+    keys = Issue.objects.visible_keys(user, "created_at")
+    if keys is None:
+        return CappedPaginator(Issue.objects.none(), per_page)
+    # The same filters over every issue: what they allow is only ever intersected with the scope's rows.
+    narrowed = issue_filter.filter_queryset(Issue.objects.all())
+    return KeyedUnionPaginator(
+        keys,
+        per_page,
+        key="created_at",
+        rows=_list_rows(Issue.objects.all()),
+        narrowed=narrowed if narrowed.query.where else None,
     )
 
 

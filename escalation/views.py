@@ -34,16 +34,21 @@ from liaison.scoping import scope_for
 
 
 def _page(request: HttpRequest, queryset, size: int = 50):
-    page = CappedPaginator(queryset, size).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, size).get_page(request.GET.get("page")), _query_without_page(request)
+
+
+def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
-    return page, query.urlencode()
+    return query.urlencode()
 
 
 @login_required
 def issue_list(request: HttpRequest) -> HttpResponse:
-    issue_filter = IssueFilter(request.GET, queryset=selectors.issue_list(user=request.user), user=request.user)
-    page, query = _page(request, issue_filter.qs.order_by("-created_at", "-pk"))
+    # The page applies the filters to the user's scope itself (selectors.issue_pages).
+    issue_filter = IssueFilter(request.GET, queryset=Issue.objects.none(), user=request.user)
+    page = selectors.issue_pages(user=request.user, issue_filter=issue_filter).get_page(request.GET.get("page"))
+    query = _query_without_page(request)
     selectors.with_due(page.object_list, selectors.level_targets())
     return render(
         request,

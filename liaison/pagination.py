@@ -37,25 +37,26 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-NEWEST_FIRST = 'ORDER BY "keyed"."occurred_at" DESC, "keyed"."pk" DESC LIMIT %s OFFSET %s'
-
-
 class KeyedUnionPaginator(CappedPaginator):
-    """Pages a user's scoped activity trail in two steps: the page's ids, and how many there are, from the scope's
-    own union of (pk, occurred_at) rows (`EventQuerySet.visible_keys`), which covering indexes serve without reading
-    an event; then only those events. Reading the page through `visible_to` would fetch every event in scope (5,000
-    for a district) to sort them. Not for the national roles, whose trail an index reads in order and stops.
+    """Pages a scoped list, newest first, in two steps: the page's ids, and how many there are, from the scope's own
+    union of (pk, key) rows (`EventQuerySet.visible_keys`, `IssueQuerySet.visible_keys`), which covering indexes
+    serve without reading a row; then only those rows. Reading the page through `visible_to` would fetch every row
+    in scope (5,000 events, 1,000 issues for a district) to sort them. Not for the national roles, whose lists an
+    index reads in order and stops.
 
-    `rows` is the queryset the page's events are read from, by id, with what its rows need (the ids come from the
-    scope's SQL, so they are the user's); `narrowed`, when the list is filtered, the ids the filters allow, read
-    unscoped and only ever intersected with the scope. The cap and "more than" are CappedPaginator's."""
+    `key` is the column the list is sorted on, newest first (the id breaks ties); `rows` the queryset the page's
+    rows are read from, by id, with what they need (the ids come from the scope's SQL, so they are the user's);
+    `narrowed`, when the list is filtered, the ids the filters allow, read unscoped and only ever intersected with
+    the scope. The cap and "more than" are CappedPaginator's."""
 
-    def __init__(self, keys: RawSQL, per_page, *, rows: QuerySet, narrowed: QuerySet | None = None, **kwargs):
+    def __init__(self, keys: RawSQL, per_page, *, key: str, rows: QuerySet, narrowed: QuerySet | None = None, **kwargs):
         super().__init__(rows, per_page, **kwargs)
         self.keys, self.rows = keys, rows
         self.narrowed = None if narrowed is None else compiled(narrowed.order_by().values("pk"))
         # Filters that can match nothing leave nothing to page.
         self.nothing = narrowed is not None and self.narrowed is None
+        quote = connections[rows.db].ops.quote_name
+        self.newest_first = f'ORDER BY "keyed".{quote(key)} DESC, "keyed"."pk" DESC LIMIT %s OFFSET %s'
 
     def _select(self, columns: str, tail: str) -> tuple[str, list]:
         sql, params = f'SELECT {columns} FROM ({self.keys.sql}) "keyed"', list(self.keys.params)
@@ -87,11 +88,11 @@ class KeyedUnionPaginator(CappedPaginator):
         bottom = (number - 1) * self.per_page
         keys = []
         if bottom < self.cap:
-            sql, params = self._select('"keyed"."pk", COUNT(*) OVER ()', NEWEST_FIRST)
+            sql, params = self._select('"keyed"."pk", COUNT(*) OVER ()', self.newest_first)
             keys = self._fetch(sql, [*params, min(self.per_page, self.cap - bottom), bottom])
         if keys:
             self.__dict__["_counted"] = keys[0][1]
-            found = self.rows.in_bulk([pk for pk, _ in keys])
+            found = self.rows.order_by().in_bulk([pk for pk, _ in keys])
             return self._get_page([found[pk] for pk, _ in keys if pk in found], number, self)
         # Past the end (or an empty list): counted apart, then the last page, as Paginator.get_page answers.
         return super().get_page(number)
@@ -99,10 +100,10 @@ class KeyedUnionPaginator(CappedPaginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        sql, params = self._select('"keyed"."pk"', NEWEST_FIRST)
+        sql, params = self._select('"keyed"."pk"', self.newest_first)
         top = min(bottom + self.per_page, self.count)
         ids = [pk for (pk,) in self._fetch(sql, [*params, max(top - bottom, 0), bottom])]
-        found = self.rows.in_bulk(ids)
+        found = self.rows.order_by().in_bulk(ids)
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 

@@ -156,6 +156,7 @@ def activity_pages(*, user, activity_filter, per_page: int = 50) -> Paginator:
     return KeyedUnionPaginator(
         keys,
         per_page,
+        key="occurred_at",
         rows=Event.objects.prefetch_related(*ACTIVITY_ROW_DETAILS),
         narrowed=narrowed if narrowed.query.where else None,
     )

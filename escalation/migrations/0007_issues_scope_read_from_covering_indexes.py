@@ -37,10 +37,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="issue",
-            index=models.Index(fields=["district"], include=("id",), name="issue_district_scope"),
+            index=models.Index(fields=["district"], include=("id", "created_at"), name="issue_district_scope"),
         ),
         migrations.AddIndex(
             model_name="issue",
-            index=models.Index(fields=["local_authority"], include=("id",), name="issue_authority_scope"),
+            index=models.Index(fields=["local_authority"], include=("id", "created_at"), name="issue_authority_scope"),
         ),
     ]

@@ -24,7 +24,9 @@ def erm(world):
 
 
 def _keyed(user, narrowed=None, per_page=10):
-    return KeyedUnionPaginator(Event.objects.visible_keys(user), per_page, rows=Event.objects.all(), narrowed=narrowed)
+    return KeyedUnionPaginator(
+        Event.objects.visible_keys(user), per_page, key="occurred_at", rows=Event.objects.all(), narrowed=narrowed
+    )
 
 
 def _capped(user, per_page=10):
