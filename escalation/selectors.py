@@ -21,7 +21,7 @@ from escalation.models import (
 from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
-from liaison.pagination import CappedPaginator, KeyedUnionPaginator
+from liaison.pagination import filtered_pages
 from liaison.scoping import scope_for
 
 DEFAULT_TARGETS = {
@@ -52,26 +52,15 @@ def _list_rows(issues: QuerySet[Issue]) -> QuerySet[Issue]:
 
 def issue_pages(*, user, issue_filter, per_page: int = 50) -> Paginator:
     """The issue list as its page shows it: newest first, `per_page` a page, narrowed by `issue_filter` (an
-    `IssueFilter`, whose filters are applied here, whatever queryset it was given). National roles read every issue
-    from the index on its creation; anyone else's page is chosen from their scope's (pk, created_at) rows before any
-    issue is read."""
-    if not issue_filter.is_valid():
-        return CappedPaginator(Issue.objects.none(), per_page)
-    if scope_for(user).national:
-        return CappedPaginator(
-            issue_filter.filter_queryset(issue_list(user=user)).order_by("-created_at", "-pk"), per_page
-        )
-    keys = Issue.objects.visible_keys(user, "created_at")
-    if keys is None:
-        return CappedPaginator(Issue.objects.none(), per_page)
-    # The same filters over every issue: what they allow is only ever intersected with the scope's rows.
-    narrowed = issue_filter.filter_queryset(Issue.objects.all())
-    return KeyedUnionPaginator(
-        keys,
-        per_page,
+    `IssueFilter`). National roles read every issue from the index on its creation; anyone else's page is chosen
+    from their scope's (pk, created_at) rows before any issue is read."""
+    return filtered_pages(
+        issue_filter,
+        everything=issue_list(user=user) if scope_for(user).national else None,
+        keys=lambda: Issue.objects.visible_keys(user, "created_at"),
         key="created_at",
         rows=_list_rows(Issue.objects.all()),
-        narrowed=narrowed if narrowed.query.where else None,
+        per_page=per_page,
     )
 
 

@@ -1,6 +1,8 @@
-"""Pagination for lists that grow without end (the activity trail, the national issue list)."""
+"""Pagination for lists that grow without end: the activity trail and the issue lists, scoped or national."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.db import connections
@@ -118,3 +120,28 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+
+def filtered_pages(
+    filterset,
+    *,
+    everything: QuerySet | None,
+    keys: Callable[[], RawSQL | None],
+    key: str,
+    rows: QuerySet,
+    per_page: int,
+) -> Paginator:
+    """A filtered list, newest first on `key`, a page at a time: `filterset` (a django-filter FilterSet, whose own
+    queryset is not read) narrows `everything`, the whole list for a user who sees every row (read in order from the
+    index on `key`), or else the user's scope, whose (pk, key) rows `keys()` gives (KeyedUnionPaginator). Filters
+    that are not valid list nothing."""
+    if not filterset.is_valid():
+        return CappedPaginator(rows.none(), per_page)
+    if everything is not None:
+        return CappedPaginator(filterset.filter_queryset(everything).order_by(f"-{key}", "-pk"), per_page)
+    scope = keys()
+    if scope is None:
+        return CappedPaginator(rows.none(), per_page)
+    # The same filters over every row: what they allow is only ever intersected with the scope's rows.
+    narrowed = filterset.filter_queryset(rows.model.objects.all())
+    return KeyedUnionPaginator(scope, per_page, key=key, rows=rows, narrowed=narrowed if narrowed.query.where else None)

@@ -24,7 +24,7 @@ from liaison.models import (
     RoleAssignment,
     Side,
 )
-from liaison.pagination import CappedPaginator, KeyedUnionPaginator
+from liaison.pagination import filtered_pages
 from liaison.scoping import scope_for
 
 
@@ -139,26 +139,15 @@ def activity(*, user) -> QuerySet[Event]:
 
 def activity_pages(*, user, activity_filter, per_page: int = 50) -> Paginator:
     """The activity trail as its page shows it: newest first, `per_page` a page, narrowed by `activity_filter` (an
-    `ActivityFilter`, whose filters are applied here, whatever queryset it was given). National roles read every
-    event from the index on its time; anyone else's page is chosen from their scope's (pk, occurred_at) rows before
-    any event is read."""
-    if not activity_filter.is_valid():
-        return CappedPaginator(Event.objects.none(), per_page)
-    if scope_for(user).national:
-        return CappedPaginator(
-            activity_filter.filter_queryset(activity(user=user)).order_by("-occurred_at", "-pk"), per_page
-        )
-    keys = Event.objects.visible_keys(user)
-    if keys is None:
-        return CappedPaginator(Event.objects.none(), per_page)
-    # The same filters over every event: what they allow is only ever intersected with the scope's rows.
-    narrowed = activity_filter.filter_queryset(Event.objects.all())
-    return KeyedUnionPaginator(
-        keys,
-        per_page,
+    `ActivityFilter`). National roles read every event from the index on its time; anyone else's page is chosen from
+    their scope's (pk, occurred_at) rows before any event is read."""
+    return filtered_pages(
+        activity_filter,
+        everything=activity(user=user) if scope_for(user).national else None,
+        keys=lambda: Event.objects.visible_keys(user),
         key="occurred_at",
         rows=Event.objects.prefetch_related(*ACTIVITY_ROW_DETAILS),
-        narrowed=narrowed if narrowed.query.where else None,
+        per_page=per_page,
     )
 
 
