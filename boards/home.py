@@ -22,17 +22,22 @@ def boards_panel(request) -> str | None:
     shown = list(boards[:SHOWN])
     if not shown:
         return None
-    return render_to_string("boards/home/boards.html", {"boards": shown, "total": boards.count()}, request=request)
+    total = boards.count() if len(shown) == SHOWN else len(shown)
+    return render_to_string("boards/home/boards.html", {"boards": shown, "total": total}, request=request)
 
 
 def actions_panel(request) -> str | None:
     """Open actions the user owns (`selectors.actions_owned`), with how many are overdue."""
     today = timezone.localdate()
     mine = selectors.actions_owned(user=request.user)
-    counts = mine.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-    if not counts["total"]:
-        return None
     shown = list(mine.order_by("due_date", "pk")[:SHOWN])
+    if not shown:
+        return None
+    # Counted only when there may be more than are shown.
+    if len(shown) == SHOWN:
+        counts = mine.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    else:
+        counts = {"total": len(shown), "overdue": sum(1 for action in shown if action.due_date < today)}
     return render_to_string("boards/home/actions.html", {"actions": shown, "today": today, **counts}, request=request)
 
 

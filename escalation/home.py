@@ -16,7 +16,9 @@ def queue_panel(request) -> str | None:
     if not shown:
         return None
     selectors.with_due(shown, selectors.level_targets())
-    return render_to_string("escalation/home/queue.html", {"issues": shown, "total": waiting.count()}, request=request)
+    # Counted only when there may be more than are shown.
+    total = waiting.count() if len(shown) == SHOWN else len(shown)
+    return render_to_string("escalation/home/queue.html", {"issues": shown, "total": total}, request=request)
 
 
 def register() -> None:

@@ -21,7 +21,17 @@ def monitoring_panel(request) -> str | None:
     current = period_start(timezone.localdate())
     open_exercises = selectors.exercises_to_finish(area_ids=area_ids)
     unstarted = selectors.areas_to_start(area_ids=area_ids, start=current)
-    exercises = list(open_exercises[:SHOWN])
+    # Only what the panel shows: the exercises join four tables, and their rows are wide.
+    exercises = list(
+        open_exercises.only(
+            "pk",
+            "required_size",
+            "sampled_to",
+            "area__standard__code",
+            "area__plan__board__title",
+            "local_authority__name",
+        )[:SHOWN]
+    )
     areas = list(unstarted[:SHOWN])
     if not exercises and not areas:
         return None
