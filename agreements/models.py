@@ -12,11 +12,11 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from boards.models import Board
+from liaison.links import path_for
 from liaison.models import LocalAuthority
 
 
@@ -44,7 +44,7 @@ class Agreement(models.Model):
         return f"{self.title} ({self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:agreement-detail", args=[self.pk])
+        return path_for("agreements:agreement-detail", self.pk)
 
     @property
     def period_label(self) -> str:
@@ -268,7 +268,7 @@ class SigningDocument(models.Model):
         return f"{self.get_kind_display()}: {self.authorities_label} {self.period_label} (version {self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:document-detail", args=[self.pk])
+        return path_for("agreements:document-detail", self.pk)
 
     @property
     def period_label(self) -> str:
@@ -400,7 +400,7 @@ class LocalAgreement(models.Model):
         return f"{self.title} (version {self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:local-detail", args=[self.pk])
+        return path_for("agreements:local-detail", self.pk)
 
     @property
     def is_contingency(self) -> bool:

@@ -25,6 +25,7 @@ from boards.querysets import (
     MeetingQuerySet,
     TransitionActionQuerySet,
 )
+from liaison.links import path_for
 from liaison.models import Contact, District, LocalAuthority
 
 MINIMUM_MEETINGS_A_YEAR = 2
@@ -138,7 +139,7 @@ class Board(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("boards:board-detail", args=[self.pk])
+        return path_for("boards:board-detail", self.pk)
 
     def clean(self) -> None:
         if self.meetings_per_year is not None and self.meetings_per_year < MINIMUM_MEETINGS_A_YEAR:

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from liaison.links import path_for
 from liaison.models import AppendOnlyError, Contact, District, IssueCategory, LocalAuthority, Role
 from liaison.querysets import compiled_once
 from liaison.scoping import scope_for
@@ -259,7 +259,7 @@ class Issue(models.Model):
         return f"{self.reference}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("issue-detail", args=[self.pk])
+        return path_for("issue-detail", self.pk)
 
     @property
     def reference(self) -> str:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from liaison.links import path_for
 from liaison.querysets import (
     AlertQuerySet,
     ContactQuerySet,
@@ -234,7 +235,7 @@ class Contact(models.Model):
         return f"{self.name} ({self.role})"
 
     def get_absolute_url(self) -> str:
-        return reverse("contact-detail", args=[self.pk])
+        return path_for("contact-detail", self.pk)
 
     @property
     def side(self) -> str:

@@ -12,11 +12,11 @@ import math
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from boards.models import Board
+from liaison.links import path_for
 from liaison.models import LocalAuthority
 from monitoring.querysets import (
     AreaQuerySet,
@@ -275,7 +275,7 @@ class Exercise(models.Model):
         return f"{self.area.standard.code}, {self.local_authority.name}, {self.sampled_from:%-d %B %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("monitoring:exercise-detail", args=[self.pk])
+        return path_for("monitoring:exercise-detail", self.pk)
 
 
 class Sample(models.Model):

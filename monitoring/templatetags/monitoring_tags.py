@@ -5,9 +5,10 @@ the nation for each standard's threshold. The HTML is exactly what the former ro
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from liaison.links import path_for
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def _national_row(row) -> str:
     if row.is_total:
         board = f'<th scope="row" class="govuk-table__header">{e(row.board_title)}</th>'
     else:
-        url = reverse("monitoring:board", args=[row.board_id])
+        url = path_for("monitoring:board", row.board_id)
         board = f'<td class="govuk-table__cell"><a class="govuk-link" href="{e(url)}">{e(row.board_title)}</a></td>'
     percent = result.percent
     met = result.met

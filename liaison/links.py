@@ -1,0 +1,29 @@
+"""Addresses of the pages of single things, written without resolving the URL patterns each time.
+
+`reverse()` walks the URL patterns on every call (about 40 µs): a list of 50 rows, each linking to its thing, spent
+2 ms of a 10 ms page on it. An address of the form `/<prefix>/<id>/<suffix>` is reversed once per view, with a
+marker for the id, and then written by joining the pieces."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.urls import reverse
+
+# An id no table reaches, whose digits stand nowhere else in an address.
+_MARK = 918273645546372819
+
+
+@cache
+def _pieces(viewname: str) -> tuple[str, str]:
+    address = reverse(viewname, args=[_MARK])
+    before, found, after = address.partition(str(_MARK))
+    if not found or str(_MARK) in after:
+        raise ValueError(f"{viewname} does not take one id")
+    return before, after
+
+
+def path_for(viewname: str, pk: int) -> str:
+    """`reverse(viewname, args=[pk])` for a view whose address takes one integer id."""
+    before, after = _pieces(viewname)
+    return f"{before}{int(pk)}{after}"

@@ -1,0 +1,33 @@
+"""`path_for` writes the same address `reverse` does, for every view whose page is one thing's."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from liaison.links import path_for
+
+VIEWS = [
+    "contact-detail",
+    "issue-detail",
+    "boards:board-detail",
+    "monitoring:exercise-detail",
+    "agreements:agreement-detail",
+    "agreements:document-detail",
+    "agreements:local-detail",
+    "monitoring:board",
+]
+
+
+@pytest.mark.parametrize("viewname", VIEWS)
+@pytest.mark.parametrize("pk", [1, 42, 99_955, 10**12])
+def test_the_same_address_reverse_writes(viewname, pk):
+    assert path_for(viewname, pk) == reverse(viewname, args=[pk])
+
+
+def test_a_view_that_takes_no_id_is_refused():
+    with pytest.raises(NoReverseMatch):
+        path_for("home", 1)
+
+
+def test_only_ids():
+    with pytest.raises(ValueError):
+        path_for("contact-detail", "1/../../admin")
