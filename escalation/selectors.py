@@ -44,10 +44,25 @@ def issue_list(*, user) -> QuerySet[Issue]:
     return _list_rows(Issue.objects.visible_to(user))
 
 
+# What a row of an issue table shows (escalation/templatetags/issue_tags.py), with its due date's inputs.
+LIST_ROW_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "level",
+    "la_manager_role",
+    "created_at",
+    "level_since",
+    "gateway_since",
+    "category__name",
+    "district__name",
+    "local_authority__name",
+    "local_authority__nation",
+)
+
+
 def _list_rows(issues: QuerySet[Issue]) -> QuerySet[Issue]:
-    return issues.select_related("category", "district", "local_authority").defer(
-        "description", "attempts_detail", "outcome"
-    )
+    return issues.select_related("category", "district", "local_authority").only(*LIST_ROW_FIELDS)
 
 
 def issue_pages(*, user, issue_filter, per_page: int = 50) -> Paginator:
@@ -176,7 +191,7 @@ def national_statistics() -> dict:
         .values_list("working_days_to_resolution", "n")
     )
     total = sum(n for _, n in spread)
-    oldest = open_issues.select_related("district", "local_authority", "category").order_by("created_at", "pk")[:10]
+    oldest = _list_rows(open_issues).order_by("created_at", "pk")[:10]
     return {
         "by_level": by_level,
         "open_total": sum(counts.values()),
@@ -202,9 +217,8 @@ def national_queue() -> QuerySet[Issue]:
     """Every open issue that needs national input or sits with the ODN / COO Gateway."""
     return (
         # Written as the `issue_national_queue` index's condition, so the planner reads the index.
-        Issue.objects.filter(level__in=[Level.GPT.value, Level.ODN.value])
+        _list_rows(Issue.objects.filter(level__in=[Level.GPT.value, Level.ODN.value]))
         .exclude(status=Status.CLOSED.value)
-        .select_related("category", "district", "local_authority")
         .order_by("level_since", "pk")
     )
 
