@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 # An id no table reaches, whose digits stand nowhere else in an address.
 _MARK = 918273645546372819
 
 
 @cache
-def _pieces(viewname: str) -> tuple[str, str]:
+def _pieces(viewname: str, prefix: str) -> tuple[str, str]:
+    # The prefix (a deployment under a sub-path) is part of what reverse() writes, so it is part of the key.
     address = reverse(viewname, args=[_MARK])
     before, found, after = address.partition(str(_MARK))
     if not found or str(_MARK) in after:
@@ -25,5 +26,5 @@ def _pieces(viewname: str) -> tuple[str, str]:
 
 def path_for(viewname: str, pk: int) -> str:
     """`reverse(viewname, args=[pk])` for a view whose address takes one integer id."""
-    before, after = _pieces(viewname)
+    before, after = _pieces(viewname, get_script_prefix())
     return f"{before}{int(pk)}{after}"

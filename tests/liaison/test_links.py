@@ -28,6 +28,17 @@ def test_a_view_that_takes_no_id_is_refused():
         path_for("home", 1)
 
 
+def test_a_deployment_under_a_sub_path_keeps_its_prefix():
+    from django.urls import set_script_prefix
+
+    try:
+        set_script_prefix("/liaison/")
+        assert path_for("issue-detail", 7) == reverse("issue-detail", args=[7]) == "/liaison/issues/7/"
+    finally:
+        set_script_prefix("/")
+    assert path_for("issue-detail", 7) == "/issues/7/"
+
+
 def test_only_ids():
     with pytest.raises(ValueError):
         path_for("contact-detail", "1/../../admin")
