@@ -39,6 +39,11 @@ def contact_list(*, user) -> QuerySet[Contact]:
     )
 
 
+def district_links(*, user) -> QuerySet[District]:
+    """The districts the user sees, by name, for links to them: no figures (the home page lists the first 20)."""
+    return District.objects.visible_to(user).only("pk", "code", "name").order_by("name")
+
+
 def district_list(*, user) -> QuerySet[District]:
     visible = LocalAuthority.objects.visible_to(user).values("pk")
     return (

@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "alerts": shown,
             "alerts_total": total,
-            "districts": selectors.district_list(user=request.user)[:20],
+            "districts": selectors.district_links(user=request.user)[:20],
             "scope": scope_for(request.user),
             "panels": render_home_panels(request),
         },
