@@ -46,7 +46,7 @@ from liaison.models import (
     Role,
     RoleAssignment,
 )
-from liaison.querysets import compiled
+from liaison.querysets import compiled_once
 from liaison.scoping import scope_for
 
 ROUTES: dict[str, list[str]] = {
@@ -105,33 +105,39 @@ def _held_arms(user) -> list[Q]:
     """One condition per way of holding a level, each on the issue's own indexed columns (subqueries, not joins)."""
     if not user.is_authenticated:
         return []
-    scope = scope_for(user)
-    arms = [Q(level=Level.OPERATIONAL, operational_contact__in=Contact.objects.filter(user=user))]
-    for assignment in scope.assignments:
-        if assignment.role == Role.ERM:
-            arms.append(Q(level=Level.DISTRICT_ERM, district_id=assignment.district_id))
+    return _arms_of(user.pk, _assignments_key(scope_for(user)))
+
+
+def _assignments_key(scope) -> tuple[tuple[str, int | None, int | None, int | None], ...]:
+    return tuple(
+        sorted(
+            ((a.role, a.district_id, a.region_id, a.local_authority_id) for a in scope.assignments),
+            key=lambda row: (row[0], *(value or 0 for value in row[1:])),
+        )
+    )
+
+
+def _arms_of(user_id: int, assignments) -> list[Q]:
+    arms = [Q(level=Level.OPERATIONAL, operational_contact__in=Contact.objects.filter(user_id=user_id))]
+    for role, district_id, region_id, authority_id in assignments:
+        if role == Role.ERM:
+            arms.append(Q(level=Level.DISTRICT_ERM, district_id=district_id))
             arms.append(
                 Q(
                     level=Level.OPERATIONAL,
-                    district__in=District.objects.filter(pk=assignment.district_id, managed_by_region=False),
+                    district__in=District.objects.filter(pk=district_id, managed_by_region=False),
                 )
             )
-        elif assignment.role == Role.REGIONAL_ERM:
-            in_region = District.objects.filter(region_id=assignment.region_id)
+        elif role == Role.REGIONAL_ERM:
+            in_region = District.objects.filter(region_id=region_id)
             arms.append(Q(level=Level.REGIONAL_ERM, district__in=in_region))
             arms.append(Q(level=Level.OPERATIONAL, district__in=in_region.filter(managed_by_region=True)))
-        elif assignment.role == Role.ODN:
+        elif role == Role.ODN:
             arms.append(Q(level=Level.ODN))
-        elif assignment.role == Role.GPT:
+        elif role == Role.GPT:
             arms.append(Q(level=Level.GPT))
-        elif assignment.role in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER):
-            arms.append(
-                Q(
-                    level=Level.LA_MANAGER,
-                    local_authority_id=assignment.local_authority_id,
-                    la_manager_role=assignment.role,
-                )
-            )
+        elif role in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER):
+            arms.append(Q(level=Level.LA_MANAGER, local_authority_id=authority_id, la_manager_role=role))
     return arms
 
 
@@ -147,12 +153,18 @@ def held_by_q(user) -> Q:
 def held_issues_q(user, *, statuses) -> Q:
     """The issues in these statuses whose current level this user holds, for a list: a union of arms that each an
     index serves, where an OR of them makes PostgreSQL read every issue (the home page asks on every visit)."""
-    issues = Issue.objects.filter(status__in=list(statuses)).order_by().values("pk")
-    arms = [issues.filter(arm) for arm in _held_arms(user)]
-    if not arms:
+    if not user.is_authenticated:
         return Q(pk__in=[])
-    held = compiled(arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0])
+    held = _held_union(Issue.objects.db, user.pk, _assignments_key(scope_for(user)), tuple(sorted(statuses)))
     return Q(pk__in=[]) if held is None else Q(pk__in=held)
+
+
+@compiled_once
+def _held_union(using: str, user_id: int, assignments, statuses: tuple[str, ...]):
+    # Kept per user, role assignments and statuses: the home page and the queue ask on every visit.
+    issues = Issue.objects.using(using).filter(status__in=list(statuses)).order_by().values("pk")
+    arms = [issues.filter(arm) for arm in _arms_of(user_id, assignments)]
+    return arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
 
 
 def holds_level(user, issue: Issue) -> bool:

@@ -320,3 +320,26 @@ def test_the_timeline_is_append_only(route):
     with pytest.raises(TypeError):
         IssueStep.objects.filter(issue=issue).delete()
     assert issue.steps.count() == 2
+
+
+def test_what_a_user_holds_follows_their_roles_and_their_districts_flags(route, world):
+    """The held issues' SQL is kept per user and role assignments: a new role, or a district handed to its region,
+    shows at the next request."""
+    from django.contrib.auth import get_user_model
+
+    from escalation.route import held_issues_q
+    from liaison.models import District, RoleAssignment
+
+    erm = route.users["erm"]
+    in_d1 = route.issue(title="Waiting in district one")
+    in_d2 = route.issue(actor="regional-erm", district=world.d2, local_authority=world.la2, originator=route.dpm["d2"])
+
+    def held(user):
+        fresh = get_user_model().objects.get(pk=user.pk)  # a new request: the scope is read again
+        return set(Issue.objects.filter(held_issues_q(fresh, statuses=[Status.REFERRED])).values_list("pk", flat=True))
+
+    assert in_d1.pk in held(erm) and in_d2.pk not in held(erm)
+    RoleAssignment.objects.create(user=erm, role=Role.ERM, district=world.d2)
+    assert {in_d1.pk, in_d2.pk} <= held(erm)
+    District.objects.filter(pk=world.d1.pk).update(managed_by_region=True)
+    assert in_d1.pk not in held(erm) and in_d1.pk in held(route.users["regional-erm"])
