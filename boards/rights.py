@@ -1,10 +1,11 @@
 """What a user may do with one board, worked out from the board's own districts, LAs and co-chairs.
 
 The same rules as `Board.objects.editable_by`, `secretariat_of` and `member_of` (tests/boards/test_rights.py holds
-them equal for every role, on boards of every shape), for one board at a time: the board page and its panels ask them half a
-dozen times, and the page already holds the board's districts and LAs (prefetched), so the answers cost at most one
-query (whether the user is one of its co-chairs or secretariat), and they are kept on the board object for the rest
-of the request. A view that changes who chairs a board redirects, so the next request reads the board afresh."""
+them equal for every role, on boards of every shape), for one board at a time: the board page and its panels ask
+them half a dozen times, and the page already holds the board's districts and LAs (prefetched), so the answers
+cost at most one query (whether the user is one of its co-chairs or secretariat), and they are kept on the board
+object for the rest of the request. A view that changes who chairs a board redirects, so the next request reads
+the board afresh."""
 
 from __future__ import annotations
 
