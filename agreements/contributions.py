@@ -11,12 +11,15 @@ def board_panel(request, board) -> str:
     from agreements.models import DocumentStatus, SigningDocument
     from agreements.signing import can_prepare
 
-    documents = (
+    documents = list(
         SigningDocument.objects.filter(board=board)
         .exclude(status=DocumentStatus.SUPERSEDED)
         .select_related("signing_authority")
         .order_by("-period_start", "kind")[:10]
     )
+    for document in documents:
+        # Its label names the board ("on behalf of all LAs of ..."): the board in hand, not one query per document.
+        document.board = board
     from agreements.selectors import board_readers, current_agreement
 
     agreement = current_agreement()

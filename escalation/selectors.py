@@ -230,11 +230,12 @@ BOARD_PANEL_ROWS = 25
 def board_open_issues(*, user, district_ids, authority_ids, limit: int = BOARD_PANEL_ROWS) -> dict:
     """The open issues of a board's districts and LAs that this user may see: the longest waiting at their level
     first (up to `limit`), and how many there are in all and in each district. A fixed number of queries."""
-    # Scope through a subquery rather than chaining: `visible_to` joins the shared authorities and needs DISTINCT,
-    # which would otherwise also apply to the per-district counts below.
-    visible = Issue.objects.visible_to(user).values("pk")
-    issues = Issue.objects.open().filter(
-        Q(pk__in=visible), Q(district_id__in=district_ids) | Q(local_authority_id__in=authority_ids)
+    # The scope's own id union, chained onto the board's issues: a subquery of `visible_to(...).values("pk")` would
+    # read every issue in scope a second time, by its primary key, to return the ids the union already holds.
+    issues = (
+        Issue.objects.visible_to(user)
+        .open()
+        .filter(Q(district_id__in=district_ids) | Q(local_authority_id__in=authority_ids))
     )
     # A board's open issues are a few dozen: their keys in one pass over the scope (the counts are taken from them),
     # then the rows shown by key, rather than gathering the scope a second time for the rows.

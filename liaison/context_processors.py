@@ -17,6 +17,15 @@ TOP_LEVEL = {"/", "/accounts/login/", "/accessibility/"}
 
 def navigation(request: HttpRequest) -> dict:
     """The service navigation, with the current section marked, and the way back up from this page."""
+    # Kept on the request: the home and board pages render each of their panels with the request, and every such
+    # render runs the context processors again (up to eight times a request) for the same answer.
+    kept = getattr(request, "_liaison_navigation", None)
+    if kept is None:
+        kept = request._liaison_navigation = _navigation(request)
+    return kept
+
+
+def _navigation(request: HttpRequest) -> dict:
     path = request.path
     # An error page for a request refused before the middleware ran (a bad Host header) has no user.
     user = getattr(request, "user", None)
