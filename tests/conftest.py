@@ -104,12 +104,17 @@ def world(reference_data):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate limits and used one-time codes live in the cache: each test starts with none."""
+    """Rate limits and used one-time codes live in the cache: each test starts with none. Filter choosers' digests
+    are kept for a while in the process; a test's rows are rolled back without a signal, so each test starts anew."""
     from django.core.cache import cache
 
+    from liaison.templatetags import filter_forms
+
     cache.clear()
+    filter_forms._digests.clear()
     yield
     cache.clear()
+    filter_forms._digests.clear()
 
 
 class _Mailbox:

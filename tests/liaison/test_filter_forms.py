@@ -74,3 +74,45 @@ def test_the_store_keeps_the_most_recently_used(world, client, monkeypatch):
     assert len(filter_forms._rendered) == 2
     client.get(reverse("issue-list"), {"age": "older"})
     assert len(filter_forms._rendered) == 2
+
+
+@pytest.mark.django_db
+def test_a_choosers_digest_is_kept_for_a_while_then_taken_again(world, client, monkeypatch, django_assert_num_queries):
+    from django.http import QueryDict
+
+    from escalation.filters import IssueFilter
+    from escalation.models import Issue
+
+    filter_forms._digests.clear()
+    erm = world.users["erm"]
+
+    def key():
+        return filter_forms._key(IssueFilter(QueryDict(""), queryset=Issue.objects.none(), user=erm))
+
+    first = key()
+    with django_assert_num_queries(0):
+        assert key() == first
+    # Rows changed behind the signals' back (a bulk update) show once the digest is older than DIGEST_SECONDS.
+    type(world.la1).objects.filter(pk=world.la1.pk).update(name="Authority Updated")
+    assert key() == first
+    now = filter_forms.time.monotonic()
+    monkeypatch.setattr(filter_forms.time, "monotonic", lambda: now + filter_forms.DIGEST_SECONDS + 1)
+    assert key() != first
+
+
+@pytest.mark.django_db
+def test_saving_a_chooser_row_forgets_only_that_tables_digests(world):
+    from django.http import QueryDict
+
+    from escalation.filters import IssueFilter
+    from escalation.models import Issue
+
+    filter_forms._digests.clear()
+    filter_forms._key(IssueFilter(QueryDict(""), queryset=Issue.objects.none(), user=world.users["erm"]))
+    models = {model for model, _, _ in filter_forms._digests.values()}
+    assert type(world.la1) in models and len(models) == 3
+    world.la1.save()
+    assert type(world.la1) not in {model for model, _, _ in filter_forms._digests.values()}
+    assert len(filter_forms._digests) == 2
+    world.la1.districts.add(world.d2)
+    assert filter_forms._digests == {}
