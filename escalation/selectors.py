@@ -80,11 +80,29 @@ def issue_pages(*, user, issue_filter, per_page: int = 50) -> Paginator:
     )
 
 
-def issue_page(*, user) -> QuerySet[Issue]:
-    """The issues the user may open, with everything an issue's page shows: its people and its district's region."""
-    return Issue.objects.visible_to(user).select_related(
-        "category", "district__region", "local_authority", "originator", "operational_contact"
+# The people an issue names, read with what their page lines show by `issue_page`.
+ISSUE_PEOPLE = ("originator", "operational_contact")
+
+
+def issue_page(*, user, pk: int) -> Issue | None:
+    """The issue, if the user may open it, with everything its page shows: category, LA, district and region, and
+    its people with their roles and organisations. The issue is read on its own and the rest beside it: one query
+    joining the scope to seven tables took PostgreSQL longer to plan (3.8 ms) than these few take to run."""
+    issue = Issue.objects.visible_to(user).select_related("category", "local_authority").filter(pk=pk).first()
+    if issue is None:
+        return None
+    Issue._meta.get_field("district").set_cached_value(
+        issue, District.objects.select_related("region").get(pk=issue.district_id)
     )
+    named = {getattr(issue, f"{field}_id") for field in ISSUE_PEOPLE} - {None}
+    people = (
+        Contact.objects.select_related("role", "local_authority", "district", "office").in_bulk(named) if named else {}
+    )
+    for field in ISSUE_PEOPLE:
+        person_id = getattr(issue, f"{field}_id")
+        if person_id is not None:
+            Issue._meta.get_field(field).set_cached_value(issue, people[person_id])
+    return issue
 
 
 def my_queue(*, user) -> QuerySet[Issue]:

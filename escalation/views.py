@@ -263,7 +263,10 @@ def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -
 
 
 def _visible_issue(request: HttpRequest, pk: int) -> Issue:
-    return get_object_or_404(selectors.issue_page(user=request.user), pk=pk)
+    issue = selectors.issue_page(user=request.user, pk=pk)
+    if issue is None:
+        raise Http404("No issue matches the given query.")
+    return issue
 
 
 @login_required
