@@ -6,6 +6,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import SimpleNamespace
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -72,12 +74,22 @@ def targets_as_of(wanted: Iterable[tuple[Standard, datetime.datetime | None]]) -
     standards = {standard.pk: standard for standard, _when in wanted}
     if not standards:
         return []
+    # The versions as plain records of the fields read here: history models are slow to build, and a page of
+    # national results reads every version of every standard shown.
     threshold_versions: dict[int, list] = defaultdict(list)
-    for version in Threshold.history.filter(standard_id__in=list(standards)).order_by("history_date", "history_id"):
-        threshold_versions[version.standard_id].append(version)
+    for version in (
+        Threshold.history.filter(standard_id__in=list(standards))
+        .order_by("history_date", "history_id")
+        .values("id", "standard_id", "percent", "days", "history_date", "history_type")
+    ):
+        threshold_versions[version["standard_id"]].append(SimpleNamespace(**version))
     standard_versions: dict[int, list] = defaultdict(list)
-    for version in Standard.history.filter(id__in=list(standards)).order_by("history_date", "history_id"):
-        standard_versions[version.id].append(version)
+    for version in (
+        Standard.history.filter(id__in=list(standards))
+        .order_by("history_date", "history_id")
+        .values("id", "compliance_target", "history_date")
+    ):
+        standard_versions[version["id"]].append(SimpleNamespace(**version))
     targets: dict[tuple[int, datetime.datetime | None], Targets] = {}
     for standard, when in wanted:
         if (standard.pk, when) in targets:
@@ -101,6 +113,8 @@ def targets_as_of(wanted: Iterable[tuple[Standard, datetime.datetime | None]]) -
     return [targets[(standard.pk, when)] for standard, when in wanted]
 
 
+# The same few (day, target, nation) are asked on every page of results, each a walk back over the calendar.
+@lru_cache(maxsize=1024)
 def open_past_cutoff(today: datetime.date, days: int, nation: str) -> datetime.date:
     """The first start date whose open case is NOT yet past `days` working days: earlier starts are past target."""
     start = today
