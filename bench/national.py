@@ -195,10 +195,15 @@ class Grower:
         from django.contrib.auth import get_user_model
 
         from escalation.models import Direction, Issue, IssueStep, Level, Status, StepKind
-        from liaison.models import Contact, District, Event, IssueCategory
+        from liaison.models import Contact, District, Event, IssueCategory, Role, RoleAssignment
 
         rng = self.rng
         creator = get_user_model().objects.get(username="erm")
+        # Each district's issues are raised and recorded by its own ERM (the demo's where it has one), as in life:
+        # one person raising every issue in the country would make "raised by me" a national list.
+        erm_of = {}
+        for assignment in RoleAssignment.objects.filter(role=Role.ERM, district__isnull=False).order_by("pk"):
+            erm_of.setdefault(assignment.district_id, assignment.user_id)
         categories = list(IssueCategory.objects.all())
         district_authorities = {}
         for district in District.objects.prefetch_related("local_authorities"):
@@ -219,6 +224,7 @@ class Grower:
             for _ in range(min(BATCH * 4, total - made)):
                 district = rng.choice(districts)
                 authority = rng.choice(district_authorities[district])
+                raiser = erm_of.get(district.pk, creator.pk)
                 created = self.now - datetime.timedelta(days=rng.random() ** 0.7 * span, minutes=rng.randrange(600))
                 age = (self.now - created).days
                 to_la = rng.random() < 0.1
@@ -250,11 +256,11 @@ class Grower:
                         level_since=resolved_at or created + datetime.timedelta(days=min(age, 3)),
                         outcome="Agreed a new routing." if closed else "",
                         resolved_at=resolved_at,
-                        resolved_by=creator if closed else None,
+                        resolved_by_id=raiser if closed else None,
                         working_days_to_resolution=rng.randrange(1, 40) if closed else None,
                         closed_at=resolved_at + datetime.timedelta(hours=2) if closed else None,
                         created_at=created,
-                        created_by=creator,
+                        created_by_id=raiser,
                     )
                 )
             issues = bulk(Issue, issues)
@@ -269,12 +275,14 @@ class Grower:
                     kinds += [StepKind.RESOLVED, StepKind.COMMUNICATED]
                 for kind in kinds:
                     at = at + datetime.timedelta(hours=rng.randrange(1, 72))
-                    steps.append(IssueStep(issue=issue, kind=kind, at=at, actor=creator, text="Recorded."))
+                    steps.append(
+                        IssueStep(issue=issue, kind=kind, at=at, actor_id=issue.created_by_id, text="Recorded.")
+                    )
                     events.append(
                         Event(
                             occurred_at=at,
                             kind=f"issue.{kind}",
-                            actor=creator,
+                            actor_id=issue.created_by_id,
                             summary=f"ISS-{issue.pk:05d}: {kind}",
                             district_id=issue.district_id,
                             local_authority_id=issue.local_authority_id,
@@ -712,7 +720,8 @@ def load_run(*, seconds: float, clients: int) -> list[Row]:
             "warning",
         ],
         cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        # Each worker keeps its database connection between requests, as production's do (production.py).
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "CONN_MAX_AGE": "60"},
     )
     try:
         _wait_for(port)

@@ -226,6 +226,13 @@ class Issue(models.Model):
                 condition=Q(working_days_to_resolution__isnull=False),
                 name="issue_resolved_working_days",
             ),
+            # "Raised by me" on the queue, newest first, and its count: the few open issues a person raised, where
+            # the creator's own index holds every issue they ever raised.
+            models.Index(
+                fields=["created_by", "created_at", "id"],
+                condition=~Q(status=Status.CLOSED.value),
+                name="issue_raised_open",
+            ),
             # The national queue, in its order, and its count: a few hundred of 100,000 issues.
             models.Index(
                 fields=["level_since", "id"],

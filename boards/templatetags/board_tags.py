@@ -5,10 +5,10 @@ rows are exactly what the former row template made (tests/boards/test_index_rows
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from liaison.templatetags.govuk import govuk_date
+from liaison.templatetags.govuk import escape_cell, govuk_date
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def return_tag(state: str) -> SafeString:
 
 
 def _index_row(board, visible_ids) -> str:
-    e = conditional_escape
+    e = escape_cell
     title = e(board.title)
     if board.pk in visible_ids:
         title = f'<a class="govuk-link" href="{e(board.get_absolute_url())}">{title}</a>'

@@ -7,19 +7,20 @@ tests/escalation/test_issue_rows.py renders both and compares them)."""
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from liaison.templatetags.govuk import govuk_date
+from escalation.models import Status
+from liaison.templatetags.govuk import escape_cell, govuk_date
 
 register = template.Library()
 
 _STALLED = ' <strong class="govuk-tag govuk-tag--red">Stalled</strong>'
 _TO_COMMUNICATE = '<strong class="govuk-tag govuk-tag--yellow">Outcome to communicate</strong>'
+_STATUS_LABELS = dict(Status.choices)
 
 
 def issue_row(issue) -> str:
-    e = conditional_escape
+    e = escape_cell
     due = getattr(issue, "due", None)
     if due:
         when = govuk_date(due, "short") + (_STALLED if getattr(issue, "overdue", False) else "")
@@ -35,7 +36,7 @@ def issue_row(issue) -> str:
         f'<span class="liaison-issue-title">{e(issue.title)}</span><br>'
         f'<span class="govuk-body-s">{e(issue.category.name)}; logged {logged}</span></th>\n'
         f'      <td class="govuk-table__cell">{e(issue.level_label)}</td>\n'
-        f'      <td class="govuk-table__cell">{e(issue.get_status_display())}</td>\n'
+        f'      <td class="govuk-table__cell">{e(_STATUS_LABELS.get(issue.status, issue.status))}</td>\n'
         f'      <td class="govuk-table__cell">{e(issue.district.name)}<br>{e(issue.local_authority.name)}</td>\n'
         f'      <td class="govuk-table__cell">{when}</td>\n'
         "    </tr>\n    "

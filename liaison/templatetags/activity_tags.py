@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from liaison.templatetags.govuk import govuk_date
+from liaison.templatetags.govuk import escape_cell, govuk_date
 
 register = template.Library()
 
@@ -16,7 +15,7 @@ _SCHEDULED = '<span class="liaison-secondary-text">Liaison (scheduled)</span>'
 
 
 def _event_row(event) -> str:
-    e = conditional_escape
+    e = escape_cell
     when = timezone.localtime(event.occurred_at)
     actor = event.actor
     who = e(actor.get_full_name() or actor.username) if actor else _SCHEDULED

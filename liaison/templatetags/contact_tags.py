@@ -7,16 +7,15 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from liaison.templatetags.govuk import govuk_date
+from liaison.templatetags.govuk import escape_cell, govuk_date
 
 register = template.Library()
 
 
 def _contact_row(contact, cutoff: datetime.date, show_role: bool, show_organisation: bool) -> str:
-    e = conditional_escape
+    e = escape_cell
     name = f'<a class="govuk-link" href="{e(contact.get_absolute_url())}">{e(contact.name)}</a>'
     if contact.job_title and contact.job_title != contact.role.name:
         name += f'<br><span class="govuk-body-s">{e(contact.job_title)}</span>'
