@@ -136,10 +136,10 @@ ACTIVITY_ROW_DETAILS = ("actor", "district", "local_authority")
 
 
 def activity(*, user) -> QuerySet[Event]:
-    """The domain events the user may see, with who and where fetched for the rows shown. Prefetched rather than
-    joined: PostgreSQL joins every event in scope before it sorts and keeps 50, so a join costs more than two small
-    lookups for the 50."""
-    return Event.objects.visible_to(user).prefetch_related(*ACTIVITY_ROW_DETAILS)
+    """The domain events the user may see, with who and where joined. A page never sorts this query: the national
+    roles' page reads the index on time and stops at 50, anyone else's reads its 50 by id (`activity_pages`), so the
+    join is over the rows shown, and three lookups a page fewer than prefetching them."""
+    return Event.objects.visible_to(user).select_related(*ACTIVITY_ROW_DETAILS)
 
 
 def activity_pages(*, user, activity_filter, per_page: int = 50) -> Paginator:
@@ -151,7 +151,7 @@ def activity_pages(*, user, activity_filter, per_page: int = 50) -> Paginator:
         everything=activity(user=user) if scope_for(user).national else None,
         keys=lambda: Event.objects.visible_keys(user),
         key="occurred_at",
-        rows=Event.objects.prefetch_related(*ACTIVITY_ROW_DETAILS),
+        rows=Event.objects.select_related(*ACTIVITY_ROW_DETAILS),
         per_page=per_page,
     )
 
