@@ -229,7 +229,11 @@ class Contact(models.Model):
                 name="contact_active_to_after_active_from",
             ),
         ]
-        indexes = [models.Index(fields=["last_confirmed"])]
+        indexes = [
+            models.Index(fields=["last_confirmed"]),
+            # The directory's order: a page of 50 is read in order and joined, not 1,200 contacts joined and sorted.
+            models.Index(fields=["name", "id"], name="contact_directory_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
