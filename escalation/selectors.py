@@ -198,7 +198,8 @@ def propose_contact(
 def national_statistics() -> dict:
     """Open issues by level, median working days to resolution and the oldest open issues."""
     open_issues = Issue.objects.filter(status__in=OPEN_STATUSES)
-    counts = dict(open_issues.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+    # COUNT(*), not of the id: the (status, level) index then answers it alone, without reading 3,000 rows.
+    counts = dict(open_issues.values_list("level").annotate(n=Count("*")).values_list("level", "n"))
     by_level = [(label, counts.get(value, 0)) for value, label in Level.choices]
     # Working days to resolution are a few dozen distinct small numbers: how many issues took each (one pass of
     # the `issue_resolved_working_days` index) gives the count and the exact median without sorting 100,000 rows.
