@@ -294,6 +294,10 @@ class Grower:
             bulk(Event, events)
             made += len(issues)
             log(f"issues: {made:,} of {total:,}")
+        from escalation.services import resolution_tally_rebuild
+
+        # Written in bulk, so counted as the services would have kept the count.
+        resolution_tally_rebuild()
 
     def boards(self) -> None:
         from boards.models import Board, BoardStatus, Meeting, MeetingStatus

@@ -53,6 +53,20 @@ LA_MANAGER_ROLES = [
 ]
 
 
+class ResolutionTally(models.Model):
+    """How many issues took each number of working days to resolve: the national statistics' spread and median
+    without reading every resolved issue (100,000 at national scale). Kept by `escalation.services` in the
+    transaction that resolves or reopens an issue; `resolution_tally_rebuild` recounts it from the issues after
+    issues are written in bulk. A derived count, so a plain integer: a recount mends it, and it never refuses an
+    action."""
+
+    working_days = models.PositiveIntegerField(primary_key=True)
+    issues = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.issues} resolved in {self.working_days} working days"
+
+
 class LevelTarget(models.Model):
     """Working days an issue may stay at a level before it is flagged as stalled (configurable)."""
 

@@ -159,13 +159,17 @@ def test_home_shows_the_issues_waiting_for_the_user(route, client):
 
 def test_median_working_days_to_resolution_is_the_middle_value(route):
     from escalation.selectors import national_statistics
+    from escalation.services import resolution_tally_rebuild
 
+    # Written behind the services' back, so recounted as after a bulk load.
     for days in (2, 9, 4):
         issue = route.issue(attempts_made=True, attempts_detail="Calls")
         Issue.objects.filter(pk=issue.pk).update(working_days_to_resolution=days, status=Status.IN_PROGRESS)
+    resolution_tally_rebuild()
     assert national_statistics()["median_working_days"] == 4
     issue = route.issue(attempts_made=True, attempts_detail="Calls")
     Issue.objects.filter(pk=issue.pk).update(working_days_to_resolution=10)
+    resolution_tally_rebuild()
     assert national_statistics()["median_working_days"] == 6.5
 
 
