@@ -24,3 +24,14 @@ class BoardsConfig(AppConfig):
 
         for model in (Action, Board, GoodPractice, IndexReturn, Meeting, TransitionAction):
             register_event_subject(model._meta.label_lower, model.objects.visible_to)
+        # The national index's figures are kept until something they count changes.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from boards.selectors import national_progress_forget
+        from liaison.models import District
+
+        forget = national_progress_forget
+        for model in (Board, Meeting, IndexReturn, District):
+            for signal in (post_save, post_delete):
+                signal.connect(forget, sender=model, dispatch_uid=f"national-progress.{model.__name__}")
+        m2m_changed.connect(forget, sender=Board.districts.through, dispatch_uid="national-progress.links")

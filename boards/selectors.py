@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import (
     Count,
     DateField,
@@ -22,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from boards.models import (
     Action,
@@ -73,22 +76,42 @@ def index_boards(*, user, today: datetime.date, national: bool) -> QuerySet[Boar
         # Only the columns the index and its downloads show: 50 boards with their chairs, districts and LAs are a
         # few hundred objects to build.
         .only("pk", "title", "scope", "status", "established_on", "jcp_chair__name", "la_chair__name")
-        # As lists (`to_attr`): a prefetch into each board's manager clones its queryset once per board.
-        .prefetch_related(
-            Prefetch(
-                "districts",
-                queryset=District.objects.select_related("region").only("pk", "name", "region__name").order_by("name"),
-                to_attr="district_list",
-            ),
-            Prefetch(
-                "local_authorities",
-                queryset=LocalAuthority.objects.only("pk", "name").order_by("name"),
-                to_attr="authority_list",
-            ),
-        )
         .annotate(**_index_figures(today))
         .order_by("title", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Place:
+    """A district (with its region) or an LA as the index's rows name it."""
+
+    name: str
+    region: Place | None = None
+
+
+def index_places(boards: list[Board]) -> None:
+    """Set each board's `district_list` (each with its region) and `authority_list`, by name, for the index's rows
+    and downloads: two queries of names, where prefetching built a model for each of a page's few hundred places."""
+    ids = [board.pk for board in boards]
+    districts: dict[int, list[Place]] = {pk: [] for pk in ids}
+    authorities: dict[int, list[Place]] = {pk: [] for pk in ids}
+    regions: dict[str, Place] = {}
+    links = (
+        Board.districts.through.objects.filter(board_id__in=ids)
+        .order_by("district__name", "district_id")
+        .values_list("board_id", "district__name", "district__region__name")
+    )
+    for board_id, name, region in links:
+        districts[board_id].append(Place(name, regions.setdefault(region, Place(region))))
+    links = (
+        Board.local_authorities.through.objects.filter(board_id__in=ids)
+        .order_by("localauthority__name", "localauthority_id")
+        .values_list("board_id", "localauthority__name")
+    )
+    for board_id, name in links:
+        authorities[board_id].append(Place(name))
+    for board in boards:
+        board.district_list, board.authority_list = districts[board.pk], authorities[board.pk]
 
 
 def _index_figures(today: datetime.date) -> dict:
@@ -175,12 +198,40 @@ class Progress:
     due_date: datetime.date
 
 
+# The national figures are the same for everyone on a day; kept this long at most (`national_progress_forget` drops
+# them as soon as a board, meeting, return or district changes).
+NATIONAL_PROGRESS_SECONDS = 10 * 60
+
+
+def _national_progress_key(today: datetime.date) -> str:
+    return f"boards:national-progress:{today.isoformat()}"
+
+
+def national_progress_forget(**kwargs) -> None:
+    """Drop the kept national figures: called on every change to what they count (boards/apps.py), at once and
+    again when the change commits, so a page read during the transaction cannot keep the figures from before it."""
+    key = _national_progress_key(timezone.localdate())
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def index_progress(*, user, today: datetime.date, national: bool = False) -> Progress:
-    """The figures at the top of the national index, each from one aggregate query."""
+    """The figures at the top of the national index, each from one aggregate query. The national figures are the
+    same for every user, and building their two aggregates costs more than the rest of the index page's queries:
+    they are kept in the cache, for every worker, until something they count changes."""
     if not getattr(user, "is_authenticated", False):
-        boards = Board.objects.none()
-    else:
-        boards = Board.objects.all() if national else Board.objects.visible_to(user)
+        return _progress(Board.objects.none(), District.objects.none(), today)
+    if not national:
+        return _progress(Board.objects.visible_to(user), District.objects.visible_to(user), today)
+    key = _national_progress_key(today)
+    progress = cache.get(key)
+    if progress is None:
+        progress = _progress(Board.objects.all(), District.objects.all(), today)
+        cache.set(key, progress, NATIONAL_PROGRESS_SECONDS)
+    return progress
+
+
+def _progress(boards: QuerySet[Board], districts: QuerySet[District], today: datetime.date) -> Progress:
     # Only the two figures the counts need: no joins, no other subqueries.
     figures = _index_figures(today)
     boards = boards.annotate(
@@ -195,7 +246,6 @@ def index_progress(*, user, today: datetime.date, national: bool = False) -> Pro
         overdue=Count("pk", filter=overdue),
         below=Count("pk", filter=below_minimum_q()),
     )
-    districts = District.objects.all() if national else District.objects.visible_to(user)
     active_through = Board.districts.through.objects.filter(board__status=BoardStatus.ACTIVE)
     district_figures = districts.aggregate(
         total=Count("pk"),

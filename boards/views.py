@@ -747,6 +747,7 @@ def _index(request: HttpRequest, *, national: bool = False, page_number=None):
         boards = list(page.object_list)
     for board in boards:
         board.return_state = selectors.return_state(board, today)
+    selectors.index_places(boards)
     if page is not None:
         return index_filter, boards, today, page
     return index_filter, boards, today

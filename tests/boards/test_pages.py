@@ -322,3 +322,28 @@ def test_home_lists_the_users_boards_and_the_actions_they_own_in_constant_querie
     page = client.get("/").content.decode()
     assert "Joint Boards" in page
     assert "Actions you own" not in page
+
+
+@pytest.mark.django_db
+def test_national_figures_are_kept_until_what_they_count_changes(world, django_assert_num_queries):
+    from boards.selectors import index_progress
+
+    today = timezone.localdate()
+    board = board_for(world, title="Returned")
+    gpt, erm = world.users["gpt"], world.users["erm"]
+    first = index_progress(user=gpt, today=today, national=True)
+    assert (first.boards, first.active_boards, first.returns_submitted) == (1, 1, 0)
+    # The same figures for everyone, from the cache.
+    with django_assert_num_queries(0):
+        assert index_progress(user=erm, today=today, national=True) == first
+    # A return, a new board, a board wound up and a district linked each show at once.
+    services.return_submit(actor=world.users["admin"], board=board, data=return_prefill(board))
+    assert index_progress(user=gpt, today=today, national=True).returns_submitted == 1
+    other = board_for(world, district=world.d3, authority=world.la3, title="Another")
+    assert index_progress(user=gpt, today=today, national=True).boards == 2
+    assert index_progress(user=gpt, today=today, national=True).districts_with_active_board == 2
+    other.districts.add(world.d2)
+    assert index_progress(user=gpt, today=today, national=True).districts_with_active_board == 3
+    other.status, other.wound_up_on = "wound-up", today
+    other.save()
+    assert index_progress(user=gpt, today=today, national=True).active_boards == 1
