@@ -29,8 +29,9 @@ def _link(smtp_server, address: str, pattern: str) -> str:
 
 def _code(secret: str, used: set[int]) -> str:
     """A code the app would accept now, as allauth computes it, from a time step not used before (each code works
-    once, and allauth accepts the steps either side of the current one)."""
-    counter = next(c for c in yield_hotp_counters_from_time() if c not in used)
+    once, and allauth accepts the steps either side of the current one). The newest step first: the oldest one
+    falls out of the window at the next step's turn, which a slow browser round trip can reach."""
+    counter = next(c for c in sorted(yield_hotp_counters_from_time(), reverse=True) if c not in used)
     used.add(counter)
     return format_hotp_value(hotp_value(secret, counter))
 
