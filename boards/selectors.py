@@ -39,6 +39,7 @@ from boards.models import (
 )
 from boards.transitions import check_meeting_held
 from liaison.models import Contact, District, LocalAuthority
+from liaison.querysets import read_beside
 
 
 def return_due_date(year: int) -> datetime.date:
@@ -66,15 +67,14 @@ def national_index(*, user, today: datetime.date) -> QuerySet[Board]:
 
 def index_boards(*, user, today: datetime.date, national: bool) -> QuerySet[Board]:
     """The national index's rows (every board, `national`) or the user's own boards (exports), with only what the
-    index shows: its two chairs' names, districts, LAs and four figures. Fewer joins and subqueries than
-    `annotate_boards`, so a page of 50 is planned and read quickly."""
+    index shows: its two chairs' names and four figures (`index_places` adds the districts and LAs of the rows
+    shown). Fewer joins and subqueries than `annotate_boards`, so a page of 50 is planned and read quickly."""
     if not getattr(user, "is_authenticated", False):
         return Board.objects.none()
     boards = Board.objects.all() if national else Board.objects.visible_to(user)
     return (
         boards.select_related("jcp_chair", "la_chair")
-        # Only the columns the index and its downloads show: 50 boards with their chairs, districts and LAs are a
-        # few hundred objects to build.
+        # Only the columns the index and its downloads show.
         .only("pk", "title", "scope", "status", "established_on", "jcp_chair__name", "la_chair__name")
         .annotate(**_index_figures(today))
         .order_by("title", "pk")
@@ -285,12 +285,7 @@ def board_detail(*, user, pk: int, today: datetime.date) -> Board:
     second, plain query: joined into the board's row (five contacts and two roles) they made PostgreSQL spend
     longer planning the query than reading it."""
     board = board_index(user=user, today=today).select_related(None).get(pk=pk)
-    named = {getattr(board, f"{field}_id") for field in BOARD_PEOPLE} - {None}
-    people = Contact.objects.select_related("role").in_bulk(named) if named else {}
-    for field in BOARD_PEOPLE:
-        person_id = getattr(board, f"{field}_id")
-        if person_id is not None:
-            Board._meta.get_field(field).set_cached_value(board, people[person_id])
+    read_beside(board, BOARD_PEOPLE, Contact.objects.select_related("role"))
     return board
 
 

@@ -24,6 +24,7 @@ from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
 from liaison.pagination import filtered_pages
+from liaison.querysets import read_beside
 from liaison.scoping import scope_for
 
 DEFAULT_TARGETS = {
@@ -92,17 +93,8 @@ def issue_page(*, user, pk: int) -> Issue | None:
     issue = Issue.objects.visible_to(user).select_related("category", "local_authority").filter(pk=pk).first()
     if issue is None:
         return None
-    Issue._meta.get_field("district").set_cached_value(
-        issue, District.objects.select_related("region").get(pk=issue.district_id)
-    )
-    named = {getattr(issue, f"{field}_id") for field in ISSUE_PEOPLE} - {None}
-    people = (
-        Contact.objects.select_related("role", "local_authority", "district", "office").in_bulk(named) if named else {}
-    )
-    for field in ISSUE_PEOPLE:
-        person_id = getattr(issue, f"{field}_id")
-        if person_id is not None:
-            Issue._meta.get_field(field).set_cached_value(issue, people[person_id])
+    read_beside(issue, ("district",), District.objects.select_related("region"))
+    read_beside(issue, ISSUE_PEOPLE, Contact.objects.select_related("role", "local_authority", "district", "office"))
     return issue
 
 

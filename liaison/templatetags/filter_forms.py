@@ -31,6 +31,8 @@ register = template.Library()
 TEMPLATE = "includes/filter_fields.html"
 KEEP = 256
 DIGEST_SECONDS = 30
+# The clock the digests' age is read from (a test moves it on without moving everyone's clock).
+_clock = time.monotonic
 
 _rendered: OrderedDict[str, str] = OrderedDict()
 # (database, SQL, parameters) -> (model, digest, when it was taken): what a chooser's query read, and when.
@@ -56,20 +58,18 @@ def _key(filterset) -> str:
 
 def _chooser_digests(querysets: list[QuerySet]) -> list[str]:
     """Each chooser's digest: the one taken in the last `DIGEST_SECONDS`, or taken now (in one query for all)."""
-    now = time.monotonic()
-    keys = []
-    for qs in querysets:
-        sql, params = qs.values_list().query.sql_with_params()
-        keys.append((qs.db, sql, repr(params)))
+    now = _clock()
+    queries = [(qs, *qs.values_list().query.sql_with_params()) for qs in querysets]
+    keys = [(qs.db, sql, repr(params)) for qs, sql, params in queries]
     with _lock:
         known = {key: _digests.get(key) for key in keys}
     fresh = [key for key, kept in known.items() if kept is None or now - kept[2] > DIGEST_SECONDS]
     if fresh:
-        by_key = dict(zip(keys, querysets, strict=True))
+        by_key = dict(zip(keys, queries, strict=True))
         taken = _rows_digests([by_key[key] for key in fresh])
         with _lock:
             for key, digest in zip(fresh, taken, strict=True):
-                known[key] = _digests[key] = (by_key[key].model, digest, now)
+                known[key] = _digests[key] = (by_key[key][0].model, digest, now)
     return [known[key][1] for key in keys]
 
 
@@ -89,22 +89,23 @@ post_delete.connect(_forget_digests, weak=False, dispatch_uid="filter_forms.dele
 m2m_changed.connect(_forget_all_digests, weak=False, dispatch_uid="filter_forms.linked")
 
 
-def _rows_digests(querysets: list[QuerySet]) -> list[str]:
-    """A digest of each chooser's rows, every column: the options' values and labels come from them.
+def _rows_digests(queries: list[tuple[QuerySet, str, tuple]]) -> list[str]:
+    """A digest of each chooser's rows (its queryset with its SQL and parameters), every column: the options'
+    values and labels come from them.
 
     PostgreSQL hashes the rows itself, all choosers in one query, so the page reads a few short strings instead of
     400 Local Authorities' rows (2 ms a page at national scale). Elsewhere the rows are read as plain tuples."""
-    if not querysets:
+    if not queries:
         return []
-    if connections[querysets[0].db].vendor != "postgresql" or len({qs.db for qs in querysets}) > 1:
-        return [repr(list(qs.values_list())) for qs in querysets]
+    db = queries[0][0].db
+    if connections[db].vendor != "postgresql" or any(qs.db != db for qs, _, _ in queries):
+        return [repr(list(qs.values_list())) for qs, _, _ in queries]
     selects, params = [], []
-    for qs in querysets:
-        sql, qs_params = qs.values_list().query.sql_with_params()
+    for _, sql, qs_params in queries:
         # A row as text is every column's value; the rows keep the chooser's order.
         selects.append(f"(SELECT md5(coalesce(string_agg(rows::text, chr(30)), '')) FROM ({sql}) rows)")
         params.extend(qs_params)
-    with connections[querysets[0].db].cursor() as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         return list(cursor.fetchone())
 
