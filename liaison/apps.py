@@ -21,3 +21,14 @@ class LiaisonConfig(AppConfig):
 
         register_event_subject("liaison.contact", lambda user: Contact.objects.visible_to(user))
         register_event_subject("liaison.invitation", lambda user: Invitation.objects.visible_to(user))
+
+        # A user's scope is kept between requests until what it is made of changes (liaison/scoping.py).
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from liaison.models import District, LocalAuthority, RoleAssignment
+        from liaison.scoping import scope_generation_bump
+
+        for model in (RoleAssignment, District, LocalAuthority):
+            for signal in (post_save, post_delete):
+                signal.connect(scope_generation_bump, sender=model, dispatch_uid=f"scope.{model.__name__}")
+        m2m_changed.connect(scope_generation_bump, sender=LocalAuthority.districts.through, dispatch_uid="scope.la")

@@ -1,13 +1,24 @@
-"""What a user may see and change, worked out once per request from their role assignments.
+"""What a user may see and change, worked out from their role assignments.
 
 Every page, export and API reads through the `visible_to(user)` querysets, which use this scope.
+
+A scope is kept on the user object for the rest of the request, and in the shared cache between requests under a
+generation that every change to what a scope is made of moves on (`scope_generation_bump`, connected in
+liaison/apps.py to role assignments, districts, LAs and the LAs' districts): a revoked role stops counting on the
+next request in every process, while an unchanged one is not read again from three tables on every page.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "scope:generation"
+KEPT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -47,9 +58,35 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_liaison_scope", None)
     if cached is not None:
         return cached
-    scope = _build_scope(user)
+    key = f"scope:user:{user.pk}"
+    kept = cache.get_many([GENERATION_KEY, key])
+    generation = kept.get(GENERATION_KEY)
+    if generation is None:  # a cache emptied or new: start a generation (another process may have just done so)
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    # The account's own flags are part of the entry: the user row is read afresh on every request anyway.
+    stamp = (generation, user.is_superuser, user.is_active)
+    entry = kept.get(key)
+    if entry is not None and entry[0] == stamp:
+        scope = entry[1]
+    else:
+        # Built after the generation was read: a change while it is built moves the generation on, so what was
+        # read before the change is never found under the new one.
+        scope = _build_scope(user)
+        cache.set(key, (stamp, scope), KEPT_SECONDS)
     user._liaison_scope = scope
     return scope
+
+
+def scope_generation_bump(**kwargs) -> None:
+    """Every kept scope is stale: at once, and again when the change commits (a request that read the old rows
+    between the two would otherwise keep them under the new generation)."""
+    _bump()
+    transaction.on_commit(_bump, using=kwargs.get("using"))
+
+
+def _bump() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _build_scope(user) -> Scope:

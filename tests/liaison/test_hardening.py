@@ -116,7 +116,9 @@ def test_someone_who_moved_on_stops_seeing_the_alert_but_keeps_the_record(world,
     ContactFactory(district=world.d1, last_confirmed=None)
     scan_deadlines()
     erm = world.users["erm"]
-    RoleAssignment.objects.filter(user=erm).update(district=world.d3)
+    moved = RoleAssignment.objects.get(user=erm)
+    moved.district = world.d3
+    moved.save()
     erm._liaison_scope = None
     scan_deadlines()
     client.force_login(erm)
