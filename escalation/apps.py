@@ -31,3 +31,11 @@ class EscalationConfig(AppConfig):
             issues_hand_on_to_region(actor=actor, district=district)
 
         district_managed_by_region.connect(hand_on, weak=False, dispatch_uid="escalation-hand-on-to-region")
+        # The level targets are kept until one changes (escalation/selectors.py).
+        from django.db.models.signals import post_delete, post_save
+
+        from escalation.models import LevelTarget
+        from escalation.selectors import level_targets_forget
+
+        for signal in (post_save, post_delete):
+            signal.connect(level_targets_forget, sender=LevelTarget, dispatch_uid=f"level-targets.{signal}")

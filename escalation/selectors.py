@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -143,10 +145,25 @@ def district_issue_summary(*, user, district: District) -> dict:
     return {"open": len(rows), "stalled": sum(1 for issue in rows if level_due(issue, targets) < today)}
 
 
+LEVEL_TARGETS_KEY = "escalation:level-targets"
+
+
 def level_targets() -> dict[str, int]:
-    targets = dict(DEFAULT_TARGETS)
-    targets.update(dict(LevelTarget.objects.values_list("stage", "working_days")))
+    """Working days an issue may stay at each level: read on every issue list, queue and issue page, changed a few
+    times in the life of the agreement, so kept in the shared cache until a target is saved or deleted
+    (`level_targets_forget`, connected in escalation/apps.py)."""
+    targets = cache.get(LEVEL_TARGETS_KEY)
+    if targets is None:
+        targets = dict(DEFAULT_TARGETS)
+        targets.update(dict(LevelTarget.objects.values_list("stage", "working_days")))
+        cache.set(LEVEL_TARGETS_KEY, targets, None)
     return targets
+
+
+def level_targets_forget(**kwargs) -> None:
+    """At once, and again when the change commits (a page that read the old targets between the two would keep them)."""
+    cache.delete(LEVEL_TARGETS_KEY)
+    transaction.on_commit(lambda: cache.delete(LEVEL_TARGETS_KEY), using=kwargs.get("using"))
 
 
 def level_due(issue: Issue, targets: dict[str, int]) -> datetime.date:

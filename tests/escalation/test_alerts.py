@@ -47,7 +47,7 @@ def test_the_level_target_is_configurable(route):
     route.issue(attempts_made=True, attempts_detail="Calls", at=timezone.now() - datetime.timedelta(days=6))
     LevelTarget.objects.update_or_create(stage="district-erm", defaults={"working_days": 10})
     assert scan_deadlines(codes=CODES).raised == 0
-    LevelTarget.objects.filter(stage="district-erm").update(working_days=1)
+    LevelTarget.objects.update_or_create(stage="district-erm", defaults={"working_days": 1})
     assert scan_deadlines(codes=CODES).raised == 1
 
 

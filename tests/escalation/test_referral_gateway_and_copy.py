@@ -194,7 +194,7 @@ def test_the_odn_refers_an_issue_to_the_coo_gateway_with_its_own_target(route):
     assert (step.kind, step.directorate) == (StepKind.GATEWAY, directorate.name)
     targets = level_targets()
     assert targets[LevelTarget.COO_GATEWAY] == LevelTarget.objects.get(stage="coo-gateway").working_days
-    LevelTarget.objects.filter(stage="coo-gateway").update(working_days=3)
+    LevelTarget.objects.update_or_create(stage="coo-gateway", defaults={"working_days": 3})
     due = level_due(issue, level_targets())
     assert due < level_due(Issue(level=Level.ODN, level_since=when, local_authority=issue.local_authority), targets)
     # The deadline scan counts the gateway's own target.

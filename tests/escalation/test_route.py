@@ -7,9 +7,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from escalation import services
-from escalation.models import Direction, Issue, IssueStep, Level, NationalDirectorate, Source, Status, StepKind
+from escalation.models import (
+    Direction,
+    Issue,
+    IssueStep,
+    Level,
+    LevelTarget,
+    NationalDirectorate,
+    Source,
+    Status,
+    StepKind,
+)
 from escalation.route import Refused, StaleIssue, allowed_actions
-from escalation.selectors import level_due, level_targets
+from escalation.selectors import DEFAULT_TARGETS, level_due, level_targets
 from liaison.models import AppendOnlyError, Event, IssueCategory, Role
 from tests.factories import DistrictFactory, LAContactFactory, LocalAuthorityFactory, UserFactory
 from tests.helpers import sent_mail
@@ -305,6 +315,18 @@ def test_level_targets_count_working_days_on_the_las_nation_calendar(route, worl
     # 25, 28 December and 1 January are holidays in both; Scotland's 2 January (a Saturday) moves to Monday 4th.
     assert level_due(english, targets) == datetime.date(2027, 1, 12)
     assert level_due(scottish, targets) == datetime.date(2027, 1, 13)
+
+
+def test_level_targets_are_read_once_and_a_changed_target_counts_at_once(route, django_assert_num_queries):
+    first = level_targets()
+    with django_assert_num_queries(0):
+        assert level_targets() == first
+    target, _ = LevelTarget.objects.update_or_create(
+        stage=Level.DISTRICT_ERM, defaults={"working_days": first[Level.DISTRICT_ERM] + 7}
+    )
+    assert level_targets()[Level.DISTRICT_ERM] == first[Level.DISTRICT_ERM] + 7
+    target.delete()
+    assert level_targets()[Level.DISTRICT_ERM] == DEFAULT_TARGETS[Level.DISTRICT_ERM]
 
 
 def test_the_timeline_is_append_only(route):
