@@ -6,6 +6,7 @@ marker for the id, and then written by joining the pieces."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from django.urls import get_script_prefix, reverse
@@ -28,3 +29,16 @@ def path_for(viewname: str, pk: int) -> str:
     """`reverse(viewname, args=[pk])` for a view whose address takes one integer id."""
     before, after = _pieces(viewname, get_script_prefix())
     return f"{before}{int(pk)}{after}"
+
+
+# What a code may hold to be written into an address as it is (reverse() would quote nothing in it either).
+_PLAIN_CODE = re.compile(r"[-A-Za-z0-9_]+")
+
+
+def path_for_code(viewname: str, code: str) -> str:
+    """`reverse(viewname, args=[code])` for a view whose address takes one code (a district's, an LA's GSS code).
+    A code with anything but letters, digits, hyphens and underscores is left to reverse(), which checks it."""
+    if not _PLAIN_CODE.fullmatch(code):
+        return reverse(viewname, args=[code])
+    before, after = _pieces(viewname, get_script_prefix())
+    return f"{before}{code}{after}"

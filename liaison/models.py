@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from liaison.links import path_for
+from liaison.links import path_for, path_for_code
 from liaison.querysets import (
     AlertQuerySet,
     ContactQuerySet,
@@ -75,7 +74,7 @@ class District(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("district-detail", args=[self.code])
+        return path_for_code("district-detail", self.code)
 
 
 gss_code_validator = RegexValidator(
@@ -104,7 +103,7 @@ class LocalAuthority(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("authority-detail", args=[self.gss_code])
+        return path_for_code("authority-detail", self.gss_code)
 
 
 class Office(models.Model):

@@ -39,6 +39,33 @@ def contact_list(*, user) -> QuerySet[Contact]:
     )
 
 
+# What a row of the contacts directory shows (liaison/templatetags/contact_tags.py): its organisation is the LA, the
+# office or the district by name.
+DIRECTORY_ROW_FIELDS = (
+    "pk",
+    "name",
+    "job_title",
+    "phone",
+    "email",
+    "secure_email",
+    "last_confirmed",
+    "role__name",
+    "district__name",
+    "office__name",
+    "local_authority__name",
+)
+
+
+def contact_directory(*, user) -> QuerySet[Contact]:
+    """The contacts the user sees, with only what the directory's rows show: four small joins and narrow rows (the
+    full rows with the district's region took PostgreSQL longer to plan than to read a page of them)."""
+    return (
+        Contact.objects.visible_to(user)
+        .select_related("role", "district", "office", "local_authority")
+        .only(*DIRECTORY_ROW_FIELDS)
+    )
+
+
 def district_links(*, user) -> QuerySet[District]:
     """The districts the user sees, by name, for links to them: no figures (the home page lists the first 20)."""
     return District.objects.visible_to(user).only("pk", "code", "name").order_by("name")

@@ -96,7 +96,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def contact_directory(request: HttpRequest) -> HttpResponse:
-    contact_filter = ContactFilter(request.GET, queryset=selectors.contact_list(user=request.user), user=request.user)
+    contact_filter = ContactFilter(
+        request.GET, queryset=selectors.contact_directory(user=request.user), user=request.user
+    )
     page = Paginator(contact_filter.qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -21,27 +21,20 @@ def monitoring_panel(request) -> str | None:
     current = period_start(timezone.localdate())
     open_exercises = selectors.exercises_to_finish(area_ids=area_ids)
     unstarted = selectors.areas_to_start(area_ids=area_ids, start=current)
-    # Only what the panel shows: the exercises join four tables, and their rows are wide.
-    exercises = list(
-        open_exercises.only(
-            "pk",
-            "required_size",
-            "sampled_to",
-            "area__standard__code",
-            "area__plan__board__title",
-            "local_authority__name",
-        )[:SHOWN]
-    )
-    areas = list(unstarted[:SHOWN])
-    if not exercises and not areas:
+    # Counted first on their own tables (quick to plan); the joined lists are read only where there is something.
+    exercises_total = selectors.exercises_to_finish_count(area_ids=area_ids)
+    areas_total = unstarted.order_by().count()
+    if not exercises_total and not areas_total:
         return None
+    exercises = selectors.with_cases_recorded(list(open_exercises[:SHOWN])) if exercises_total else []
+    areas = list(unstarted[:SHOWN]) if areas_total else []
     return render_to_string(
         "monitoring/home/monitoring.html",
         {
             "exercises": exercises,
-            "exercises_total": open_exercises.count() if len(exercises) == SHOWN else len(exercises),
+            "exercises_total": exercises_total,
             "areas": areas,
-            "areas_total": unstarted.count() if len(areas) == SHOWN else len(areas),
+            "areas_total": areas_total,
             "period": period_label(current),
         },
         request=request,

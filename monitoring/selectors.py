@@ -10,11 +10,11 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from boards.models import Board
 from liaison import calendar
+from liaison.links import path_for
 from liaison.models import District, Nation
 from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard, StandardKind, Threshold, target_label
 
@@ -481,29 +481,43 @@ def national_attestations(user, start: datetime.date) -> QuerySet:
 
 def monitored_area_ids(*, user) -> list[int]:
     """The areas naming the user as their monitor, on boards the user still sees."""
-    return list(Area.objects.visible_to(user).filter(monitor=user).values_list("pk", flat=True))
+    return list(Area.objects.visible_to(user).filter(monitor=user).order_by().values_list("pk", flat=True))
 
 
 def exercises_to_finish(*, area_ids: list[int]) -> QuerySet[Exercise]:
-    """Exercises of these areas not yet completed, with the cases recorded so far."""
+    """Exercises of these areas not yet completed, first due first, as rows of what the home page lists of them
+    (`with_cases_recorded` adds how many cases each has so far)."""
     return (
         Exercise.objects.filter(area_id__in=area_ids, completed_at__isnull=True)
-        .select_related("area__standard", "area__plan__board", "local_authority")
-        # A count per exercise rather than a join and GROUP BY over every selected column: cheaper to plan and to run.
-        .annotate(
-            sampled=Coalesce(
-                Subquery(
-                    Sample.objects.filter(exercise=OuterRef("pk"))
-                    .order_by()
-                    .values("exercise")
-                    .annotate(n=Count("*"))
-                    .values("n")
-                ),
-                0,
-            )
-        )
         .order_by("sampled_to", "pk")
+        .values(
+            "pk",
+            "required_size",
+            "area__standard__code",
+            "area__plan__board__title",
+            "local_authority__name",
+        )
     )
+
+
+def exercises_to_finish_count(*, area_ids: list[int]) -> int:
+    """How many exercises of these areas are not yet completed, from the exercises alone."""
+    return Exercise.objects.filter(area_id__in=area_ids, completed_at__isnull=True).order_by().count()
+
+
+def with_cases_recorded(exercises: list[dict]) -> list[dict]:
+    """Each exercise row with `sampled`, its cases recorded so far: counted for these few alone, by the index on
+    the samples' exercise, rather than by a subquery compiled into the list."""
+    counts = dict(
+        Sample.objects.filter(exercise_id__in=[row["pk"] for row in exercises])
+        .order_by()
+        .values_list("exercise_id")
+        .annotate(n=Count("*"))
+    )
+    for row in exercises:
+        row["sampled"] = counts.get(row["pk"], 0)
+        row["url"] = path_for("monitoring:exercise-detail", row["pk"])
+    return exercises
 
 
 def areas_to_start(*, area_ids: list[int], start: datetime.date) -> QuerySet[Area]:

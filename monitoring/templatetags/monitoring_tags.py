@@ -5,10 +5,10 @@ the nation for each standard's threshold. The HTML is exactly what the former ro
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from liaison.links import path_for
+from liaison.templatetags.govuk import escape_cell
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ _NUMERIC = '      <td class="govuk-table__cell govuk-table__cell--numeric">'
 
 
 def _national_row(row) -> str:
-    e = conditional_escape
+    e = escape_cell
     result = row.result
     if row.is_total:
         board = f'<th scope="row" class="govuk-table__header">{e(row.board_title)}</th>'

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from liaison.links import path_for
+from liaison.links import path_for, path_for_code
 
 VIEWS = [
     "contact-detail",
@@ -42,3 +42,19 @@ def test_a_deployment_under_a_sub_path_keeps_its_prefix():
 def test_only_ids():
     with pytest.raises(ValueError):
         path_for("contact-detail", "1/../../admin")
+
+
+@pytest.mark.parametrize(
+    ("viewname", "code"),
+    [("district-detail", "greater-manchester-central"), ("district-detail", "d1"), ("authority-detail", "E08000003")],
+)
+def test_codes_are_written_as_reverse_writes_them(viewname, code):
+    assert path_for_code(viewname, code) == reverse(viewname, args=[code])
+
+
+def test_a_code_with_other_characters_is_left_to_reverse():
+    # reverse() quotes it (or refuses it where the pattern does not take it): nothing unquoted reaches an address.
+    quoted = path_for_code("authority-detail", "a b")
+    assert quoted == reverse("authority-detail", args=["a b"]) == "/authorities/a%20b/"
+    with pytest.raises(NoReverseMatch):
+        path_for_code("district-detail", "../admin")
