@@ -20,10 +20,10 @@ class EscalationConfig(AppConfig):
         import_module("escalation.home").register()
         import_module("escalation.handover").register()
         import_module("escalation.evidence").register()
-        from escalation.models import Issue
+        from escalation.models import Issue, issue_event_arms
         from liaison.event_scopes import register_event_subject
 
-        register_event_subject("escalation.issue", Issue.objects.visible_to)
+        register_event_subject("escalation.issue", Issue.objects.visible_to, arms=issue_event_arms)
         from escalation.services import issues_hand_on_to_region
         from liaison.signals import district_managed_by_region
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -135,6 +136,26 @@ def _visible_issues(
         arms += [issues.filter(local_authority_id__in=authority_ids), issues.filter(pk__in=shared.values("issue_id"))]
     arms = [arm.values(*columns) for arm in arms]
     return arms[0].union(*arms[1:])
+
+
+def issue_event_arms(user, events: models.QuerySet) -> list[models.QuerySet]:
+    """The events about issues that the user sees (those about an issue the user sees), written on the events' own
+    district and LA: an issue's events name its district and lead LA (escalation.services._record), which an issue
+    never changes (`Issue.save` refuses it). The same arms as `_visible_issues`, each answered by a covering index of
+    the events, where "about an issue in scope" read every such issue's events by subject (6 ms for a district)."""
+    scope = scope_for(user)
+    own_contacts = Contact.objects.filter(user_id=user.pk).values("pk")
+    arms = [
+        events.filter(district_id__in=scope.district_ids),
+        events.filter(subject_id__in=Issue.objects.filter(operational_contact__in=own_contacts).values("pk")),
+    ]
+    if scope.authority_ids:
+        shared = Issue.other_authorities.through.objects.filter(localauthority_id__in=scope.authority_ids)
+        arms += [
+            events.filter(local_authority_id__in=scope.authority_ids),
+            events.filter(subject_id__in=shared.values("issue_id")),
+        ]
+    return arms
 
 
 class IssueQuerySet(models.QuerySet):
@@ -279,8 +300,26 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Its events name the district and lead LA it was raised in, and who sees them is read from that
+        # (`issue_event_arms`): an issue stays where it was raised.
+        placed = getattr(self, "_placed", None)
+        if placed is not None:
+            now = (self.__dict__.get("district_id"), self.__dict__.get("local_authority_id"))
+            if any(was is not None and is_ is not None and was != is_ for was, is_ in zip(placed, now, strict=True)):
+                raise ValidationError(
+                    "An issue stays in the district and with the lead Local Authority it was raised with."
+                )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return path_for("issue-detail", self.pk)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        issue = super().from_db(db, field_names, values)
+        issue._placed = (issue.__dict__.get("district_id"), issue.__dict__.get("local_authority_id"))
+        return issue
 
     @property
     def reference(self) -> str:

@@ -171,6 +171,36 @@ def holds_level(user, issue: Issue) -> bool:
     return Issue.objects.filter(pk=issue.pk).filter(held_by_q(user)).exists()
 
 
+def holds_level_as_read(user, issue: Issue) -> bool:
+    """`holds_level` answered from an issue read with its district and operational contact (an issue's page,
+    `selectors.issue_page`): the arms of `_arms_of`, in Python, so the page does not ask the database again. What
+    the page offers is checked again by `check`, in SQL, when it is sent."""
+    if not user.is_authenticated:
+        return False
+    contact = issue.operational_contact
+    if issue.level == Level.OPERATIONAL and contact is not None and contact.user_id == user.pk:
+        return True
+    district, level = issue.district, issue.level
+    operational = level == Level.OPERATIONAL
+    for role, district_id, region_id, authority_id in _assignments_key(scope_for(user)):
+        held = (
+            (role == Role.ERM and district_id == issue.district_id)
+            and (level == Level.DISTRICT_ERM or (operational and not district.managed_by_region))
+        ) or (
+            (role == Role.REGIONAL_ERM and region_id == district.region_id)
+            and (level == Level.REGIONAL_ERM or (operational and district.managed_by_region))
+        )
+        held = held or (role, level) in ((Role.ODN, Level.ODN), (Role.GPT, Level.GPT))
+        held = held or (
+            role in (Role.LA_BENEFITS_MANAGER, Role.LA_FRAUD_MANAGER)
+            and level == Level.LA_MANAGER
+            and (issue.local_authority_id, issue.la_manager_role) == (authority_id, role)
+        )
+        if held:
+            return True
+    return False
+
+
 def _managed_authority_ids(scope) -> set[int]:
     """The LAs whose managers the user is: they raise the LA's issues (an LA monitoring officer only monitors)."""
     return {a.local_authority_id for a in scope.assignments if a.role in LA_MANAGER_ROLES}

@@ -223,7 +223,7 @@ def _action_form(action: str, issue: Issue, data=None):
 
 
 def _detail(request: HttpRequest, issue: Issue, bound=None, status: int = 200) -> HttpResponse:
-    allowed = route.allowed_actions(request.user, issue)
+    allowed = route.allowed_actions(request.user, issue, holds=route.holds_level_as_read(request.user, issue))
     # A form the route would refuse is not offered: the page says what must happen first instead.
     blocked = route.blocked_actions(allowed, issue)
     forms = {action: _action_form(action, issue) for action in ACTIONS if action in allowed and action not in blocked}

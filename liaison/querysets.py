@@ -206,7 +206,8 @@ _event_scopes: OrderedDict[tuple, RawSQL | None] = OrderedDict()
 _event_scopes_lock = threading.Lock()
 
 
-def _scope_key(scope) -> tuple:
+def scope_key(scope) -> tuple:
+    """What a user's scope is, as a key for SQL kept per scope."""
     assignments = sorted(
         (a.role, a.district_id or 0, a.region_id or 0, a.local_authority_id or 0) for a in scope.assignments
     )
@@ -228,9 +229,19 @@ def _scope_key(scope) -> tuple:
 def _kept_event_arms(using: str, user, scope, subjects: dict, fresh: frozenset[str]) -> RawSQL | None:
     from django.db import connections
 
+    from liaison.event_scopes import subject_arms
     from liaison.models import Event, LocalAuthority
 
-    key = (using, user.pk, _scope_key(scope), tuple(sorted(subjects)), fresh, timezone.localdate())
+    placed = dict(sorted(subject_arms().items()))
+    key = (
+        using,
+        user.pk,
+        scope_key(scope),
+        tuple(sorted(subjects)),
+        tuple(sorted(placed)),
+        fresh,
+        timezone.localdate(),
+    )
     with _event_scopes_lock:
         if key in _event_scopes:
             _event_scopes.move_to_end(key)
@@ -249,12 +260,15 @@ def _kept_event_arms(using: str, user, scope, subjects: dict, fresh: frozenset[s
             unsubjected.filter(district__isnull=True, local_authority_id__in=authorities_in_districts),
             unsubjected.filter(local_authority_id__in=scope.authority_ids),
             unsubjected.filter(local_authority__isnull=True, district_id__in=scope.visible_district_ids),
-            *(
-                Event.objects.using(using).filter(subject_type=label, subject_id__in=scoped(user).values("pk"))
-                for label, scoped in sorted(subjects.items())
-                if label not in fresh
-            ),
         ]
+        for label, scoped in sorted(subjects.items()):
+            if label in fresh:
+                continue
+            about = Event.objects.using(using).filter(subject_type=label)
+            if label in placed:
+                arms.extend(placed[label](user, about))
+            else:
+                arms.append(about.filter(subject_id__in=scoped(user).values("pk")))
         kept = compiled(
             arms[0].order_by().values(*EVENT_KEY).union(*(arm.order_by().values(*EVENT_KEY) for arm in arms[1:]))
         )

@@ -16,7 +16,9 @@ class MonitoringConfig(AppConfig):
         import_module("monitoring.home").register()
         import_module("monitoring.evidence").register()
         from liaison.event_scopes import register_event_subject
-        from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard
+        from monitoring.models import Area, Attestation, Exercise, Plan, Standard
 
-        for model in (Area, Attestation, Exercise, Plan, Sample, Standard):
+        # No event is about a sample (a sample's recording is its exercise's event): every scope registered here is
+        # one more arm of every scoped user's activity trail for PostgreSQL to plan.
+        for model in (Area, Attestation, Exercise, Plan, Standard):
             register_event_subject(model._meta.label_lower, model.objects.visible_to)

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from escalation import services
 from escalation.models import Direction, Issue, NationalDirectorate
-from escalation.route import LA_ATTEMPT, allowed_actions
-from liaison.models import IssueCategory, Role
-from tests.factories import user_with_role
+from escalation.route import LA_ATTEMPT, allowed_actions, holds_level, holds_level_as_read
+from escalation.selectors import issue_page
+from liaison.models import District, Event, IssueCategory, Role
+from tests.factories import LAContactFactory, UserFactory, user_with_role
 
 ALL = "all"
 
@@ -95,6 +96,68 @@ def test_who_sees_which_issue(role, route, issues, client):
     }
     queue = client.get(reverse("issue-queue")).content.decode()
     assert {key for key, issue in issues.items() if f">{issue.reference}<" in queue} >= HOLDS[role]
+
+
+def _trail_issues(user) -> tuple[set[int], int]:
+    """The issues whose events are on the user's activity trail, and how many events of issues it has."""
+    trail = Event.objects.visible_to(user).filter(subject_type="escalation.issue")
+    return set(trail.values_list("subject_id", flat=True)), trail.count()
+
+
+def _events_of(issue_ids) -> int:
+    return Event.objects.filter(subject_type="escalation.issue", subject_id__in=issue_ids).count()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_activity_trail_holds_every_event_of_the_issues_a_role_sees_and_no_other(role, route, issues):
+    # The trail reads an issue's events by the district and LA they name (escalation.models.issue_event_arms).
+    visible = {issues[key].pk for key in _expected(VISIBLE[role], issues)}
+    assert _trail_issues(route.users[role]) == (visible, _events_of(visible))
+
+
+def test_an_issue_seen_through_another_authority_or_as_its_contact_brings_its_events(route, world, issues):
+    straddle_manager = user_with_role(Role.LA_BENEFITS_MANAGER, local_authority=world.la12, username="w-la12")
+    contact_user = UserFactory(username="w-contact")
+    contact = LAContactFactory(local_authority=world.la1, user=contact_user)
+    shared = route.issue(
+        title="Shared with the straddling LA", other_authorities=[world.la12], operational_contact=contact
+    )
+    sees = set(Issue.objects.visible_to(straddle_manager).values_list("pk", flat=True))
+    assert shared.pk in sees and issues["i_d1"].pk not in sees
+    assert _trail_issues(straddle_manager) == (sees, _events_of(sees))
+    # Someone with no role at all sees the issue they are the operational contact of, and its events.
+    assert set(Issue.objects.visible_to(contact_user).values_list("pk", flat=True)) == {shared.pk}
+    assert _trail_issues(contact_user) == ({shared.pk}, _events_of({shared.pk}))
+    # Still with them at the operational level, it waits for them, on its page as in the database.
+    as_read = issue_page(user=route.users["gpt"], pk=shared.pk)
+    assert holds_level_as_read(contact_user, as_read) is holds_level(contact_user, shared) is True
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_issue_page_works_out_who_holds_its_level_as_the_database_does(role, route, issues, world):
+    # The page answers from the issue as it read it (route.holds_level_as_read); what is sent is checked in SQL.
+    user, reader = route.users[role], route.users["gpt"]
+    for managed_by_region in (False, True):
+        District.objects.filter(pk__in=[world.d1.pk, world.d2.pk]).update(managed_by_region=managed_by_region)
+        for key, issue in issues.items():
+            as_read = holds_level_as_read(user, issue_page(user=reader, pk=issue.pk))
+            assert as_read == holds_level(user, issue), (key, managed_by_region)
+            if not managed_by_region:
+                assert as_read == (key in HOLDS[role]), key
+
+
+def test_an_issue_stays_where_it_was_raised(issues, world):
+    from django.core.exceptions import ValidationError
+
+    issue = Issue.objects.get(pk=issues["i_d1"].pk)
+    issue.district = world.d3
+    with pytest.raises(ValidationError):
+        issue.save()
+    issue = Issue.objects.get(pk=issues["i_d1"].pk)
+    issue.local_authority = world.la12
+    with pytest.raises(ValidationError):
+        issue.save()
+    assert Issue.objects.get(pk=issue.pk).local_authority == world.la1
 
 
 @pytest.mark.parametrize("role", ROLES)
