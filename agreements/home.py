@@ -6,23 +6,27 @@ from django.template.loader import render_to_string
 
 from agreements import selectors
 from liaison.home import register_home_panel
+from liaison.querysets import kept_count, kept_query, scope_key
+from liaison.scoping import scope_for
 
 SHOWN = 5
 
 
 def signing_panel(request) -> str | None:
-    if not selectors.may_hold_a_signature(user=request.user):
+    user = request.user
+    if not selectors.may_hold_a_signature(user=user):
         return None
-    # Only what the panel names: fewer joins for PostgreSQL to plan on every visit.
-    waiting = (
-        selectors.awaiting_signature(user=request.user)
-        .select_related(None)
-        .select_related("board", "signing_authority")
-    )
-    documents = list(waiting[:SHOWN])
+
+    # Only what the panel names: fewer joins for PostgreSQL to plan on every visit. Its SQL depends on the user and
+    # their scope alone, so it is kept compiled.
+    def waiting():
+        return selectors.awaiting_signature(user=user).select_related(None).select_related("board", "signing_authority")
+
+    key = ("home.signing", user.pk, scope_key(scope_for(user)))
+    documents = kept_query(key, lambda: waiting()[:SHOWN]).rows()
     if not documents:
         return None
-    total = waiting.count() if len(documents) == SHOWN else len(documents)
+    total = kept_count(key, waiting) if len(documents) == SHOWN else len(documents)
     return render_to_string("agreements/home/signing.html", {"documents": documents, "total": total}, request=request)
 
 

@@ -23,6 +23,7 @@ from agreements.models import (
 )
 from boards.models import Board, BoardStatus
 from liaison.models import Contact, Event, Role, RoleAssignment
+from liaison.querysets import kept_query
 from liaison.scoping import scope_for
 
 
@@ -39,7 +40,11 @@ def may_hold_a_signature(*, user) -> bool:
     do not, and one small lookup spares them its query."""
     if scope_for(user).has_role(Role.DISTRICT_MANAGER, Role.LA_BENEFITS_MANAGER):
         return True
-    return Board.objects.filter(jcp_chair__user=user).exists()
+    # Asked on every visit to the home page: its SQL (the user's id alone) is kept compiled.
+    chairs = kept_query(
+        ("signing.chairs", user.pk), lambda: Board.objects.filter(jcp_chair__user_id=user.pk).values_list("pk")[:1]
+    )
+    return bool(chairs.rows())
 
 
 def awaiting_signature(*, user) -> QuerySet[SigningDocument]:

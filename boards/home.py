@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from boards import selectors
 from liaison.home import register_home_panel
+from liaison.querysets import kept_count, kept_query, scope_key
 from liaison.scoping import scope_for
 
 SHOWN = 5
@@ -18,24 +19,37 @@ def boards_panel(request) -> str | None:
     scope = scope_for(request.user)
     if scope.national:
         return render_to_string("boards/home/boards.html", {"national": True}, request=request)
-    boards = selectors.current_boards(user=request.user)
-    shown = list(boards[:SHOWN])
+    user = request.user
+    # Asked on every visit to the home page, with SQL that depends on the user's scope alone: kept compiled.
+    key = ("home.boards", scope_key(scope))
+    shown = kept_query(key, lambda: selectors.current_boards(user=user)[:SHOWN]).rows()
     if not shown:
         return None
-    total = boards.count() if len(shown) == SHOWN else len(shown)
+    total = kept_count(key, lambda: selectors.current_boards(user=user)) if len(shown) == SHOWN else len(shown)
     return render_to_string("boards/home/boards.html", {"boards": shown, "total": total}, request=request)
 
 
 def actions_panel(request) -> str | None:
     """Open actions the user owns (`selectors.actions_owned`), with how many are overdue."""
     today = timezone.localdate()
-    mine = selectors.actions_owned(user=request.user)
-    shown = list(mine.order_by("due_date", "pk")[:SHOWN])
+    user = request.user
+    # As the boards panel's; the actions owned depend on the day too (contacts in post).
+    key = ("home.actions", user.pk, scope_key(scope_for(user)), today)
+    shown = kept_query(key, lambda: selectors.actions_owned(user=user).order_by("due_date", "pk")[:SHOWN]).rows()
     if not shown:
         return None
     # Counted only when there may be more than are shown.
     if len(shown) == SHOWN:
-        counts = mine.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        counts = kept_query(
+            (*key, "counts"),
+            lambda: (
+                selectors.actions_owned(user=user)
+                .order_by()
+                .values(_all=Value(1))
+                .annotate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+                .values("total", "overdue")
+            ),
+        ).rows()[0]
     else:
         counts = {"total": len(shown), "overdue": sum(1 for action in shown if action.due_date < today)}
     return render_to_string("boards/home/actions.html", {"actions": shown, "today": today, **counts}, request=request)

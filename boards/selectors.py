@@ -39,7 +39,7 @@ from boards.models import (
 )
 from boards.transitions import check_meeting_held
 from liaison.models import Contact, District, LocalAuthority
-from liaison.querysets import read_beside
+from liaison.querysets import kept_query, read_beside
 
 
 def return_due_date(year: int) -> datetime.date:
@@ -96,18 +96,25 @@ def index_places(boards: list[Board]) -> None:
     districts: dict[int, list[Place]] = {pk: [] for pk in ids}
     authorities: dict[int, list[Place]] = {pk: [] for pk in ids}
     regions: dict[str, Place] = {}
-    links = (
-        Board.districts.through.objects.filter(board_id__in=ids)
-        .order_by("district__name", "district_id")
-        .values_list("board_id", "district__name", "district__region__name")
-    )
+    # A page's boards are the same on every visit until the index changes: their two queries are kept compiled.
+    links = kept_query(
+        ("index.districts", tuple(ids)),
+        lambda: (
+            Board.districts.through.objects.filter(board_id__in=ids)
+            .order_by("district__name", "district_id")
+            .values_list("board_id", "district__name", "district__region__name")
+        ),
+    ).rows()
     for board_id, name, region in links:
         districts[board_id].append(Place(name, regions.setdefault(region, Place(region))))
-    links = (
-        Board.local_authorities.through.objects.filter(board_id__in=ids)
-        .order_by("localauthority__name", "localauthority_id")
-        .values_list("board_id", "localauthority__name")
-    )
+    links = kept_query(
+        ("index.authorities", tuple(ids)),
+        lambda: (
+            Board.local_authorities.through.objects.filter(board_id__in=ids)
+            .order_by("localauthority__name", "localauthority_id")
+            .values_list("board_id", "localauthority__name")
+        ),
+    ).rows()
     for board_id, name in links:
         authorities[board_id].append(Place(name))
     for board in boards:

@@ -60,7 +60,9 @@ from boards.services import RETURN_FIELDS
 from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
 from liaison.models import District, Role
+from liaison.pagination import KeptPaginator
 from liaison.pdf import pdf_response
+from liaison.querysets import kept_query, scope_key
 from liaison.scoping import scope_for
 
 
@@ -742,6 +744,16 @@ def _index(request: HttpRequest, *, national: bool = False, page_number=None):
     page = None
     if page_number is None:
         boards = list(index_filter.qs)
+    elif national and not any(value for name, value in request.GET.items() if name != "page"):
+        # The national index unfiltered, as most visits see it: the same rows for everyone on a day, so its SQL is
+        # kept compiled (the filters' values are not part of any key: a filtered index is built afresh).
+        paginator = KeptPaginator(
+            ("boards.index", today),
+            lambda: selectors.index_boards(user=request.user, today=today, national=True),
+            INDEX_PER_PAGE,
+        )
+        page = paginator.get_page(page_number)
+        boards = list(page.object_list)
     else:
         page = Paginator(index_filter.qs, INDEX_PER_PAGE).get_page(page_number)
         boards = list(page.object_list)
@@ -783,7 +795,12 @@ def national_index(request: HttpRequest) -> HttpResponse:
             "filter": index_filter,
             "boards": boards,
             "page": page,
-            "visible_ids": set(Board.objects.visible_to(request.user).values_list("pk", flat=True)),
+            "visible_ids": set(
+                kept_query(
+                    ("boards.visible", scope_key(scope_for(request.user))),
+                    lambda: Board.objects.visible_to(request.user).values_list("pk", flat=True),
+                ).rows()
+            ),
             "progress": selectors.index_progress(user=request.user, today=today, national=True),
             "query": query.urlencode(),
             "may_read_chairs": _may_read_chairs(request),

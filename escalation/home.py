@@ -6,18 +6,22 @@ from django.template.loader import render_to_string
 
 from escalation import selectors
 from liaison.home import register_home_panel
+from liaison.querysets import kept_count, kept_query, scope_key
+from liaison.scoping import scope_for
 
 SHOWN = 5
 
 
 def queue_panel(request) -> str | None:
-    waiting = selectors.my_queue(user=request.user)
-    shown = list(waiting[:SHOWN])
+    user = request.user
+    # Asked on every visit to the home page, with SQL that depends on the user and their scope alone: kept.
+    key = ("home.queue", user.pk, scope_key(scope_for(user)))
+    shown = kept_query((*key, "rows"), lambda: selectors.my_queue(user=user)[:SHOWN]).rows()
     if not shown:
         return None
     selectors.with_due(shown, selectors.level_targets())
     # Counted only when there may be more than are shown.
-    total = waiting.count() if len(shown) == SHOWN else len(shown)
+    total = kept_count(key, lambda: selectors.my_queue(user=user)) if len(shown) == SHOWN else len(shown)
     return render_to_string("escalation/home/queue.html", {"issues": shown, "total": total}, request=request)
 
 

@@ -29,7 +29,8 @@ from escalation.models import Direction, Issue, Level, LevelTarget, NationalDire
 from liaison.exports import csv_response
 from liaison.forms import add_service_errors
 from liaison.models import District, Role
-from liaison.pagination import CappedPaginator
+from liaison.pagination import CappedPaginator, KeptPaginator
+from liaison.querysets import kept_count, kept_query, scope_key
 from liaison.scoping import scope_for
 
 
@@ -351,19 +352,23 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     """What waits for the user, oldest first, a page at a time (the GPT's and the ODN's queues run to hundreds),
     and the newest of the open issues they logged (the rest are on the issue list)."""
     targets = selectors.level_targets()
-    page, query = _page(request, selectors.my_queue(user=request.user), QUEUE_PAGE)
+    user = request.user
+    # Asked on every visit, with SQL that depends on the user and their scope alone: kept compiled.
+    key = ("queue", user.pk, scope_key(scope_for(user)))
+    paginator = KeptPaginator((*key, "waiting"), lambda: selectors.my_queue(user=user), QUEUE_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     selectors.with_due(page.object_list, targets)
-    raised = selectors.raised_by(user=request.user)
-    raised_shown = list(raised[:QUEUE_PAGE])
+    raised_shown = kept_query((*key, "raised"), lambda: selectors.raised_by(user=user)[:QUEUE_PAGE]).rows()
+    raised_total = kept_count((*key, "raised"), lambda: selectors.raised_by(user=user))
     return render(
         request,
         "escalation/queue.html",
         {
             "page": page,
-            "query": query,
+            "query": _query_without_page(request),
             "waiting": page.object_list,
             "raised": selectors.with_due(raised_shown, targets),
-            "raised_total": raised.count(),
+            "raised_total": raised_total,
         },
     )
 

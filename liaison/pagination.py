@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from liaison.querysets import compiled
+from liaison.querysets import compiled, kept_count, kept_query
 
 # Counting every row of half a million events costs more than showing a page of them; beyond this many rows the
 # list says "more than" and asks for a filter (the CSV still has every row).
@@ -120,6 +120,25 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+
+class KeptPaginator(CountedPaginator):
+    """Pages a list whose SQL is kept compiled (`liaison.querysets.kept_query`, whose rules `key` and `build` follow):
+    its count and each page's rows are read by SQL compiled once per key and page, not built again on each visit.
+    For short lists asked for on every visit (a user's queue): the count is not capped."""
+
+    more = False  # every row is counted (CappedPaginator's "more than" never applies)
+
+    def __init__(self, key: tuple, build: Callable[[], QuerySet], per_page: int, **kwargs):
+        self.key, self.build = key, build
+        super().__init__(None, per_page, count=kept_count(key, build), **kwargs)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = kept_query((*self.key, "page", bottom, top), lambda: self.build()[bottom:top]).rows()
+        return self._get_page(rows, number, self)
 
 
 def filtered_pages(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
 from collections import OrderedDict
@@ -57,6 +58,94 @@ def compiled_once(build: Callable[..., models.QuerySet]) -> Callable[..., RawSQL
             return compiled(build(using, *args))
 
     return cached
+
+
+class KeptQuery:
+    """A queryset compiled to SQL once: `rows()` runs that SQL and returns what iterating the queryset would (model
+    instances with their select_related, or values), without building and compiling the queryset again.
+
+    For the few queries a page runs on every visit whose SQL is a pure function of a handful of values (the user, the
+    ids of their scope, a status list): Django spends longer building and compiling such a query than PostgreSQL
+    takes to plan and run it. Made by `kept_query`, which also says what the key must hold."""
+
+    def __init__(self, queryset: models.QuerySet):
+        if queryset._prefetch_related_lookups:
+            raise ValueError("A kept query runs one statement: read what it would prefetch on its own.")
+        self.queryset = queryset
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            self.sql, self.params = compiler.as_sql()
+        except EmptyResultSet:
+            self.sql, self.params = None, ()
+        # What compiling worked out about the columns, which turning rows into objects reads.
+        self.state = {k: v for k, v in compiler.__dict__.items() if k not in ("query", "connection", "using")}
+
+    def rows(self) -> list:
+        if self.sql is None:
+            return []
+        # A new compiler (it holds this thread's connection) over the kept query, which nothing here changes.
+        compiler = self.queryset.query.get_compiler(using=self.queryset.db)
+        compiler.__dict__.update(self.state)
+        sql, params = self.sql, self.params
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        # The queryset's own iterable, handed a stand-in whose query gives that compiler (copying the queryset
+        # itself would evaluate it).
+        kept = self.queryset
+        stand_in = type(kept)(kept.model, _Compiled(kept.query, compiler), using=kept._db, hints=kept._hints)
+        stand_in._fields, stand_in._known_related_objects = kept._fields, kept._known_related_objects
+        return list(kept._iterable_class(stand_in))
+
+
+class _Compiled:
+    def __init__(self, query, compiler):
+        self._query, self._compiler = query, compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self._compiler
+
+    def __getattr__(self, name):
+        return getattr(self._query, name)
+
+
+_KEEP_QUERIES = 2048
+_kept_queries: OrderedDict[tuple, KeptQuery] = OrderedDict()
+_kept_queries_lock = threading.Lock()
+
+
+def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
+    """`build()`'s queryset as a `KeptQuery`, compiled the first time `key` is asked for in this process.
+
+    `key` must name everything the SQL depends on: what the query is (a name) and each value `build` reads (the
+    user's id and `scope_key(scope_for(user))` for a scoped query, a date where it filters on one). `build` may not
+    read the database (it raises) or the clock: the same key must always give the same SQL. Liaison has one
+    database, so the alias is not part of the key."""
+    with _kept_queries_lock:
+        found = _kept_queries.get(key)
+        if found is not None:
+            _kept_queries.move_to_end(key)
+            return found
+    from django.db import connections
+
+    with contextlib.ExitStack() as refusing:
+        for connection in connections.all():
+            refusing.enter_context(connection.execute_wrapper(_refuse_queries))
+        found = KeptQuery(build())
+    with _kept_queries_lock:
+        _kept_queries[key] = found
+        while len(_kept_queries) > _KEEP_QUERIES:
+            _kept_queries.popitem(last=False)
+    return found
+
+
+def kept_count(key: tuple, build: Callable[[], models.QuerySet]) -> int:
+    """How many rows `build()`'s queryset has, counted by SQL kept under `key` as `kept_query`'s (same rules):
+    `.count()` builds and compiles its query again on every call."""
+
+    def counting() -> models.QuerySet:
+        return build().order_by().values(_all=models.Value(1)).annotate(n=models.Count("*")).values_list("n", flat=True)
+
+    found = kept_query((*key, "count"), counting).rows()
+    return found[0] if found else 0
 
 
 def _refuse_queries(execute, sql, params, many, context):
@@ -297,9 +386,11 @@ class AlertQuerySet(models.QuerySet):
         their own index serves: the newest-first reading of `for_user` would check every open alert."""
         if not user.is_authenticated:
             return 0
-        return self.model.recipients.through.objects.filter(
-            user=user, current=True, alert__cleared_at__isnull=True
-        ).count()
+        return self.open_deliveries_for(user).count()
+
+    def open_deliveries_for(self, user) -> models.QuerySet:
+        """The user's current deliveries of open alerts: one per alert of `open().for_user(user)`."""
+        return self.model.recipients.through.objects.filter(user=user, current=True, alert__cleared_at__isnull=True)
 
     def visible_to(self, user) -> AlertQuerySet:
         scope = scope_for(user)

@@ -23,9 +23,10 @@ from liaison.exports import csv_response
 from liaison.filters import ActivityFilter, ContactFilter
 from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_service_errors
 from liaison.home import render_home_panels
-from liaison.models import Contact, District, Event, LocalAuthority
+from liaison.models import Alert, Contact, District, Event, LocalAuthority
 from liaison.network_panels import render_network_panels
-from liaison.pagination import CountedPaginator
+from liaison.pagination import CountedPaginator, KeptPaginator
+from liaison.querysets import kept_count, kept_query, scope_key
 from liaison.scoping import scope_for
 
 logger = logging.getLogger(__name__)
@@ -37,16 +38,22 @@ HOME_ALERTS = 20
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    alerts = selectors.alerts_for(user=request.user)
-    shown = list(alerts[:HOME_ALERTS])
-    total = selectors.open_alert_count(user=request.user) if len(shown) == HOME_ALERTS else len(shown)
+    user = request.user
+    # Asked on every visit, with SQL that depends on the user and their scope alone: kept compiled.
+    shown = kept_query(("home.alerts", user.pk), lambda: selectors.alerts_for(user=user)[:HOME_ALERTS]).rows()
+    if len(shown) == HOME_ALERTS:
+        total = kept_count(("home.alerts", user.pk), lambda: Alert.objects.open_deliveries_for(user))
+    else:
+        total = len(shown)
+    scope = scope_for(user)
+    districts = kept_query(("home.districts", scope_key(scope)), lambda: selectors.district_links(user=user)[:20])
     return render(
         request,
         "liaison/home.html",
         {
             "alerts": shown,
             "alerts_total": total,
-            "districts": selectors.district_links(user=request.user)[:20],
+            "districts": districts.rows(),
             "scope": scope_for(request.user),
             "panels": render_home_panels(request),
         },
@@ -96,10 +103,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def contact_directory(request: HttpRequest) -> HttpResponse:
-    contact_filter = ContactFilter(
-        request.GET, queryset=selectors.contact_directory(user=request.user), user=request.user
-    )
-    page = Paginator(contact_filter.qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    user = request.user
+    contact_filter = ContactFilter(request.GET, queryset=selectors.contact_directory(user=user), user=user)
+    if any(value for name, value in request.GET.items() if name != "page"):
+        page = Paginator(contact_filter.qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    else:
+        # The directory as most visits see it (people in post, unfiltered): its SQL depends on the user's scope and
+        # the day alone, so it is kept compiled (a filtered directory is built afresh).
+        today = timezone.localdate()
+        paginator = KeptPaginator(
+            ("contacts", scope_key(scope_for(user)), today),
+            lambda: selectors.contact_directory(user=user).active(today).order_by("name", "pk"),
+            50,
+        )
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

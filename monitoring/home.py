@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from liaison.home import register_home_panel
+from liaison.querysets import kept_count, kept_query, scope_key
+from liaison.scoping import scope_for
 from monitoring import selectors
 from monitoring.models import period_label, period_start
 
@@ -14,20 +16,36 @@ SHOWN = 5
 
 def monitoring_panel(request) -> str | None:
     """Exercises still open, and this period's areas with no exercise yet, where the user is the named monitor."""
-    # The user's areas first (most people monitor none): the two lists below then need no scope of their own.
-    area_ids = selectors.monitored_area_ids(user=request.user)
+    # The user's areas first (most people monitor none): the two lists below then need no scope of their own. Each
+    # query's SQL depends on the user, their scope, their areas or the period alone, so it is kept compiled.
+    user = request.user
+    area_ids = kept_query(
+        ("home.monitoring", user.pk, scope_key(scope_for(user))),
+        lambda: selectors.monitored_area_ids(user=user),
+    ).rows()
     if not area_ids:
         return None
     current = period_start(timezone.localdate())
-    open_exercises = selectors.exercises_to_finish(area_ids=area_ids)
-    unstarted = selectors.areas_to_start(area_ids=area_ids, start=current)
+    area_ids = sorted(area_ids)
+    areas_key = ("home.monitoring", tuple(area_ids), current)
     # Counted first on their own tables (quick to plan); the joined lists are read only where there is something.
-    exercises_total = selectors.exercises_to_finish_count(area_ids=area_ids)
-    areas_total = unstarted.order_by().count()
+    exercises_total = kept_count(
+        (*areas_key, "exercises"),
+        lambda: selectors.exercises_to_finish(area_ids=area_ids),
+    )
+    areas_total = kept_count((*areas_key, "areas"), lambda: selectors.areas_to_start(area_ids=area_ids, start=current))
     if not exercises_total and not areas_total:
         return None
-    exercises = selectors.with_cases_recorded(list(open_exercises[:SHOWN])) if exercises_total else []
-    areas = list(unstarted[:SHOWN]) if areas_total else []
+    exercises, areas = [], []
+    if exercises_total:
+        exercises = kept_query(
+            (*areas_key, "exercises"), lambda: selectors.exercises_to_finish(area_ids=area_ids)[:SHOWN]
+        ).rows()
+        exercises = selectors.with_cases_recorded(exercises)
+    if areas_total:
+        areas = kept_query(
+            (*areas_key, "areas"), lambda: selectors.areas_to_start(area_ids=area_ids, start=current)[:SHOWN]
+        ).rows()
     return render_to_string(
         "monitoring/home/monitoring.html",
         {

@@ -479,9 +479,9 @@ def national_attestations(user, start: datetime.date) -> QuerySet:
     )  # fmt: skip
 
 
-def monitored_area_ids(*, user) -> list[int]:
-    """The areas naming the user as their monitor, on boards the user still sees."""
-    return list(Area.objects.visible_to(user).filter(monitor=user).order_by().values_list("pk", flat=True))
+def monitored_area_ids(*, user) -> QuerySet:
+    """The ids of the areas naming the user as their monitor, on boards the user still sees."""
+    return Area.objects.visible_to(user).filter(monitor_id=user.pk).order_by().values_list("pk", flat=True)
 
 
 def exercises_to_finish(*, area_ids: list[int]) -> QuerySet[Exercise]:
@@ -498,11 +498,6 @@ def exercises_to_finish(*, area_ids: list[int]) -> QuerySet[Exercise]:
             "local_authority__name",
         )
     )
-
-
-def exercises_to_finish_count(*, area_ids: list[int]) -> int:
-    """How many exercises of these areas are not yet completed, from the exercises alone."""
-    return Exercise.objects.filter(area_id__in=area_ids, completed_at__isnull=True).order_by().count()
 
 
 def with_cases_recorded(exercises: list[dict]) -> list[dict]:

@@ -1,0 +1,103 @@
+"""Queries kept compiled (liaison.querysets.kept_query): the same rows as the queryset, one statement, built once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from liaison import querysets
+from liaison.models import Contact, District
+from liaison.querysets import kept_count, kept_query
+from tests.factories import ContactFactory, LAContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_kept():
+    querysets._kept_queries.clear()
+    yield
+    querysets._kept_queries.clear()
+
+
+@pytest.fixture
+def contacts(world):
+    return [ContactFactory(district=world.d1) for _ in range(3)] + [LAContactFactory(local_authority=world.la1)]
+
+
+def by_name():
+    return Contact.objects.select_related("role", "district", "local_authority", "office").order_by("name", "pk")
+
+
+def shown(contact) -> tuple:
+    return (contact.pk, contact.role.name, getattr(contact.district, "name", None), contact.organisation)
+
+
+def test_rows_are_the_querysets_own_with_what_it_selects_related_in_one_statement(contacts):
+    kept = kept_query(("contacts",), by_name)
+    with CaptureQueriesContext(connection) as ran:
+        rows = kept.rows()
+        seen = [shown(contact) for contact in rows]
+    assert len(ran) == 1
+    assert seen == [shown(contact) for contact in by_name()]
+    # Rows added later are read: the SQL is kept, not the rows.
+    ContactFactory(district=contacts[0].district)
+    assert len(kept_query(("contacts",), by_name).rows()) == len(contacts) + 1
+
+
+def test_values_and_flat_values_and_counts(contacts, world):
+    names = kept_query(("names",), lambda: Contact.objects.order_by("name").values_list("name", flat=True)).rows()
+    assert names == list(Contact.objects.order_by("name").values_list("name", flat=True))
+    rows = kept_query(("rows",), lambda: Contact.objects.order_by("pk").values("pk", "district__code")).rows()
+    assert rows == list(Contact.objects.order_by("pk").values("pk", "district__code"))
+    in_d1 = kept_count(("in-d1",), lambda: Contact.objects.filter(district=world.d1))
+    assert in_d1 == Contact.objects.filter(district=world.d1).count() == 3
+    assert kept_count(("in-d3",), lambda: Contact.objects.filter(district=world.d3)) == 0
+
+
+def test_built_once_for_a_key(contacts):
+    built = []
+
+    def build():
+        built.append(1)
+        return by_name()
+
+    for _ in range(3):
+        kept_query(("once",), build).rows()
+    assert len(built) == 1
+
+
+def test_a_query_that_can_match_nothing_runs_nothing(contacts):
+    kept = kept_query(("nothing",), lambda: Contact.objects.filter(pk__in=[]))
+    with CaptureQueriesContext(connection) as ran:
+        assert kept.rows() == []
+    assert len(ran) == 0
+
+
+def test_building_may_not_read_the_database(contacts):
+    def reads():
+        return Contact.objects.filter(district__in=list(District.objects.all()))
+
+    with pytest.raises(RuntimeError):
+        kept_query(("reads",), reads)
+
+
+def test_prefetching_is_refused(contacts):
+    with pytest.raises(ValueError):
+        kept_query(("prefetch",), lambda: District.objects.prefetch_related("local_authorities"))
+
+
+def test_a_kept_paginator_pages_as_a_paginator_does(world):
+    from django.core.paginator import Paginator
+
+    from liaison.pagination import KeptPaginator
+
+    for _ in range(7):
+        ContactFactory(district=world.d1)
+    kept = KeptPaginator(("pages",), by_name, 3)
+    plain = Paginator(by_name(), 3)
+    assert (kept.count, kept.num_pages, kept.more) == (plain.count, plain.num_pages, False) == (7, 3, False)
+    # Past the end, not a number, or below one: as Paginator.get_page answers them.
+    for asked in (1, 2, 3, 4, "x", 0):
+        page, expected = kept.get_page(asked), plain.get_page(asked)
+        assert page.number == expected.number
+        assert [c.pk for c in page.object_list] == [c.pk for c in expected.object_list]
