@@ -26,7 +26,7 @@ from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
 from liaison.pagination import filtered_pages
-from liaison.querysets import read_beside
+from liaison.querysets import kept_query, read_beside
 from liaison.scoping import scope_for
 
 DEFAULT_TARGETS = {
@@ -81,6 +81,7 @@ def issue_pages(*, user, issue_filter, per_page: int = 50) -> Paginator:
         key="created_at",
         rows=_list_rows(Issue.objects.all()),
         per_page=per_page,
+        kept_as="issues.everything",
     )
 
 
@@ -208,16 +209,25 @@ def propose_contact(
 def national_statistics() -> dict:
     """Open issues by level, median working days to resolution and the oldest open issues."""
     open_issues = Issue.objects.filter(status__in=OPEN_STATUSES)
+    # The same three queries for everyone on every visit: kept compiled (liaison.querysets.kept_query).
     # COUNT(*), not of the id: the (status, level) index then answers it alone, without reading 3,000 rows.
-    counts = dict(open_issues.values_list("level").annotate(n=Count("*")).values_list("level", "n"))
+    counts = dict(
+        kept_query(
+            ("national.by-level",),
+            lambda: open_issues.values_list("level").annotate(n=Count("*")).values_list("level", "n"),
+        ).rows()
+    )
     by_level = [(label, counts.get(value, 0)) for value, label in Level.choices]
     # Working days to resolution are a few dozen distinct small numbers: how many issues took each, kept by the
     # services (`ResolutionTally`), gives the count and the exact median without reading 100,000 issues.
-    spread = list(
-        ResolutionTally.objects.filter(issues__gt=0).order_by("working_days").values_list("working_days", "issues")
-    )
+    spread = kept_query(
+        ("national.spread",),
+        lambda: (
+            ResolutionTally.objects.filter(issues__gt=0).order_by("working_days").values_list("working_days", "issues")
+        ),
+    ).rows()
     total = sum(n for _, n in spread)
-    oldest = _list_rows(open_issues).order_by("created_at", "pk")[:10]
+    oldest = kept_query(("national.oldest",), lambda: _list_rows(open_issues).order_by("created_at", "pk")[:10]).rows()
     return {
         "by_level": by_level,
         "open_total": sum(counts.values()),

@@ -378,7 +378,9 @@ def national(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).national:
         raise PermissionDenied("The national queue and statistics are for the ODN, the GPT and administrators.")
     targets = selectors.level_targets()
-    page, query = _page(request, selectors.national_queue())
+    # The same for every national user: kept compiled. The national queue runs to a few hundred issues.
+    page = KeptPaginator(("national.queue",), selectors.national_queue, 50).get_page(request.GET.get("page"))
+    query = _query_without_page(request)
     selectors.with_due(page.object_list, targets)
     return render(
         request,

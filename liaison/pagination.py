@@ -125,13 +125,13 @@ class CountedPaginator(Paginator):
 class KeptPaginator(CountedPaginator):
     """Pages a list whose SQL is kept compiled (`liaison.querysets.kept_query`, whose rules `key` and `build` follow):
     its count and each page's rows are read by SQL compiled once per key and page, not built again on each visit.
-    For short lists asked for on every visit (a user's queue): the count is not capped."""
+    With `cap`, at most `cap` rows are counted and paged, and `more` says there are more (as CappedPaginator's)."""
 
-    more = False  # every row is counted (CappedPaginator's "more than" never applies)
-
-    def __init__(self, key: tuple, build: Callable[[], QuerySet], per_page: int, **kwargs):
+    def __init__(self, key: tuple, build: Callable[[], QuerySet], per_page: int, *, cap: int | None = None, **kwargs):
         self.key, self.build = key, build
-        super().__init__(None, per_page, count=kept_count(key, build), **kwargs)
+        counted = kept_count(key, build, cap=cap)
+        self.more = cap is not None and counted > cap
+        super().__init__(None, per_page, count=counted if cap is None else min(counted, cap), **kwargs)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -149,13 +149,21 @@ def filtered_pages(
     key: str,
     rows: QuerySet,
     per_page: int,
+    kept_as: str | None = None,
 ) -> Paginator:
     """A filtered list, newest first on `key`, a page at a time: `filterset` (a django-filter FilterSet, whose own
     queryset is not read) narrows `everything`, the whole list for a user who sees every row (read in order from the
     index on `key`), or else the user's scope, whose (pk, key) rows `keys()` gives (KeyedUnionPaginator). Filters
-    that are not valid list nothing."""
+    that are not valid list nothing. `kept_as` names the list when `everything`, unfiltered, is the same for every
+    user who reads it (its SQL is then kept compiled, `KeptPaginator`)."""
     if not filterset.is_valid():
         return CappedPaginator(rows.none(), per_page)
+    if everything is not None and kept_as is not None and not any(filterset.form.cleaned_data.values()):
+        # Everything, unfiltered, as most visits see it: the same SQL for every user who sees every row, kept
+        # compiled under `kept_as` (a filtered list is built afresh).
+        return KeptPaginator(
+            (kept_as, key), lambda: everything.order_by(f"-{key}", "-pk"), per_page, cap=LIST_COUNT_CAP
+        )
     if everything is not None:
         return CappedPaginator(filterset.filter_queryset(everything).order_by(f"-{key}", "-pk"), per_page)
     scope = keys()

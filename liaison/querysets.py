@@ -137,9 +137,18 @@ def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
     return found
 
 
-def kept_count(key: tuple, build: Callable[[], models.QuerySet]) -> int:
+def kept_count(key: tuple, build: Callable[[], models.QuerySet], *, cap: int | None = None) -> int:
     """How many rows `build()`'s queryset has, counted by SQL kept under `key` as `kept_query`'s (same rules):
-    `.count()` builds and compiles its query again on every call."""
+    `.count()` builds and compiles its query again on every call. With `cap`, at most `cap` + 1 are counted."""
+    if cap is not None:
+        capped = kept_query((*key, "capped", cap), lambda: build().order_by().values("pk")[: cap + 1])
+        if capped.sql is None:
+            return 0
+        from django.db import connections
+
+        with connections[capped.queryset.db].cursor() as cursor:
+            cursor.execute(f'SELECT COUNT(*) FROM ({capped.sql}) "capped"', capped.params)
+            return cursor.fetchone()[0]
 
     def counting() -> models.QuerySet:
         return build().order_by().values(_all=models.Value(1)).annotate(n=models.Count("*")).values_list("n", flat=True)

@@ -181,6 +181,7 @@ def activity_pages(*, user, activity_filter, per_page: int = 50) -> Paginator:
         key="occurred_at",
         rows=Event.objects.select_related(*ACTIVITY_ROW_DETAILS),
         per_page=per_page,
+        kept_as="activity.everything",
     )
 
 

@@ -101,3 +101,15 @@ def test_a_kept_paginator_pages_as_a_paginator_does(world):
         page, expected = kept.get_page(asked), plain.get_page(asked)
         assert page.number == expected.number
         assert [c.pk for c in page.object_list] == [c.pk for c in expected.object_list]
+
+
+def test_a_capped_kept_paginator_counts_no_further_than_its_cap(world):
+    from liaison.pagination import KeptPaginator
+
+    for _ in range(7):
+        ContactFactory(district=world.d1)
+    capped = KeptPaginator(("capped",), by_name, 2, cap=5)
+    assert (capped.count, capped.num_pages, capped.more) == (5, 3, True)
+    assert len(capped.get_page(3).object_list) == 1
+    roomy = KeptPaginator(("roomy",), by_name, 2, cap=7)
+    assert (roomy.count, roomy.more) == (7, False)
