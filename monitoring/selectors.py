@@ -16,6 +16,8 @@ from boards.models import Board
 from liaison import calendar
 from liaison.links import path_for
 from liaison.models import District, Nation
+from liaison.querysets import kept_query, scope_key
+from liaison.scoping import scope_for
 from monitoring.models import Area, Attestation, Exercise, Plan, Sample, Standard, StandardKind, Threshold, target_label
 
 
@@ -390,18 +392,29 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
     thresholds, the targets' history (two), one aggregate by board, and the boards' regions.
     """
     today = today or timezone.localdate()
-    exercises = (
-        Exercise.objects.visible_to(user)
-        .filter(area__plan__period_start=start)
-        .exclude(area__standard__kind=StandardKind.ATTESTATION)
-    )
+
+    def period_exercises():
+        return (
+            Exercise.objects.visible_to(user)
+            .filter(area__plan__period_start=start)
+            .exclude(area__standard__kind=StandardKind.ATTESTATION)
+        )
+
+    # The page's two aggregates depend on the user's scope, the period and the day alone: kept compiled.
+    key = ("monitoring.national", scope_key(scope_for(user)), start, today)
     # Whether each standard has an exercise still open and when its last was completed, in one aggregate: simpler
     # for PostgreSQL to plan than a subquery per standard over the same joins.
     state = {
         row["area__standard"]: row
-        for row in exercises.order_by()
-        .values("area__standard")
-        .annotate(open=Count("pk", filter=Q(completed_at__isnull=True)), last_completed=Max("completed_at"))
+        for row in kept_query(
+            (*key, "state"),
+            lambda: (
+                period_exercises()
+                .order_by()
+                .values("area__standard")
+                .annotate(open=Count("pk", filter=Q(completed_at__isnull=True)), last_completed=Max("completed_at"))
+            ),
+        ).rows()
     }
     if not state:
         return []
@@ -421,11 +434,15 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
     counted = {"exercises": Count("pk", distinct=True), **aggregates}
     # One aggregate by board; regions and the nation are sums of its rows (every figure is a count), and each
     # board's region is looked up once per board, not once per sample.
-    by_board = list(
-        exercises.order_by()
-        .values("area__standard", "area__plan__board", "area__plan__board__title")
-        .annotate(**counted)
-    )
+    by_board = kept_query(
+        (*key, "by-board", tuple(day_counts)),
+        lambda: (
+            period_exercises()
+            .order_by()
+            .values("area__standard", "area__plan__board", "area__plan__board__title")
+            .annotate(**counted)
+        ),
+    ).rows()
     region_of = dict(
         Board.objects.filter(pk__in={row["area__plan__board"] for row in by_board})
         .annotate(region=_board_region("pk"))
