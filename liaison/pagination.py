@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from liaison.querysets import compiled, kept_count, kept_query
+from liaison.querysets import by_ids, compiled, kept_count, kept_query
 
 # Counting every row of half a million events costs more than showing a page of them; beyond this many rows the
 # list says "more than" and asks for a filter (the CSV still has every row).
@@ -51,9 +51,19 @@ class KeyedUnionPaginator(CappedPaginator):
     `narrowed`, when the list is filtered, the ids the filters allow, read unscoped and only ever intersected with
     the scope. The cap and "more than" are CappedPaginator's."""
 
-    def __init__(self, keys: RawSQL, per_page, *, key: str, rows: QuerySet, narrowed: QuerySet | None = None, **kwargs):
+    def __init__(
+        self,
+        keys: RawSQL,
+        per_page,
+        *,
+        key: str,
+        rows: QuerySet,
+        narrowed: QuerySet | None = None,
+        rows_kept_as: str | None = None,
+        **kwargs,
+    ):
         super().__init__(rows, per_page, **kwargs)
-        self.keys, self.rows = keys, rows
+        self.keys, self.rows, self.rows_kept_as = keys, rows, rows_kept_as
         self.narrowed = None if narrowed is None else compiled(narrowed.order_by().values("pk"))
         # Filters that can match nothing leave nothing to page.
         self.nothing = narrowed is not None and self.narrowed is None
@@ -94,7 +104,7 @@ class KeyedUnionPaginator(CappedPaginator):
             keys = self._fetch(sql, [*params, min(self.per_page, self.cap - bottom), bottom])
         if keys:
             self.__dict__["_counted"] = keys[0][1]
-            found = self.rows.order_by().in_bulk([pk for pk, _ in keys])
+            found = self._by_ids([pk for pk, _ in keys])
             return self._get_page([found[pk] for pk, _ in keys if pk in found], number, self)
         # Past the end (or an empty list): counted apart, then the last page, as Paginator.get_page answers.
         return super().get_page(number)
@@ -105,8 +115,14 @@ class KeyedUnionPaginator(CappedPaginator):
         sql, params = self._select('"keyed"."pk"', self.newest_first)
         top = min(bottom + self.per_page, self.count)
         ids = [pk for (pk,) in self._fetch(sql, [*params, max(top - bottom, 0), bottom])]
-        found = self.rows.order_by().in_bulk(ids)
+        found = self._by_ids(ids)
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+    def _by_ids(self, ids: list[int]) -> dict:
+        # `rows` read by id on every visit: kept compiled where the caller names it (`rows_kept_as`).
+        if self.rows_kept_as is None:
+            return self.rows.order_by().in_bulk(ids)
+        return by_ids((self.rows_kept_as,), self.rows, ids)
 
 
 class CountedPaginator(Paginator):
@@ -171,4 +187,11 @@ def filtered_pages(
         return CappedPaginator(rows.none(), per_page)
     # The same filters over every row: what they allow is only ever intersected with the scope's rows.
     narrowed = filterset.filter_queryset(rows.model.objects.all())
-    return KeyedUnionPaginator(scope, per_page, key=key, rows=rows, narrowed=narrowed if narrowed.query.where else None)
+    return KeyedUnionPaginator(
+        scope,
+        per_page,
+        key=key,
+        rows=rows,
+        narrowed=narrowed if narrowed.query.where else None,
+        rows_kept_as=None if kept_as is None else f"{kept_as}.rows",
+    )

@@ -80,13 +80,17 @@ class KeptQuery:
         # What compiling worked out about the columns, which turning rows into objects reads.
         self.state = {k: v for k, v in compiler.__dict__.items() if k not in ("query", "connection", "using")}
 
-    def rows(self) -> list:
+    def rows(self, params: list | tuple | None = None) -> list:
+        """Its rows; with `params`, run with those in place of the ones it was compiled with (as many, each standing
+        where its counterpart stood: for a query whose only parameters are a list of ids, `by_ids`)."""
         if self.sql is None:
             return []
+        if params is not None and len(params) != len(self.params):
+            raise ValueError("A kept query runs with as many parameters as it was compiled with.")
         # A new compiler (it holds this thread's connection) over the kept query, which nothing here changes.
         compiler = self.queryset.query.get_compiler(using=self.queryset.db)
         compiler.__dict__.update(self.state)
-        sql, params = self.sql, self.params
+        sql, params = self.sql, tuple(params) if params is not None else self.params
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         # The queryset's own iterable, handed a stand-in whose query gives that compiler (copying the queryset
         # itself would evaluate it).
@@ -135,6 +139,16 @@ def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
         while len(_kept_queries) > _KEEP_QUERIES:
             _kept_queries.popitem(last=False)
     return found
+
+
+def by_ids(key: tuple, rows: models.QuerySet, ids: list[int]) -> dict[int, models.Model]:
+    """`rows.in_bulk(ids)`, by SQL kept under `key` (naming what `rows` is) and the number of ids: compiled once with
+    stand-in ids, then run with these. `rows` may have no parameters of its own (its query reads no values)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    kept = kept_query((*key, "by-ids", len(ids)), lambda: rows.order_by().filter(pk__in=range(-len(ids), 0)))
+    return {row.pk: row for row in kept.rows(params=ids)}
 
 
 def kept_count(key: tuple, build: Callable[[], models.QuerySet], *, cap: int | None = None) -> int:

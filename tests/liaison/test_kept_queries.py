@@ -113,3 +113,20 @@ def test_a_capped_kept_paginator_counts_no_further_than_its_cap(world):
     assert len(capped.get_page(3).object_list) == 1
     roomy = KeptPaginator(("roomy",), by_name, 2, cap=7)
     assert (roomy.count, roomy.more) == (7, False)
+
+
+def test_rows_by_id_are_in_bulks_with_sql_kept_for_each_number_of_ids(contacts, world):
+    from liaison.querysets import by_ids
+
+    ids = [c.pk for c in contacts]
+    found = by_ids(("by-id",), by_name(), [ids[2], ids[0], ids[2]])
+    assert {pk: shown(c) for pk, c in found.items()} == {
+        pk: shown(c) for pk, c in by_name().in_bulk([ids[0], ids[2]]).items()
+    }
+    # Other ids, as many: the same kept SQL, run with them.
+    again = by_ids(("by-id",), by_name(), [ids[1], ids[3]])
+    assert set(again) == {ids[1], ids[3]}
+    assert by_ids(("by-id",), by_name(), []) == {}
+    # A queryset with values of its own cannot be run with other ids in their place.
+    with pytest.raises(ValueError):
+        by_ids(("by-id", "d1"), Contact.objects.filter(district=world.d1), ids[:1])
