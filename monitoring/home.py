@@ -31,7 +31,7 @@ def monitoring_panel(request) -> str | None:
     # Counted first on their own tables (quick to plan); the joined lists are read only where there is something.
     exercises_total = kept_count(
         (*areas_key, "exercises"),
-        lambda: selectors.exercises_to_finish(area_ids=area_ids),
+        lambda: selectors.open_exercises(area_ids=area_ids),
     )
     areas_total = kept_count((*areas_key, "areas"), lambda: selectors.areas_to_start(area_ids=area_ids, start=current))
     if not exercises_total and not areas_total:

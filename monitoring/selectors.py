@@ -501,11 +501,16 @@ def monitored_area_ids(*, user) -> QuerySet:
     return Area.objects.visible_to(user).filter(monitor_id=user.pk).order_by().values_list("pk", flat=True)
 
 
+def open_exercises(*, area_ids: list[int]) -> QuerySet[Exercise]:
+    """Exercises of these areas not yet completed (from the exercises alone: how many, quickly)."""
+    return Exercise.objects.filter(area_id__in=area_ids, completed_at__isnull=True)
+
+
 def exercises_to_finish(*, area_ids: list[int]) -> QuerySet[Exercise]:
     """Exercises of these areas not yet completed, first due first, as rows of what the home page lists of them
     (`with_cases_recorded` adds how many cases each has so far)."""
     return (
-        Exercise.objects.filter(area_id__in=area_ids, completed_at__isnull=True)
+        open_exercises(area_ids=area_ids)
         .order_by("sampled_to", "pk")
         .values(
             "pk",
