@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 GENERATION_KEY = "scope:generation"
 KEPT_SECONDS = 600
@@ -73,7 +73,12 @@ def scope_for(user) -> Scope:
         # Built after the generation was read: a change while it is built moves the generation on, so what was
         # read before the change is never found under the new one.
         scope = _build_scope(user)
-        cache.set(key, (stamp, scope), KEPT_SECONDS)
+        kept_entry = (stamp, scope)
+        if connection.in_atomic_block:
+            # Read inside a transaction (a service's), perhaps one changing these very roles: kept only if it commits.
+            transaction.on_commit(lambda: cache.set(key, kept_entry, KEPT_SECONDS))
+        else:
+            cache.set(key, kept_entry, KEPT_SECONDS)
     user._liaison_scope = scope
     return scope
 

@@ -1,4 +1,7 @@
-"""A user's scope is kept between requests, and stops counting as soon as what it is made of changes."""
+"""A user's scope is kept between requests, and stops counting as soon as what it is made of changes.
+
+Requests run outside any transaction, as these tests do (`transaction=True`); a scope read inside one is kept only
+once it commits (the last test)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,7 +24,7 @@ def roles_read(user) -> int:
     return sum("liaison_roleassignment" in q["sql"] for q in captured.captured_queries)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_next_request_reads_no_role_assignments(world):
     erm = world.users["erm"]
     first = scope_for(fresh(erm))
@@ -30,7 +33,7 @@ def test_the_next_request_reads_no_role_assignments(world):
     assert scope_for(again) == first and first.district_ids == {world.d1.pk}
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_role_ended_or_changed_counts_on_the_next_request(world):
     erm, gpt = world.users["erm"], world.users["gpt"]
     assert scope_for(fresh(erm)).district_ids == {world.d1.pk}
@@ -42,7 +45,7 @@ def test_a_role_ended_or_changed_counts_on_the_next_request(world):
     assert ended.district_ids == frozenset() and not ended.roles
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_an_la_joining_a_district_widens_its_managers_view(world):
     manager = world.users["la-manager"]
     assert scope_for(fresh(manager)).authority_district_ids == {world.d1.pk}
@@ -50,7 +53,7 @@ def test_an_la_joining_a_district_widens_its_managers_view(world):
     assert scope_for(fresh(manager)).authority_district_ids == {world.d1.pk, world.d3.pk}
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_district_moving_region_moves_with_the_regional_erm(world):
     regional = world.users["regional-erm"]
     assert world.d3.pk not in scope_for(fresh(regional)).district_ids
@@ -59,7 +62,7 @@ def test_a_district_moving_region_moves_with_the_regional_erm(world):
     assert world.d3.pk in scope_for(fresh(regional)).district_ids
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_account_flags_are_read_afresh(world):
     erm = world.users["erm"]
     assert not scope_for(fresh(erm)).admin
@@ -69,3 +72,21 @@ def test_the_account_flags_are_read_afresh(world):
     erm.is_active = False
     erm.save()
     assert not scope_for(fresh(erm)).roles
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scope_read_in_a_transaction_that_rolls_back_is_not_kept(world):
+    from django.db import transaction
+
+    erm = world.users["erm"]
+    assignment = RoleAssignment.objects.get(user=erm)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        assignment.district = world.d3
+        assignment.save()
+        assert scope_for(fresh(erm)).district_ids == {world.d3.pk}
+        raise Undo
+    assert scope_for(fresh(erm)).district_ids == {world.d1.pk}
