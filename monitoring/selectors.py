@@ -352,8 +352,16 @@ def board_summary(user, today: datetime.date | None = None):
 
 def national_periods(user) -> list[datetime.date]:
     """The six latest periods any visible board planned, newest first."""
-    plans = Plan.objects.visible_to(user).order_by("-period_start")
-    return list(plans.values_list("period_start", flat=True).distinct()[:6])
+    # Asked on every visit of the national view, with SQL that depends on the user's scope alone: kept compiled.
+    return kept_query(
+        ("monitoring.periods", scope_key(scope_for(user))),
+        lambda: (
+            Plan.objects.visible_to(user)
+            .order_by("-period_start")
+            .values_list("period_start", flat=True)
+            .distinct()[:6]
+        ),
+    ).rows()
 
 
 def _board_region(board_path: str) -> Subquery:
@@ -443,10 +451,16 @@ def national_results(user, start: datetime.date, today: datetime.date | None = N
             .annotate(**counted)
         ),
     ).rows()
+    shown_boards = sorted({row["area__plan__board"] for row in by_board})
     region_of = dict(
-        Board.objects.filter(pk__in={row["area__plan__board"] for row in by_board})
-        .annotate(region=_board_region("pk"))
-        .values_list("pk", "region")
+        kept_query(
+            ("monitoring.regions", tuple(shown_boards)),
+            lambda: (
+                Board.objects.filter(pk__in=shown_boards)
+                .annotate(region=_board_region("pk"))
+                .values_list("pk", "region")
+            ),
+        ).rows()
     )
     regions: dict[int, dict[str, dict]] = {}
     boards: dict[tuple[int, str], list[dict]] = {}

@@ -19,6 +19,7 @@ from boards.models import Board
 from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
 from liaison.pdf import pdf_response
+from liaison.querysets import kept_query, scope_key
 from liaison.scoping import scope_for
 from monitoring import selectors, services
 from monitoring.forms import (
@@ -550,7 +551,13 @@ def national(request: HttpRequest) -> HttpResponse:
         "monitoring/national.html",
         {
             "tables": selectors.national_results(request.user, start) if start else [],
-            "attestations": selectors.national_attestations(request.user, start) if start else [],
+            # The same SQL on every visit for a scope and period: kept compiled.
+            "attestations": kept_query(
+                ("monitoring.attestations", scope_key(scope_for(request.user)), start),
+                lambda: selectors.national_attestations(request.user, start),
+            ).rows()
+            if start
+            else [],
             "periods": [(s, period_label(s)) for s in starts],
             "start": start,
             "period_label": period_label(start) if start else "",
