@@ -23,7 +23,7 @@ def signing_panel(request) -> str | None:
         return selectors.awaiting_signature(user=user).select_related(None).select_related("board", "signing_authority")
 
     key = ("home.signing", user.pk, scope_key(scope_for(user)))
-    documents = kept_query(key, lambda: waiting()[:SHOWN]).rows()
+    documents = kept_query((*key, SHOWN), lambda: waiting()[:SHOWN]).rows()
     if not documents:
         return None
     total = kept_count(key, waiting) if len(documents) == SHOWN else len(documents)

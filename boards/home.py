@@ -22,7 +22,7 @@ def boards_panel(request) -> str | None:
     user = request.user
     # Asked on every visit to the home page, with SQL that depends on the user's scope alone: kept compiled.
     key = ("home.boards", scope_key(scope))
-    shown = kept_query(key, lambda: selectors.current_boards(user=user)[:SHOWN]).rows()
+    shown = kept_query((*key, SHOWN), lambda: selectors.current_boards(user=user)[:SHOWN]).rows()
     if not shown:
         return None
     total = kept_count(key, lambda: selectors.current_boards(user=user)) if len(shown) == SHOWN else len(shown)
@@ -35,7 +35,9 @@ def actions_panel(request) -> str | None:
     user = request.user
     # As the boards panel's; the actions owned depend on the day too (contacts in post).
     key = ("home.actions", user.pk, scope_key(scope_for(user)), today)
-    shown = kept_query(key, lambda: selectors.actions_owned(user=user).order_by("due_date", "pk")[:SHOWN]).rows()
+    shown = kept_query(
+        (*key, SHOWN), lambda: selectors.actions_owned(user=user).order_by("due_date", "pk")[:SHOWN]
+    ).rows()
     if not shown:
         return None
     # Counted only when there may be more than are shown.

@@ -16,7 +16,7 @@ def queue_panel(request) -> str | None:
     user = request.user
     # Asked on every visit to the home page, with SQL that depends on the user and their scope alone: kept.
     key = ("home.queue", user.pk, scope_key(scope_for(user)))
-    shown = kept_query((*key, "rows"), lambda: selectors.my_queue(user=user)[:SHOWN]).rows()
+    shown = kept_query((*key, "rows", SHOWN), lambda: selectors.my_queue(user=user)[:SHOWN]).rows()
     if not shown:
         return None
     selectors.with_due(shown, selectors.level_targets())

@@ -358,7 +358,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     paginator = KeptPaginator((*key, "waiting"), lambda: selectors.my_queue(user=user), QUEUE_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     selectors.with_due(page.object_list, targets)
-    raised_shown = kept_query((*key, "raised"), lambda: selectors.raised_by(user=user)[:QUEUE_PAGE]).rows()
+    raised_shown = kept_query((*key, "raised", QUEUE_PAGE), lambda: selectors.raised_by(user=user)[:QUEUE_PAGE]).rows()
     raised_total = kept_count((*key, "raised"), lambda: selectors.raised_by(user=user))
     return render(
         request,

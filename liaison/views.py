@@ -40,13 +40,14 @@ HOME_ALERTS = 20
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     # Asked on every visit, with SQL that depends on the user and their scope alone: kept compiled.
-    shown = kept_query(("home.alerts", user.pk), lambda: selectors.alerts_for(user=user)[:HOME_ALERTS]).rows()
+    newest = kept_query(("home.alerts", user.pk, HOME_ALERTS), lambda: selectors.alerts_for(user=user)[:HOME_ALERTS])
+    shown = newest.rows()
     if len(shown) == HOME_ALERTS:
         total = kept_count(("home.alerts", user.pk), lambda: Alert.objects.open_deliveries_for(user))
     else:
         total = len(shown)
     scope = scope_for(user)
-    districts = kept_query(("home.districts", scope_key(scope)), lambda: selectors.district_links(user=user)[:20])
+    districts = kept_query(("home.districts", scope_key(scope), 20), lambda: selectors.district_links(user=user)[:20])
     return render(
         request,
         "liaison/home.html",

@@ -39,12 +39,12 @@ def monitoring_panel(request) -> str | None:
     exercises, areas = [], []
     if exercises_total:
         exercises = kept_query(
-            (*areas_key, "exercises"), lambda: selectors.exercises_to_finish(area_ids=area_ids)[:SHOWN]
+            (*areas_key, "exercises", SHOWN), lambda: selectors.exercises_to_finish(area_ids=area_ids)[:SHOWN]
         ).rows()
         exercises = selectors.with_cases_recorded(exercises)
     if areas_total:
         areas = kept_query(
-            (*areas_key, "areas"), lambda: selectors.areas_to_start(area_ids=area_ids, start=current)[:SHOWN]
+            (*areas_key, "areas", SHOWN), lambda: selectors.areas_to_start(area_ids=area_ids, start=current)[:SHOWN]
         ).rows()
     return render_to_string(
         "monitoring/home/monitoring.html",
