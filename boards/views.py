@@ -60,7 +60,7 @@ from boards.services import RETURN_FIELDS
 from liaison.exports import csv_response, xlsx_response
 from liaison.forms import add_service_errors
 from liaison.models import District, Role
-from liaison.pagination import KeptPaginator
+from liaison.pagination import KeptPaginator, unfiltered
 from liaison.pdf import pdf_response
 from liaison.querysets import kept_query, scope_key
 from liaison.scoping import scope_for
@@ -744,7 +744,7 @@ def _index(request: HttpRequest, *, national: bool = False, page_number=None):
     page = None
     if page_number is None:
         boards = list(index_filter.qs)
-    elif national and not any(value for name, value in request.GET.items() if name != "page"):
+    elif national and unfiltered(request.GET):
         # The national index unfiltered, as most visits see it: the same rows for everyone on a day, so its SQL is
         # kept compiled (the filters' values are not part of any key: a filtered index is built afresh).
         paginator = KeptPaginator(

@@ -138,6 +138,12 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def unfiltered(query) -> bool:
+    """Whether a list page was asked for without filters (a page number at most): as most visits ask for it, and
+    the only way whose rows a kept query may serve (a filter's values are never part of a key)."""
+    return not any(value for name, value in query.items() if name != "page")
+
+
 class KeptPaginator(CountedPaginator):
     """Pages a list whose SQL is kept compiled (`liaison.querysets.kept_query`, whose rules `key` and `build` follow):
     its count and each page's rows are read by SQL compiled once per key and page, not built again on each visit.

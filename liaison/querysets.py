@@ -173,7 +173,8 @@ def kept_count(key: tuple, build: Callable[[], models.QuerySet], *, cap: int | N
 
 def _refuse_queries(execute, sql, params, many, context):
     raise RuntimeError(
-        "A scope read the database while it was being built, so its SQL cannot be kept: build it from subqueries, "
+        "A scope or kept query read the database while it was being built, so its SQL cannot be kept: build it from "
+        "subqueries with its values in the key, "
         "or (an event subject) register it with per_request=True (liaison/event_scopes.py)."
     )
 

@@ -152,6 +152,12 @@ def open_alert_count(*, user) -> int:
     return Alert.objects.open_count_for(user)
 
 
+def open_alert_deliveries(*, user) -> QuerySet:
+    """One row per alert of `alerts_for(user)`: the user's current deliveries of open alerts (counted by the home
+    page's kept count)."""
+    return Alert.objects.open_deliveries_for(user)
+
+
 def alerts_for(*, user) -> QuerySet[Alert]:
     """The open alerts naming this user as someone who must act, newest first."""
     return (

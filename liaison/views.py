@@ -23,9 +23,9 @@ from liaison.exports import csv_response
 from liaison.filters import ActivityFilter, ContactFilter
 from liaison.forms import ConfirmContactsForm, ContactEndForm, ContactForm, add_service_errors
 from liaison.home import render_home_panels
-from liaison.models import Alert, Contact, District, Event, LocalAuthority
+from liaison.models import Contact, District, Event, LocalAuthority
 from liaison.network_panels import render_network_panels
-from liaison.pagination import CountedPaginator, KeptPaginator
+from liaison.pagination import CountedPaginator, KeptPaginator, unfiltered
 from liaison.querysets import kept_count, kept_query, scope_key
 from liaison.scoping import scope_for
 
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     newest = kept_query(("home.alerts", user.pk, HOME_ALERTS), lambda: selectors.alerts_for(user=user)[:HOME_ALERTS])
     shown = newest.rows()
     if len(shown) == HOME_ALERTS:
-        total = kept_count(("home.alerts", user.pk), lambda: Alert.objects.open_deliveries_for(user))
+        total = kept_count(("home.alerts", user.pk), lambda: selectors.open_alert_deliveries(user=user))
     else:
         total = len(shown)
     scope = scope_for(user)
@@ -106,18 +106,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def contact_directory(request: HttpRequest) -> HttpResponse:
     user = request.user
     contact_filter = ContactFilter(request.GET, queryset=selectors.contact_directory(user=user), user=user)
-    if any(value for name, value in request.GET.items() if name != "page"):
-        page = Paginator(contact_filter.qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
-    else:
-        # The directory as most visits see it (people in post, unfiltered): its SQL depends on the user's scope and
-        # the day alone, so it is kept compiled (a filtered directory is built afresh).
-        today = timezone.localdate()
+    if unfiltered(request.GET):
+        # The directory as most visits see it (the filters' defaults: people in post): its SQL depends on the user's
+        # scope and the day alone, so it is kept compiled (a filtered directory is built afresh).
         paginator = KeptPaginator(
-            ("contacts", scope_key(scope_for(user)), today),
-            lambda: selectors.contact_directory(user=user).active(today).order_by("name", "pk"),
+            ("contacts", scope_key(scope_for(user)), timezone.localdate()),
+            lambda: contact_filter.qs.order_by("name", "pk"),
             50,
         )
         page = paginator.get_page(request.GET.get("page"))
+    else:
+        page = Paginator(contact_filter.qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
