@@ -9,7 +9,7 @@ from django.urls import reverse
 from escalation import services
 from escalation.models import Direction, Issue, NationalDirectorate
 from escalation.route import LA_ATTEMPT, allowed_actions, holds_level, holds_level_as_read
-from escalation.selectors import issue_page
+from escalation.selectors import issue_page, my_queue
 from liaison.models import District, Event, IssueCategory, Role
 from tests.factories import LAContactFactory, UserFactory, user_with_role
 
@@ -131,6 +131,8 @@ def test_an_issue_seen_through_another_authority_or_as_its_contact_brings_its_ev
     # Still with them at the operational level, it waits for them, on its page as in the database.
     as_read = issue_page(user=route.users["gpt"], pk=shared.pk)
     assert holds_level_as_read(contact_user, as_read) is holds_level(contact_user, shared) is True
+    assert list(my_queue(user=contact_user).values_list("pk", flat=True)) == [shared.pk]
+    assert not my_queue(user=straddle_manager).filter(pk=shared.pk).exists()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -144,6 +146,23 @@ def test_an_issue_page_works_out_who_holds_its_level_as_the_database_does(role, 
             assert as_read == holds_level(user, issue), (key, managed_by_region)
             if not managed_by_region:
                 assert as_read == (key in HOLDS[role]), key
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_queue_holds_only_issues_the_role_sees(role, route, issues, world):
+    # The queue reads the held union alone (selectors.my_queue): it must never hold an issue visible_to leaves out,
+    # whichever way the districts are run.
+    user = route.users[role]
+    by_pk = {issue.pk: key for key, issue in issues.items()}
+    for managed_by_region in (False, True):
+        District.objects.filter(pk__in=[world.d1.pk, world.d2.pk]).update(managed_by_region=managed_by_region)
+        queued = set(my_queue(user=user).values_list("pk", flat=True))
+        visible = set(Issue.objects.visible_to(user).values_list("pk", flat=True))
+        held = {issue.pk for issue in issues.values() if holds_level(user, issue)}
+        assert queued <= visible, (role, managed_by_region)
+        assert queued == held & visible, (role, managed_by_region)
+        if not managed_by_region:
+            assert {by_pk[pk] for pk in queued} == HOLDS[role]
 
 
 def test_an_issue_stays_where_it_was_raised(issues, world):
