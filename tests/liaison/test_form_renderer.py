@@ -1,12 +1,21 @@
 """Selects written in Python make exactly the HTML the select template makes."""
 
+from pathlib import Path
+
 import pytest
 from django import forms
+from django.conf import settings
 from django.forms.renderers import TemplatesSetting
 
 from escalation.filters import IssueFilter
 from escalation.models import Issue
-from liaison.form_renderer import SELECT_TEMPLATE, LiaisonFormRenderer, render_select
+from liaison.form_renderer import (
+    INPUT_TEMPLATES,
+    SELECT_TEMPLATE,
+    TEXTAREA_TEMPLATE,
+    LiaisonFormRenderer,
+    render_select,
+)
 from liaison.models import District
 
 
@@ -56,3 +65,49 @@ def test_every_other_widget_still_renders_through_its_template():
         "django/forms/widgets/input.html", {"widget": {"type": "text", "name": "q", "value": "a&b", "attrs": {}}}
     )
     assert html == '<input type="text" name="q" value="a&amp;b">'
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}))
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    hidden = forms.IntegerField(widget=forms.HiddenInput)
+    email = forms.EmailField(required=False)
+    number = forms.DecimalField(required=False, widget=forms.NumberInput(attrs={"step": "0.1", "data-on": True}))
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    agree = forms.BooleanField(required=False)
+    upload = forms.FileField(required=False, widget=forms.FileInput(attrs={"accept": ".csv"}))
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "notes-hint"}))
+    off = forms.CharField(required=False, disabled=True, initial="<kept>")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"text": 'A "quoted" <tag> & more', "hidden": "7", "notes": "Line one\n<b>two</b> & 'three'", "agree": "on"},
+        {"text": "", "secret": "p&ss", "hidden": "x", "email": "not an email", "number": "1.5", "day": "2026-12-02"},
+    ],
+)
+def test_python_inputs_and_text_areas_are_the_templates_html(data):
+    form = Inputs(data or None, initial={"hidden": 3, "notes": "Kept & shown"})
+    form.is_valid()
+    written = 0
+    for context in contexts(form):
+        template = context["widget"]["template_name"]
+        ours = LiaisonFormRenderer().render(template, context)
+        assert ours == TemplatesSetting().render(template, context), template
+        written += template in INPUT_TEMPLATES or template == TEXTAREA_TEMPLATE
+    assert written == len(form.fields)
+
+
+def test_the_inputs_written_in_python_are_those_whose_template_is_one_input():
+    # Should Django change one of these templates, or the project override one, the Python must change with it.
+    import django
+
+    widgets = Path(django.__file__).parent / "forms/templates/django/forms/widgets"
+    for template in INPUT_TEMPLATES - {"django/forms/widgets/input.html"}:
+        assert (widgets / Path(template).name).read_text().strip() == (
+            '{% include "django/forms/widgets/input.html" %}'
+        ), template
+    overridden = {path.name for path in (Path(settings.BASE_DIR) / "templates/django/forms/widgets").iterdir()}
+    assert overridden == {"select.html"}
