@@ -96,8 +96,13 @@ def issue_page(*, user, pk: int) -> Issue | None:
     issue = Issue.objects.visible_to(user).select_related("category", "local_authority").filter(pk=pk).first()
     if issue is None:
         return None
-    read_beside(issue, ("district",), District.objects.select_related("region"))
-    read_beside(issue, ISSUE_PEOPLE, Contact.objects.select_related("role", "local_authority", "district", "office"))
+    read_beside(issue, ("district",), District.objects.select_related("region"), kept_as="issue.district")
+    read_beside(
+        issue,
+        ISSUE_PEOPLE,
+        Contact.objects.select_related("role", "local_authority", "district", "office"),
+        kept_as="issue.people",
+    )
     return issue
 
 
