@@ -65,20 +65,44 @@ def national_index(*, user, today: datetime.date) -> QuerySet[Board]:
     return annotate_boards(Board.objects.all(), today)
 
 
-def index_boards(*, user, today: datetime.date, national: bool) -> QuerySet[Board]:
+def index_boards(*, user, today: datetime.date, national: bool, figures: bool = True) -> QuerySet[Board]:
     """The national index's rows (every board, `national`) or the user's own boards (exports), with only what the
     index shows: its two chairs' names and four figures (`index_places` adds the districts and LAs of the rows
-    shown). Fewer joins and subqueries than `annotate_boards`, so a page of 50 is planned and read quickly."""
+    shown). Fewer joins and subqueries than `annotate_boards`, so a page of 50 is planned and read quickly.
+    Without `figures`, the rows alone: `national_figures_set` gives them their figures from the cache."""
     if not getattr(user, "is_authenticated", False):
         return Board.objects.none()
     boards = Board.objects.all() if national else Board.objects.visible_to(user)
-    return (
+    boards = (
         boards.select_related("jcp_chair", "la_chair")
         # Only the columns the index and its downloads show.
         .only("pk", "title", "scope", "status", "established_on", "jcp_chair__name", "la_chair__name")
-        .annotate(**_index_figures(today))
         .order_by("title", "pk")
     )
+    return boards.annotate(**_index_figures(today)) if figures else boards
+
+
+# The four figures of an index row, as `_index_figures` names them.
+INDEX_FIGURES = ("meetings_last_12_months", "first_meeting", "latest_return", "returned_this_year")
+
+
+def _national_figures_key(today: datetime.date) -> str:
+    return f"boards:national-figures:{today.isoformat()}"
+
+
+def national_figures_set(boards: list[Board], today: datetime.date) -> None:
+    """Give each of the national index's rows its four figures, from every board's figures kept in the cache (one
+    query over every board when they are not): the same for everyone on a day, they are counted from meetings and
+    returns, and `national_progress_forget` drops them with the national figures whenever one of those changes."""
+    key = _national_figures_key(today)
+    figures = cache.get(key)
+    if figures is None or any(board.pk not in figures for board in boards):
+        rows = Board.objects.annotate(**_index_figures(today)).order_by().values_list("pk", *INDEX_FIGURES)
+        figures = {pk: tuple(values) for pk, *values in rows}
+        cache.set(key, figures, NATIONAL_PROGRESS_SECONDS)
+    for board in boards:
+        for name, value in zip(INDEX_FIGURES, figures[board.pk], strict=True):
+            setattr(board, name, value)
 
 
 @dataclass(frozen=True)
@@ -215,11 +239,13 @@ def _national_progress_key(today: datetime.date) -> str:
 
 
 def national_progress_forget(**kwargs) -> None:
-    """Drop the kept national figures: called on every change to what they count (boards/apps.py), at once and
-    again when the change commits, so a page read during the transaction cannot keep the figures from before it."""
-    key = _national_progress_key(timezone.localdate())
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Drop the kept national figures (the index's progress and its rows' figures): called on every change to what
+    they count (boards/apps.py), at once and again when the change commits, so a page read during the transaction
+    cannot keep the figures from before it."""
+    today = timezone.localdate()
+    keys = [_national_progress_key(today), _national_figures_key(today)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def index_progress(*, user, today: datetime.date, national: bool = False) -> Progress:
@@ -292,7 +318,7 @@ def board_detail(*, user, pk: int, today: datetime.date) -> Board:
     second, plain query: joined into the board's row (five contacts and two roles) they made PostgreSQL spend
     longer planning the query than reading it."""
     board = board_index(user=user, today=today).select_related(None).get(pk=pk)
-    read_beside(board, BOARD_PEOPLE, Contact.objects.select_related("role"))
+    read_beside(board, BOARD_PEOPLE, Contact.objects.select_related("role"), kept_as="board.people")
     return board
 
 

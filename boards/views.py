@@ -747,13 +747,15 @@ def _index(request: HttpRequest, *, national: bool = False, page_number=None):
     elif national and unfiltered(request.GET):
         # The national index unfiltered, as most visits see it: the same rows for everyone on a day, so its SQL is
         # kept compiled (the filters' values are not part of any key: a filtered index is built afresh).
+        # Its rows' figures are the same for everyone until a meeting or return changes them: kept in the cache.
         paginator = KeptPaginator(
             ("boards.index", today),
-            lambda: selectors.index_boards(user=request.user, today=today, national=True),
+            lambda: selectors.index_boards(user=request.user, today=today, national=True, figures=False),
             INDEX_PER_PAGE,
         )
         page = paginator.get_page(page_number)
         boards = list(page.object_list)
+        selectors.national_figures_set(boards, today)
     else:
         page = Paginator(index_filter.qs, INDEX_PER_PAGE).get_page(page_number)
         boards = list(page.object_list)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from boards import views
 from boards.models import BoardStatus, IndexReturn
+from boards.selectors import INDEX_FIGURES, index_boards
 from boards.templatetags.board_tags import index_rows
 from tests.boards.factories import MeetingFactory, board_for
 
@@ -62,3 +63,37 @@ def test_every_kind_of_row_is_written_as_the_template_writes_it(world):
 
 def test_no_boards_no_rows(world):
     assert _rows(world.users["gpt"], set())[1:] == ("", "")
+
+
+def _figures(boards):
+    return {board.title: tuple(getattr(board, name) for name in INDEX_FIGURES) for board in boards}
+
+
+def test_the_national_index_figures_kept_between_visits_follow_every_change(world):
+    # The unfiltered national index reads its rows' figures from the cache (selectors.national_figures_set); they
+    # must be the figures counted afresh, after each change to what they count.
+    today = timezone.localdate()
+    met = board_for(world, title="Board that met")
+    board_for(world, district=world.d2, authority=world.la2, title="Board yet to meet")
+
+    def kept_and_live():
+        request = RequestFactory().get("/boards/index/")
+        request.user = world.users["gpt"]
+        _filter, boards, _today, _page = views._index(request, national=True, page_number=1)
+        counted = index_boards(user=world.users["gpt"], today=today, national=True)
+        return _figures(boards), _figures(counted)
+
+    kept, live = kept_and_live()
+    assert kept == live and kept["Board that met"] == (0, None, None, False)
+    meeting = MeetingFactory(board=met, date=today - datetime.timedelta(days=10), status="scheduled")
+    assert kept_and_live()[0]["Board that met"] == (0, None, None, False)
+    meeting.status = "held"
+    meeting.save()
+    kept, live = kept_and_live()
+    assert kept == live and kept["Board that met"] == (1, meeting.date, None, False)
+    returned = IndexReturn.objects.create(board=met, year=today.year, submitted_by=world.users["erm"])
+    kept, live = kept_and_live()
+    assert kept == live and kept["Board that met"] == (1, meeting.date, returned.submitted_at, True)
+    newer = board_for(world, district=world.d3, authority=world.la3, title="Board set up since")
+    kept, live = kept_and_live()
+    assert kept == live and kept[newer.title] == (0, None, None, False)
