@@ -39,7 +39,8 @@ from boards.models import (
 )
 from boards.transitions import check_meeting_held
 from liaison.models import Contact, District, LocalAuthority
-from liaison.querysets import kept_query, read_beside
+from liaison.querysets import kept_query, read_beside, scope_key
+from liaison.scoping import scope_for
 
 
 def return_due_date(year: int) -> datetime.date:
@@ -80,6 +81,18 @@ def index_boards(*, user, today: datetime.date, national: bool, figures: bool = 
         .order_by("title", "pk")
     )
     return boards.annotate(**_index_figures(today)) if figures else boards
+
+
+def openable_board_ids(*, user, boards: list[Board]) -> set[int]:
+    """Which of these index rows the user may open (the index lists every board; only those in scope link to their
+    page): all of them for national roles, without a query; otherwise the user's boards, by SQL kept per scope."""
+    if scope_for(user).national:
+        return {board.pk for board in boards}
+    visible = kept_query(
+        ("boards.visible", scope_key(scope_for(user))),
+        lambda: Board.objects.visible_to(user).values_list("pk", flat=True),
+    ).rows()
+    return {board.pk for board in boards} & set(visible)
 
 
 # The four figures of an index row, as `_index_figures` names them.
