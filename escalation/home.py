@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Window
 from django.template.loader import render_to_string
 
 from escalation import selectors
@@ -16,13 +15,13 @@ SHOWN = 5
 def queue_panel(request) -> str | None:
     user = request.user
     # Asked on every visit to the home page, with SQL that depends on the user and their scope alone: kept.
-    key = ("home.queue", user.pk, scope_key(scope_for(user)), "rows", SHOWN)
-    # How many wait in all comes with the rows shown (a window over the queue, counted before the limit): one query.
-    shown = kept_query(key, lambda: selectors.my_queue(user=user).annotate(waiting=Window(Count("*")))[:SHOWN]).rows()
-    if not shown:
+    key = ("home.queue", user.pk, scope_key(scope_for(user)), "head", SHOWN)
+    head = kept_query(key, lambda: selectors.queue_head(user=user)[:SHOWN]).rows()
+    if not head:
         return None
+    total = head[0][1]
+    shown = selectors.list_rows_by_id([pk for pk, _waiting in head])
     selectors.with_due(shown, selectors.level_targets())
-    total = shown[0].waiting
     return render_to_string("escalation/home/queue.html", {"issues": shown, "total": total}, request=request)
 
 

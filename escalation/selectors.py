@@ -8,7 +8,7 @@ from collections import Counter
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
 
 from escalation.models import (
@@ -26,7 +26,7 @@ from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
 from liaison.pagination import filtered_pages
-from liaison.querysets import kept_query, read_beside
+from liaison.querysets import by_ids, kept_query, read_beside
 from liaison.scoping import scope_for
 
 DEFAULT_TARGETS = {
@@ -115,6 +115,25 @@ def my_queue(*, user) -> QuerySet[Issue]:
     `tests/escalation/test_permission_matrix.py` proves the containment for every role."""
     waiting = [status for status in Status.values if status != Status.CLOSED]
     return _list_rows(Issue.objects.filter(held_issues_q(user, statuses=waiting))).order_by("level_since", "pk")
+
+
+def queue_head(*, user) -> QuerySet:
+    """`my_queue`'s order as rows of (pk, how many wait in all), for the first few: the count is a window taken
+    before the limit, and nothing is joined, so PostgreSQL orders the held issues' keys alone and the rows shown are
+    read by key afterwards (`list_rows_by_id`)."""
+    waiting = [status for status in Status.values if status != Status.CLOSED]
+    return (
+        Issue.objects.filter(held_issues_q(user, statuses=waiting))
+        .annotate(waiting=Window(Count("*")))
+        .order_by("level_since", "pk")
+        .values_list("pk", "waiting")
+    )
+
+
+def list_rows_by_id(ids: list[int]) -> list[Issue]:
+    """These issues, in this order, with what a list's rows show (ids already chosen in the user's scope)."""
+    found = by_ids(("issues.list-rows",), _list_rows(Issue.objects.all()), ids)
+    return [found[pk] for pk in ids]
 
 
 def raised_by(*, user) -> QuerySet[Issue]:
