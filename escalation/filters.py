@@ -42,9 +42,13 @@ class IssueFilter(GovukFilterSet):
     )
     source = django_filters.ChoiceFilter(choices=Source.choices, empty_label="Any source")
     age = django_filters.ChoiceFilter(label="Age", choices=AGES, method="by_age", empty_label="Any age")
+    logged = django_filters.ChoiceFilter(
+        label="Logged by", choices=[("me", "You")], method="by_logger", empty_label="Anyone"
+    )
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
         self.filters["district"].queryset = District.objects.visible_to(user)
         self.filters["local_authority"].queryset = LocalAuthority.objects.visible_to(user)
 
@@ -54,6 +58,9 @@ class IssueFilter(GovukFilterSet):
     def by_authority(self, queryset, name, value):
         shared = Issue.objects.filter(other_authorities=value).values("pk")
         return queryset.filter(Q(local_authority=value) | Q(pk__in=shared))
+
+    def by_logger(self, queryset, name, value):
+        return queryset.filter(created_by=self.user) if value == "me" else queryset
 
     def by_age(self, queryset, name, value):
         today = timezone.localdate()

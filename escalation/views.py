@@ -345,6 +345,9 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 QUEUE_PAGE = 50
+# The queue is what waits for the user; the open issues they logged follow, the newest few, and the issue list
+# filtered to "Logged by: You" has them all.
+RAISED_SHOWN = 10
 
 
 @login_required
@@ -358,7 +361,9 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     paginator = KeptPaginator((*key, "waiting"), lambda: selectors.my_queue(user=user), QUEUE_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     selectors.with_due(page.object_list, targets)
-    raised_shown = kept_query((*key, "raised", QUEUE_PAGE), lambda: selectors.raised_by(user=user)[:QUEUE_PAGE]).rows()
+    raised_shown = kept_query(
+        (*key, "raised", RAISED_SHOWN), lambda: selectors.raised_by(user=user)[:RAISED_SHOWN]
+    ).rows()
     raised_total = kept_count((*key, "raised"), lambda: selectors.raised_by(user=user))
     return render(
         request,

@@ -215,6 +215,7 @@ def test_the_queue_is_a_page_at_a_time_and_names_what_it_leaves_out(route, clien
     from escalation import views
 
     monkeypatch.setattr(views, "QUEUE_PAGE", 2)
+    monkeypatch.setattr(views, "RAISED_SHOWN", 2)
     titles = [f"Legacy item {n}" for n in range(3)]
     for title in titles:
         route.issue(actor="gpt", source="legacy-jrb", attempts_made=True, attempts_detail="JRB", title=title)
@@ -226,3 +227,17 @@ def test_the_queue_is_a_page_at_a_time_and_names_what_it_leaves_out(route, clien
     second = client.get(reverse("issue-queue"), {"page": 2}).content.decode()
     assert titles[2] in second.split("Logged by you")[0]
     assert "You logged 3 issues that are still open; the 2 newest are shown here." in first
+    assert 'href="/issues/?status=open&amp;logged=me">See all 3 open issues you logged</a>' in first
+
+
+@pytest.mark.parametrize("role", ["erm", "gpt"])
+def test_the_issue_list_and_its_download_filter_to_the_issues_you_logged(role, route, client):
+    mine = route.issue(actor=role, title="Logged by me")
+    theirs = route.issue(actor="regional-erm", title="Logged by someone else")
+    client.force_login(route.users[role])
+    listed = client.get(reverse("issue-list"), {"logged": "me", "status": "open"}).content.decode()
+    assert mine.reference in listed and theirs.reference not in listed
+    everyone = client.get(reverse("issue-list"), {"status": "open"}).content.decode()
+    assert mine.reference in everyone and theirs.reference in everyone
+    export = b"".join(client.get(reverse("issue-export"), {"logged": "me"}).streaming_content).decode("utf-8-sig")
+    assert mine.reference in export and theirs.reference not in export
