@@ -22,7 +22,7 @@ from agreements.models import (
     SigningDocument,
 )
 from boards.models import Board, BoardStatus
-from liaison.models import Contact, Event, Role, RoleAssignment
+from liaison.models import Contact, Event, Role
 from liaison.querysets import kept_query
 from liaison.scoping import scope_for
 
@@ -50,17 +50,17 @@ def may_hold_a_signature(*, user) -> bool:
 def awaiting_signature(*, user) -> QuerySet[SigningDocument]:
     """Documents waiting for this user's signature: `signing.holds_side` for an unsigned side, as one query."""
     current = Signature.objects.filter(document=OuterRef("pk"), invalidated_at__isnull=True)
-    roles = RoleAssignment.objects.filter(user=user)
-    manager_boards = Board.districts.through.objects.filter(
-        district_id__in=roles.filter(role=Role.DISTRICT_MANAGER).values("district_id")
-    ).values("board_id")
+    # The user's roles as their scope holds them (ids, not subqueries of their role assignments: the home page asks on
+    # every visit, and PostgreSQL planned those subqueries for longer than it ran the query).
+    assignments = scope_for(user).assignments
+    managed_districts = sorted({a.district_id for a in assignments if a.role == Role.DISTRICT_MANAGER})
+    managed_authorities = sorted({a.local_authority_id for a in assignments if a.role == Role.LA_BENEFITS_MANAGER})
+    manager_boards = Board.districts.through.objects.filter(district_id__in=managed_districts).values("board_id")
     jcp_holder = Q(board__jcp_chair__user=user) | Q(board__in=manager_boards)
     board_member = Board.local_authorities.through.objects.filter(
         board_id=OuterRef("board_id"), localauthority_id=OuterRef("signing_authority_id")
     )
-    la_holder = Q(signing_authority__in=roles.filter(role=Role.LA_BENEFITS_MANAGER).values("local_authority_id")) & Q(
-        Exists(board_member)
-    )
+    la_holder = Q(signing_authority__in=managed_authorities) & Q(Exists(board_member))
     return (
         document_list(user=user)
         .filter(status__in=[DocumentStatus.AWAITING, DocumentStatus.PART_SIGNED])
