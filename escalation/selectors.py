@@ -26,7 +26,7 @@ from escalation.route import held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
 from liaison.pagination import filtered_pages
-from liaison.querysets import by_ids, kept_query, read_beside
+from liaison.querysets import by_ids, kept_query, read_beside, scope_key
 from liaison.scoping import scope_for
 
 DEFAULT_TARGETS = {
@@ -296,21 +296,29 @@ def board_open_issues(*, user, district_ids, authority_ids, limit: int = BOARD_P
     first (up to `limit`), and how many there are in all and in each district. A fixed number of queries."""
     # The scope's own id union, chained onto the board's issues: a subquery of `visible_to(...).values("pk")` would
     # read every issue in scope a second time, by its primary key, to return the ids the union already holds.
-    issues = (
-        Issue.objects.visible_to(user)
-        .open()
-        .filter(Q(district_id__in=district_ids) | Q(local_authority_id__in=authority_ids))
-    )
+    district_ids, authority_ids = sorted(district_ids), sorted(authority_ids)
+
+    def issues():
+        return (
+            Issue.objects.visible_to(user)
+            .open()
+            .filter(Q(district_id__in=district_ids) | Q(local_authority_id__in=authority_ids))
+            .order_by("level_since", "pk")
+            .values_list("pk", "district_id")
+        )
+
     # A board's open issues are a few dozen: their keys in one pass over the scope (the counts are taken from them),
-    # then the rows shown by key, rather than gathering the scope a second time for the rows.
-    waiting = list(issues.order_by("level_since", "pk").values_list("pk", "district_id"))
+    # then the rows shown by key, rather than gathering the scope a second time for the rows. Both are asked on
+    # every visit to a board's page, with SQL that depends on the user, their scope and the board's places alone:
+    # kept compiled.
+    key = ("board.open-issues", user.pk, scope_key(scope_for(user)), tuple(district_ids), tuple(authority_ids))
+    waiting = kept_query(key, issues).rows()
     by_district = Counter(district_id for _pk, district_id in waiting)
     shown = [pk for pk, _district_id in waiting[:limit]]
-    found = (
-        Issue.objects.filter(pk__in=shown)
-        .select_related("district", "local_authority")
-        .defer("description", "attempts_detail", "outcome")
-        .in_bulk()
+    found = by_ids(
+        ("board.open-issues.rows",),
+        Issue.objects.select_related("district", "local_authority").defer("description", "attempts_detail", "outcome"),
+        shown,
     )
     rows = [found[pk] for pk in shown]
     return {"rows": rows, "total": len(waiting), "by_district": dict(by_district)}
