@@ -31,6 +31,7 @@ from boards.models import (
     ActionStatus,
     Board,
     BoardStatus,
+    DistrictConfirmation,
     GoodPractice,
     IndexReturn,
     Meeting,
@@ -335,14 +336,41 @@ def board_detail(*, user, pk: int, today: datetime.date) -> Board:
     return board
 
 
+def districts_waiting(board: Board) -> QuerySet[District]:
+    """The board's further districts whose ERM (or Regional ERM) has not yet agreed to it."""
+    waiting = DistrictConfirmation.objects.filter(board_id=board.pk, confirmed_at__isnull=True).values("district_id")
+    return District.objects.filter(pk__in=waiting).order_by("name")
+
+
+# The board's lists below are built from each model's own manager, not the board's related managers: those carry
+# the board instance into their rows, and the board page keeps these queries' SQL (a kept query must not keep a
+# request's objects).
 def board_meetings(board: Board) -> QuerySet[Meeting]:
-    return board.meetings.annotate(
-        action_count=Count("actions", distinct=True), attended=Count("attendance", distinct=True)
-    ).order_by("-date", "-pk")
+    return (
+        Meeting.objects.filter(board_id=board.pk)
+        .annotate(action_count=Count("actions", distinct=True), attended=Count("attendance", distinct=True))
+        .order_by("-date", "-pk")
+    )
 
 
 def board_actions(board: Board) -> QuerySet[Action]:
-    return board.actions.select_related("owner", "meeting").order_by("status", "due_date", "pk")
+    return (
+        Action.objects.filter(board_id=board.pk).select_related("owner", "meeting").order_by("status", "due_date", "pk")
+    )
+
+
+def board_members(board: Board) -> QuerySet[Contact]:
+    """The board's standing members, with what its page says of each."""
+    through = Board.members.through.objects.filter(board_id=board.pk).values("contact_id")
+    return Contact.objects.filter(pk__in=through).select_related("role", "district", "local_authority", "office")
+
+
+def board_good_practice(board: Board) -> QuerySet[GoodPractice]:
+    return GoodPractice.objects.filter(board_id=board.pk)
+
+
+def board_history(board: Board) -> QuerySet:
+    return Board.history.filter(id=board.pk).select_related("history_user").order_by("-history_date")
 
 
 def board_contacts(board: Board, on: datetime.date | None = None) -> QuerySet[Contact]:

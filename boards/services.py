@@ -39,6 +39,7 @@ from boards.models import (
     TransitionAction,
 )
 from boards.rights import board_rights
+from boards.selectors import districts_waiting
 from boards.signals import meeting_scheduled
 from liaison.events import event_record
 from liaison.models import Contact, District, LocalAuthority, Side
@@ -219,8 +220,7 @@ def _request_confirmations(actor, board: Board) -> None:
 
 def unconfirmed_districts(board: Board) -> list[District]:
     """The board's further districts whose ERM (or Regional ERM) has not yet agreed to it."""
-    waiting = board.district_confirmations.filter(confirmed_at__isnull=True).values("district_id")
-    return list(District.objects.filter(pk__in=waiting).order_by("name"))
+    return list(districts_waiting(board))
 
 
 def same_scope_boards(board: Board):

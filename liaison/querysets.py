@@ -73,6 +73,10 @@ class KeptQuery:
     def __init__(self, queryset: models.QuerySet):
         if queryset._prefetch_related_lookups:
             raise ValueError("A kept query runs one statement: read what it would prefetch on its own.")
+        if queryset._known_related_objects:
+            # A related manager's queryset (board.meetings) hands its instance to every row it reads: kept, it would
+            # hold one request's object and give it to the rows of every later one.
+            raise ValueError("A kept query is built from a model's own manager, not from an instance's related one.")
         self.queryset = queryset
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:

@@ -130,3 +130,14 @@ def test_rows_by_id_are_in_bulks_with_sql_kept_for_each_number_of_ids(contacts, 
     # A queryset with values of its own cannot be run with other ids in their place.
     with pytest.raises(ValueError):
         by_ids(("by-id", "d1"), Contact.objects.filter(district=world.d1), ids[:1])
+
+
+def test_a_kept_query_is_never_built_from_an_instances_related_manager(world):
+    # Its rows would be handed the instance of the request that first built it, on every later request.
+    from boards.models import Meeting
+    from tests.boards.factories import board_for
+
+    board = board_for(world, title="Kept")
+    with pytest.raises(ValueError, match="own manager"):
+        kept_query(("related", board.pk), lambda: board.meetings.all()).rows()
+    assert kept_query(("own", board.pk), lambda: Meeting.objects.filter(board_id=board.pk)).rows() == []
