@@ -40,7 +40,7 @@ from boards.models import (
 )
 from boards.transitions import check_meeting_held
 from liaison.models import Contact, District, LocalAuthority
-from liaison.querysets import kept_query, read_beside, scope_key
+from liaison.querysets import kept_query, read_beside, scope_key, set_prefetched
 from liaison.scoping import scope_for
 
 
@@ -331,7 +331,25 @@ def board_detail(*, user, pk: int, today: datetime.date) -> Board:
     """One board the user may see, with the index's figures and the people it names. The people are read in a
     second, plain query: joined into the board's row (five contacts and two roles) they made PostgreSQL spend
     longer planning the query than reading it."""
-    board = board_index(user=user, today=today).select_related(None).get(pk=pk)
+    # Asked on every visit to a board's page, with SQL that depends on the user's scope, the board and the day
+    # alone: kept compiled, the board's row and its districts and LAs each in a query of its own (what
+    # `annotate_boards` would prefetch), handed to the board as if prefetched.
+    found = kept_query(
+        ("board.detail", scope_key(scope_for(user)), pk, today),
+        lambda: board_index(user=user, today=today).select_related(None).prefetch_related(None).filter(pk=pk),
+    ).rows()
+    if not found:
+        raise Board.DoesNotExist(f"No board {pk} in this user's scope")
+    board = found[0]
+    districts = kept_query(
+        ("board.districts", pk),
+        lambda: District.objects.filter(boards__pk=pk).select_related("region").order_by("name"),
+    ).rows()
+    authorities = kept_query(
+        ("board.authorities", pk), lambda: LocalAuthority.objects.filter(boards__pk=pk).order_by("name")
+    ).rows()
+    set_prefetched(board, "districts", districts)
+    set_prefetched(board, "local_authorities", authorities)
     read_beside(board, BOARD_PEOPLE, Contact.objects.select_related("role"), kept_as="board.people")
     return board
 

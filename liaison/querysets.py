@@ -33,6 +33,17 @@ def read_beside(instance: models.Model, fields: tuple[str, ...], rows: models.Qu
             type(instance)._meta.get_field(field).set_cached_value(instance, found[pk])
 
 
+def set_prefetched(instance: models.Model, name: str, rows: list[models.Model]) -> None:
+    """Give `instance`'s many-to-many `name` these rows, as `prefetch_related` would (`instance.name.all()` then reads
+    no database): for rows read by kept SQL, which prefetching cannot be."""
+    manager = getattr(instance, name)
+    related = manager.get_queryset()
+    related._result_cache, related._prefetch_done = list(rows), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.prefetch_cache_name] = related
+
+
 def compiled(ids: models.QuerySet) -> RawSQL | None:
     """A subquery of ids (a union of scoped arms, usually) compiled to SQL once, for `pk__in`.
 

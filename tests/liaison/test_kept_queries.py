@@ -141,3 +141,16 @@ def test_a_kept_query_is_never_built_from_an_instances_related_manager(world):
     with pytest.raises(ValueError, match="own manager"):
         kept_query(("related", board.pk), lambda: board.meetings.all()).rows()
     assert kept_query(("own", board.pk), lambda: Meeting.objects.filter(board_id=board.pk)).rows() == []
+
+
+def test_rows_handed_to_a_many_to_many_are_read_as_if_prefetched(world):
+    from boards.models import Board
+    from liaison.querysets import set_prefetched
+    from tests.boards.factories import board_for
+
+    board = Board.objects.get(pk=board_for(world, title="Prefetched").pk)
+    districts = list(District.objects.filter(boards__pk=board.pk))
+    set_prefetched(board, "districts", districts)
+    with CaptureQueriesContext(connection) as read:
+        assert list(board.districts.all()) == districts and districts
+    assert len(read) == 0
