@@ -5,18 +5,23 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from boards.panels import register_board_panel
+from liaison.querysets import kept_query
 
 
 def board_panel(request, board) -> str:
     from agreements.models import DocumentStatus, SigningDocument
     from agreements.signing import can_prepare
 
-    documents = list(
-        SigningDocument.objects.filter(board=board)
-        .exclude(status=DocumentStatus.SUPERSEDED)
-        .select_related("signing_authority")
-        .order_by("-period_start", "kind")[:10]
-    )
+    # Asked on every visit to a board's page, with SQL that depends on the board alone: kept compiled.
+    documents = kept_query(
+        ("agreements.board-documents", board.pk, 10),
+        lambda: (
+            SigningDocument.objects.filter(board_id=board.pk)
+            .exclude(status=DocumentStatus.SUPERSEDED)
+            .select_related("signing_authority")
+            .order_by("-period_start", "kind")[:10]
+        ),
+    ).rows()
     for document in documents:
         # Its label names the board ("on behalf of all LAs of ..."): the board in hand, not one query per document.
         document.board = board

@@ -113,11 +113,14 @@ def visible_agreements(*, user) -> QuerySet[Agreement]:
 def current_agreement(today: datetime.date | None = None) -> Agreement | None:
     """The Partnership Agreement in force: the latest one published on or before today."""
     today = today or timezone.localdate()
-    return (
-        Agreement.objects.filter(published_on__isnull=False, published_on__lte=today)
-        .order_by("-published_on", "-pk")
-        .first()
-    )
+    # Asked by every board page: its SQL depends on the day alone, so it is kept compiled.
+    found = kept_query(
+        ("agreements.current", today),
+        lambda: Agreement.objects.filter(published_on__isnull=False, published_on__lte=today).order_by(
+            "-published_on", "-pk"
+        )[:1],
+    ).rows()
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -136,21 +139,33 @@ def board_readers(*, board: Board, agreement: Agreement) -> list[Reader]:
         board.jcp_secretariat_id: "JCP secretariat",
         board.la_secretariat_id: "LA secretariat",
     }
-    contacts = (
-        Contact.objects.active()
-        .filter(
-            Q(pk__in=[pk for pk in parts if pk])
-            | Q(pk__in=board.members.values("pk"))
-            | Q(role__code="nominated-contact", local_authority_id__in=board.local_authorities.values("pk"))
-        )
-        .select_related("role", "user", "local_authority")
-        .order_by("name", "pk")
-    )
-    contacts = list(contacts)
+    named = tuple(sorted(pk for pk in parts if pk))
+    members = Board.members.through.objects.filter(board_id=board.pk).values("contact_id")
+    authorities = Board.local_authorities.through.objects.filter(board_id=board.pk).values("localauthority_id")
+    today = timezone.localdate()
+    # Asked on every visit to a board's page, with SQL that depends on the board, the people it names and the day
+    # (`active()`) alone: kept compiled.
+    contacts = kept_query(
+        ("agreements.board-readers", board.pk, named, today),
+        lambda: (
+            Contact.objects.active(today)
+            .filter(
+                Q(pk__in=named)
+                | Q(pk__in=members)
+                | Q(role__code="nominated-contact", local_authority_id__in=authorities)
+            )
+            .select_related("role", "user", "local_authority")
+            .order_by("name", "pk")
+        ),
+    ).rows()
+    users = tuple(sorted({c.user_id for c in contacts if c.user_id}))
     read = dict(
-        Acknowledgement.objects.filter(
-            agreement=agreement, user_id__in=[c.user_id for c in contacts if c.user_id]
-        ).values_list("user_id", "acknowledged_at")
+        kept_query(
+            ("agreements.read-by", agreement.pk, users),
+            lambda: Acknowledgement.objects.filter(agreement_id=agreement.pk, user_id__in=users).values_list(
+                "user_id", "acknowledged_at"
+            ),
+        ).rows()
     )
     order = {"JCP co-chair": 0, "LA co-chair": 1, "JCP secretariat": 2, "LA secretariat": 3}
     readers = [
