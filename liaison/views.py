@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 # The home page shows the newest alerts only; a national user can hold thousands, all of them on /alerts/.
 HOME_ALERTS = 20
+# Counted up to this many: beyond it the home page says "more than" (the alerts page counts them all). A national
+# user is told of hundreds, and counting them joined every open alert on each visit.
+HOME_ALERTS_COUNTED = 100
 
 
 @login_required
@@ -43,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     newest = kept_query(("home.alerts", user.pk, HOME_ALERTS), lambda: selectors.alerts_for(user=user)[:HOME_ALERTS])
     shown = newest.rows()
     if len(shown) == HOME_ALERTS:
-        total = kept_count(("home.alerts", user.pk), lambda: selectors.open_alert_deliveries(user=user))
+        total = kept_count(
+            ("home.alerts", user.pk), lambda: selectors.open_alert_deliveries(user=user), cap=HOME_ALERTS_COUNTED
+        )
     else:
         total = len(shown)
     scope = scope_for(user)
@@ -53,7 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "liaison/home.html",
         {
             "alerts": shown,
-            "alerts_total": total,
+            "alerts_total": min(total, HOME_ALERTS_COUNTED),
+            "alerts_more": total > HOME_ALERTS_COUNTED,
             "districts": districts.rows(),
             "scope": scope_for(request.user),
             "panels": render_home_panels(request),

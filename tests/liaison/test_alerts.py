@@ -287,6 +287,19 @@ def test_home_shows_the_newest_20_alerts_and_links_to_all_of_them(many_findings,
     assert {int(n) for n in re.findall(r"Thing (\d+)\b", every)} == set(range(45))
 
 
+def test_home_counts_a_users_alerts_up_to_a_limit_and_says_more_than(many_findings, world, client, monkeypatch):
+    from liaison import views
+
+    monkeypatch.setattr(views, "HOME_ALERTS_COUNTED", 40)
+    many_findings(45)
+    scan_deadlines(today=TODAY, codes=["test-many"])
+    client.force_login(world.users["erm"])
+    home = client.get("/").content.decode()
+    assert "More than 40 things for you to act on; the newest 20 are below." in home
+    assert 'href="/alerts/">See all the things that need your attention</a>' in home
+    assert "45 things for you to act on, newest first." in client.get("/alerts/").content.decode()
+
+
 def test_the_count_of_a_users_alerts_leaves_out_cleared_alerts_and_people_who_moved_on(many_findings, world, client):
     from liaison.models import AlertRecipient
     from liaison.selectors import alerts_for, open_alert_count
