@@ -60,14 +60,21 @@ def register_local_agreements() -> None:
 
 
 def local_agreements_panel(request, board) -> str:
-    from agreements import selectors, signing
-    from agreements.models import LocalAgreementStatus
+    from agreements import signing
+    from agreements.models import LocalAgreement, LocalAgreementStatus
 
-    current = [
-        a
-        for a in selectors.board_register(board=board)
-        if a.status in (LocalAgreementStatus.PROPOSED, LocalAgreementStatus.AGREED)
-    ]
+    # The panel names each current agreement, its kind, version and status (the register page shows the rest): one
+    # query of those, kept compiled (the board as the key), rather than the register with its places prefetched.
+    current = kept_query(
+        ("agreements.board-current-local", board.pk),
+        lambda: (
+            LocalAgreement.objects.filter(
+                board_id=board.pk, status__in=[LocalAgreementStatus.PROPOSED, LocalAgreementStatus.AGREED]
+            )
+            .order_by("kind", "title", "-version")
+            .only("pk", "board_id", "title", "kind", "version", "status")
+        ),
+    ).rows()
     return render_to_string(
         "agreements/local/_board_panel.html",
         {"board": board, "current": current, "can_keep": signing.can_keep_register(request.user, board)},
