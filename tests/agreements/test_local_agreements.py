@@ -281,3 +281,29 @@ def test_the_pages_propose_add_a_request_and_agree(register, world, client):
     assert client.post(f"/agreements/local/{agreement.pk}/agree/", {"meeting": register.held.pk}).status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == LocalAgreementStatus.AGREED
+
+
+def test_the_board_page_lists_the_agreements_proposed_or_in_force_and_no_other(register, world, client):
+    client.force_login(world.users["erm"])
+    empty = client.get(register.board.get_absolute_url()).content.decode()
+    assert "No local agreement has been proposed for this board yet." in empty
+    first = register.propose(title="Requests, first version")
+    register.add_request(first)
+    services.local_agreement_agree(actor=world.users["erm"], agreement=first, meeting=register.held)
+    second = services.local_agreement_propose(
+        actor=world.users["erm"],
+        board=register.board,
+        kind="",
+        previous=first,
+        title="Requests, second version",
+        text="Requests now also by telephone.",
+        local_authorities=[world.la1],
+    )
+    page = client.get(register.board.get_absolute_url()).content.decode()
+    listed = page.split('id="local-agreement-list"')[1].split("</ul>")[0]
+    assert "Requests, first version</a> (information request procedure, version 1)" in listed
+    assert "Requests, second version</a>" in listed and "Proposed" in listed and "Agreed" in listed
+    services.local_agreement_agree(actor=world.users["erm"], agreement=second, meeting=register.held)
+    listed = client.get(register.board.get_absolute_url()).content.decode().split('id="local-agreement-list"')[1]
+    listed = listed.split("</ul>")[0]
+    assert "Requests, second version" in listed and "Requests, first version" not in listed
