@@ -46,6 +46,14 @@ class Register:
         kwargs.setdefault("local_authorities", [self.world.la1])
         return services.local_agreement_propose(actor=self.users[who], board=self.board, kind=kind, **kwargs)
 
+    def revise(self, previous, who="erm", **kwargs):
+        """A new version of `previous` (it keeps its kind, whatever is sent)."""
+        kwargs.setdefault("kind", "")
+        kwargs.setdefault("title", previous.title)
+        kwargs.setdefault("text", "Requests now also by telephone.")
+        kwargs.setdefault("local_authorities", [self.world.la1])
+        return services.local_agreement_propose(actor=self.users[who], board=self.board, previous=previous, **kwargs)
+
     def add_request(self, agreement, who="erm", **kwargs):
         kwargs.setdefault("request_kind", RequestKind.CUSTOMER_STATEMENT)
         kwargs.setdefault("channel", RequestChannel.SECURE_EMAIL)
@@ -90,29 +98,13 @@ def test_a_change_is_a_new_version_and_the_old_one_stays_readable_until_supersed
     first = register.propose()
     register.add_request(first)
     services.local_agreement_agree(actor=world.users["erm"], agreement=first, meeting=register.held)
-    second = services.local_agreement_propose(
-        actor=world.users["erm"],
-        board=register.board,
-        kind="ignored: a new version keeps its kind",
-        previous=first,
-        title=first.title,
-        text="Requests now also by telephone.",
-        local_authorities=[world.la1],
-    )
+    second = register.revise(first, kind="ignored: a new version keeps its kind")
     assert (second.version, second.kind, second.previous) == (2, LocalAgreementKind.INFORMATION_REQUESTS, first)
     assert list(second.procedures.values_list("address", flat=True)) == ["hb.requests@authority-one.gcsx.gov.uk"]
     first.refresh_from_db()
     assert first.status == LocalAgreementStatus.AGREED  # still in force until the new one is agreed
     with pytest.raises(ValidationError, match="newer version"):
-        services.local_agreement_propose(
-            actor=world.users["erm"],
-            board=register.board,
-            kind="",
-            previous=first,
-            title="x",
-            text="y",
-            local_authorities=[world.la1],
-        )
+        register.revise(first, title="x", text="y")
 
     services.local_agreement_agree(actor=world.users["erm"], agreement=second, meeting=register.held)
     first.refresh_from_db()
@@ -290,20 +282,15 @@ def test_the_board_page_lists_the_agreements_proposed_or_in_force_and_no_other(r
     first = register.propose(title="Requests, first version")
     register.add_request(first)
     services.local_agreement_agree(actor=world.users["erm"], agreement=first, meeting=register.held)
-    second = services.local_agreement_propose(
-        actor=world.users["erm"],
-        board=register.board,
-        kind="",
-        previous=first,
-        title="Requests, second version",
-        text="Requests now also by telephone.",
-        local_authorities=[world.la1],
-    )
-    page = client.get(register.board.get_absolute_url()).content.decode()
-    listed = page.split('id="local-agreement-list"')[1].split("</ul>")[0]
-    assert "Requests, first version</a> (information request procedure, version 1)" in listed
-    assert "Requests, second version</a>" in listed and "Proposed" in listed and "Agreed" in listed
+    second = register.revise(first, title="Requests, second version")
+
+    def listed():
+        page = client.get(register.board.get_absolute_url()).content.decode()
+        return page.split('id="local-agreement-list"')[1].split("</ul>")[0]
+
+    shown = listed()
+    assert "Requests, first version</a> (information request procedure, version 1)" in shown
+    assert "Requests, second version</a>" in shown and "Proposed" in shown and "Agreed" in shown
     services.local_agreement_agree(actor=world.users["erm"], agreement=second, meeting=register.held)
-    listed = client.get(register.board.get_absolute_url()).content.decode().split('id="local-agreement-list"')[1]
-    listed = listed.split("</ul>")[0]
-    assert "Requests, second version" in listed and "Requests, first version" not in listed
+    shown = listed()
+    assert "Requests, second version" in shown and "Requests, first version" not in shown
