@@ -360,6 +360,43 @@ def districts_waiting(board: Board) -> QuerySet[District]:
     return District.objects.filter(pk__in=waiting).order_by("name")
 
 
+def same_scope_boards(board: Board) -> QuerySet[Board]:
+    """Other active boards of the same scope in any of this board's districts: the norm is one per district."""
+    districts = Board.districts.through.objects.filter(board_id=board.pk).values("district_id")
+    shared = Board.districts.through.objects.filter(district_id__in=districts).values("board_id")
+    return Board.objects.filter(pk__in=shared, status=BoardStatus.ACTIVE, scope=board.scope).exclude(pk=board.pk)
+
+
+BOARD_PAGE_ROWS = 10
+
+
+def board_page_lists(*, user, board: Board) -> dict:
+    """What a board's page lists beside the board: its districts still to agree, the other active boards of its
+    scope in its districts that the user sees, its meetings, actions, standing members, newest good practice and
+    changes. Asked on every visit, with SQL that depends on the board (and, for the namesakes, the user's scope)
+    alone: kept compiled, as Django built and compiled these for longer than PostgreSQL took to run them."""
+    key = ("board.page", board.pk)
+    namesakes = []
+    if board.status != BoardStatus.WOUND_UP:
+        namesakes = kept_query(
+            (*key, "same-scope", board.scope, scope_key(scope_for(user))),
+            lambda: same_scope_boards(board).filter(pk__in=Board.objects.visible_to(user).values("pk")),
+        ).rows()
+    return {
+        "waiting_districts": kept_query((*key, "waiting"), lambda: districts_waiting(board)).rows(),
+        "same_scope": namesakes,
+        "meetings": kept_query((*key, "meetings"), lambda: board_meetings(board)).rows(),
+        "actions": kept_query((*key, "actions"), lambda: board_actions(board)).rows(),
+        "members": kept_query((*key, "members"), lambda: board_members(board)).rows(),
+        "good_practice": kept_query(
+            (*key, "good-practice", BOARD_PAGE_ROWS), lambda: board_good_practice(board)[:BOARD_PAGE_ROWS]
+        ).rows(),
+        "history": kept_query(
+            (*key, "history", BOARD_PAGE_ROWS), lambda: board_history(board)[:BOARD_PAGE_ROWS]
+        ).rows(),
+    }
+
+
 # The board's lists below are built from each model's own manager, not the board's related managers: those carry
 # the board instance into their rows, and the board page keeps these queries' SQL (a kept query must not keep a
 # request's objects).

@@ -223,12 +223,6 @@ def unconfirmed_districts(board: Board) -> list[District]:
     return list(districts_waiting(board))
 
 
-def same_scope_boards(board: Board):
-    """Other active boards of the same scope in any of this board's districts: the norm is one per district."""
-    shared = Board.districts.through.objects.filter(district__in=board.districts.all()).values("board_id")
-    return Board.objects.filter(pk__in=shared, status=BoardStatus.ACTIVE, scope=board.scope).exclude(pk=board.pk)
-
-
 @transaction.atomic
 def board_district_confirm(*, actor, board: Board, district: District) -> DistrictConfirmation:
     """The ERM of one of a cross-district board's other districts (or the Regional ERM) agrees to the board."""

@@ -62,7 +62,6 @@ from liaison.forms import add_service_errors
 from liaison.models import District, Role
 from liaison.pagination import KeptPaginator, unfiltered
 from liaison.pdf import pdf_response
-from liaison.querysets import kept_query, scope_key
 from liaison.scoping import scope_for
 
 
@@ -171,43 +170,23 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
         board = selectors.board_detail(user=request.user, pk=pk, today=today)
     except Board.DoesNotExist:
         raise Http404("No such board") from None
-    can_edit = _can_edit(request, board)
-    scope = scope_for(request.user)
-    # A board's page asks these on every visit, with SQL that depends on the board (and, for its namesakes, the
-    # user's scope) alone: kept compiled (liaison.querysets.kept_query), as Django built and compiled them for longer
-    # than PostgreSQL took to run them.
-    key = ("board.page", board.pk)
-    waiting = kept_query((*key, "waiting"), lambda: selectors.districts_waiting(board)).rows()
+    lists = selectors.board_page_lists(user=request.user, board=board)
+    editable = scope_for(request.user).editable_district_ids
     return render(
         request,
         "boards/board_detail.html",
         {
             "board": board,
-            "can_edit": can_edit,
+            "can_edit": _can_edit(request, board),
             "can_do_secretariat": services.can_do_secretariat(request.user, board),
             "is_member": board_rights(request.user, board).member,
-            "waiting_districts": waiting,
-            "may_confirm": [d for d in waiting if d.pk in scope.editable_district_ids],
-            "same_scope": kept_query(
-                (*key, "same-scope", board.scope, scope_key(scope)),
-                lambda: services.same_scope_boards(board).filter(
-                    pk__in=Board.objects.visible_to(request.user).values("pk")
-                ),
-            ).rows()
-            if board.status != BoardStatus.WOUND_UP
-            else [],
+            "may_confirm": [d for d in lists["waiting_districts"] if d.pk in editable],
             "return_state": selectors.return_state(board, today),
             "due_date": selectors.return_due_date(today.year),
-            "meetings": kept_query((*key, "meetings"), lambda: selectors.board_meetings(board)).rows(),
-            "actions": kept_query((*key, "actions"), lambda: selectors.board_actions(board)).rows(),
-            "members": kept_query((*key, "members"), lambda: selectors.board_members(board)).rows(),
-            "good_practice": kept_query(
-                (*key, "good-practice", 10), lambda: selectors.board_good_practice(board)[:10]
-            ).rows(),
             "may_read_returns": _may_read_returns(request, board),
             "panels": render_board_panels(request, board),
-            "history": kept_query((*key, "history", 10), lambda: selectors.board_history(board)[:10]).rows(),
             "today": today,
+            **lists,
         },
     )
 
