@@ -241,3 +241,7 @@ def test_the_issue_list_and_its_download_filter_to_the_issues_you_logged(role, r
     assert mine.reference in everyone and theirs.reference in everyone
     export = b"".join(client.get(reverse("issue-export"), {"logged": "me"}).streaming_content).decode("utf-8-sig")
     assert mine.reference in export and theirs.reference not in export
+    # A value the filter does not offer is named as a problem and lists nothing (never everyone's issues).
+    refused = client.get(reverse("issue-list"), {"logged": "someone"}).content.decode()
+    assert "There is a problem" in refused and "Select a valid choice" in refused
+    assert mine.reference not in refused and theirs.reference not in refused
