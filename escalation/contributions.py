@@ -17,6 +17,8 @@ from boards.panels import register_board_panel, register_transition_link
 from boards.signals import meeting_scheduled
 from escalation import route, selectors
 from escalation.models import Issue, Level, Source
+from liaison.models import District
+from liaison.querysets import kept_query, scope_key
 from liaison.scoping import scope_for
 
 # After the board's own sections (members, meetings, actions, good practice); room left for the other apps.
@@ -39,17 +41,20 @@ def open_issues_panel(request, board) -> str:
     for issue in found["rows"]:
         issue.due = selectors.level_due(issue, targets)
         issue.stalled = issue.due < today
-    # Link only to districts the viewer can filter by (the list ignores a district it does not offer them): those of
-    # `District.objects.visible_to`, worked out from the scope and the board's prefetched districts.
-    scope = scope_for(request.user)
+    # Link only to districts the viewer can filter by: the list ignores a district it does not offer them. Kept
+    # compiled (the user's scope and the board's districts are all its SQL depends on).
+    user, place_ids = request.user, tuple(sorted(district_ids))
+    visible = kept_query(
+        ("board.open-issues.districts", scope_key(scope_for(user)), place_ids),
+        lambda: District.objects.visible_to(user).filter(pk__in=place_ids).order_by("name"),
+    ).rows()
     districts = [
         {
             "name": district.name,
             "count": found["by_district"].get(district.pk, 0),
             "url": issue_list_url(district=district.code, status="open"),
         }
-        for district in sorted(board.districts.all(), key=lambda district: (district.name, district.pk))
-        if scope.national or district.pk in scope.visible_district_ids
+        for district in visible
     ]
     return render_to_string(
         "escalation/_board_panel.html",
