@@ -158,14 +158,21 @@ def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
     return found
 
 
+# Ids no row has (a bigint's far end), compiled in place of the ones `by_ids` is asked for and swapped for them.
+_STAND_IN = -(2**62)
+
+
 def by_ids(key: tuple, rows: models.QuerySet, ids: list[int]) -> dict[int, models.Model]:
-    """`rows.in_bulk(ids)`, by SQL kept under `key` (naming what `rows` is) and the number of ids: compiled once with
-    stand-in ids, then run with these. `rows` may have no parameters of its own (its query reads no values)."""
+    """`rows.in_bulk(ids)`, by SQL kept under `key` and the number of ids: compiled once with stand-in ids, then run
+    with these. `key` names what `rows` is and every value its own parameters hold (a scope: the user's id and
+    `scope_key`), as for `kept_query`."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    kept = kept_query((*key, "by-ids", len(ids)), lambda: rows.order_by().filter(pk__in=range(-len(ids), 0)))
-    return {row.pk: row for row in kept.rows(params=ids)}
+    stand_ins = {_STAND_IN - n: n for n in range(len(ids))}
+    kept = kept_query((*key, "by-ids", len(ids)), lambda: rows.order_by().filter(pk__in=list(stand_ins)))
+    params = [ids[stand_ins[p]] if isinstance(p, int) and p in stand_ins else p for p in kept.params]
+    return {row.pk: row for row in kept.rows(params=params)}
 
 
 def kept_count(key: tuple, build: Callable[[], models.QuerySet], *, cap: int | None = None) -> int:

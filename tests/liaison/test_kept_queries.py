@@ -127,9 +127,17 @@ def test_rows_by_id_are_in_bulks_with_sql_kept_for_each_number_of_ids(contacts, 
     again = by_ids(("by-id",), by_name(), [ids[1], ids[3]])
     assert set(again) == {ids[1], ids[3]}
     assert by_ids(("by-id",), by_name(), []) == {}
-    # A queryset with values of its own cannot be run with other ids in their place.
-    with pytest.raises(ValueError):
-        by_ids(("by-id", "d1"), Contact.objects.filter(district=world.d1), ids[:1])
+
+
+def test_rows_by_id_keep_the_values_of_their_own_queryset(world):
+    # A scoped read (an issue's page in the user's scope): the scope's values stay, the ids asked for are swapped in.
+    from liaison.querysets import by_ids
+
+    inside, outside = ContactFactory(district=world.d1), ContactFactory(district=world.d2)
+    in_d1 = Contact.objects.filter(district=world.d1)
+    assert set(by_ids(("by-id", "d1", world.d1.pk), in_d1, [outside.pk, inside.pk])) == {inside.pk}
+    assert set(by_ids(("by-id", "d1", world.d1.pk), in_d1, [inside.pk, outside.pk])) == {inside.pk}
+    assert by_ids(("by-id", "d1", world.d1.pk), in_d1, [outside.pk]) == {}
 
 
 def test_a_kept_query_is_never_built_from_an_instances_related_manager(world):
