@@ -6,17 +6,12 @@ from django.template.loader import render_to_string
 
 from escalation import selectors
 from liaison.home import register_home_panel
-from liaison.querysets import kept_query, scope_key
-from liaison.scoping import scope_for
 
 SHOWN = 5
 
 
 def queue_panel(request) -> str | None:
-    user = request.user
-    # Asked on every visit to the home page, with SQL that depends on the user and their scope alone: kept.
-    key = ("home.queue", user.pk, scope_key(scope_for(user)), "head", SHOWN)
-    head = kept_query(key, lambda: selectors.queue_head(user=user)[:SHOWN]).rows()
+    head = selectors.queue_head(user=request.user, shown=SHOWN)
     if not head:
         return None
     total = head[0][1]

@@ -274,6 +274,31 @@ class Issue(models.Model):
                 condition=Q(level__in=[Level.GPT.value, Level.ODN.value]) & ~Q(status=Status.CLOSED.value),
                 name="issue_national_queue",
             ),
+            # Who holds an open issue (`route.held_issue_keys`, the queue on every visit to the home page): each arm
+            # of the held union, with the queue's order, read from the index alone; open issues are a few thousand.
+            models.Index(
+                fields=["district", "level"],
+                include=["level_since", "id"],
+                condition=~Q(status=Status.CLOSED.value),
+                name="issue_open_by_district",
+            ),
+            models.Index(
+                fields=["local_authority", "level", "la_manager_role"],
+                include=["level_since", "id"],
+                condition=~Q(status=Status.CLOSED.value),
+                name="issue_open_by_authority",
+            ),
+            models.Index(
+                fields=["operational_contact", "level"],
+                include=["level_since", "id"],
+                condition=~Q(status=Status.CLOSED.value),
+                name="issue_open_by_contact",
+            ),
+            models.Index(
+                fields=["level", "level_since", "id"],
+                condition=~Q(status=Status.CLOSED.value),
+                name="issue_open_by_level",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from escalation.models import OPEN_STATUSES, Direction, Issue, Level, Source, Status
 from liaison.models import (
@@ -155,14 +156,31 @@ def held_issues_q(user, *, statuses) -> Q:
     index serves, where an OR of them makes PostgreSQL read every issue (the home page asks on every visit)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    held = _held_union(Issue.objects.db, user.pk, _assignments_key(scope_for(user)), tuple(sorted(statuses)))
+    held = _held_union(Issue.objects.db, user.pk, _assignments_key(scope_for(user)), tuple(sorted(statuses)), ("pk",))
     return Q(pk__in=[]) if held is None else Q(pk__in=held)
 
 
+def held_issue_keys(user, *, statuses) -> RawSQL | None:
+    """`held_issues_q`'s union as rows of (pk, level_since), the order of a queue: for issues in every status but
+    closed, each arm is read from a partial index of open issues alone (`issue_open_*`, which hold both), so a page
+    of the queue is chosen before any issue is read. None when the user holds nothing."""
+    if not user.is_authenticated:
+        return None
+    return _held_union(
+        Issue.objects.db, user.pk, _assignments_key(scope_for(user)), tuple(sorted(statuses)), ("pk", "level_since")
+    )
+
+
 @compiled_once
-def _held_union(using: str, user_id: int, assignments, statuses: tuple[str, ...]):
-    # Kept per user, role assignments and statuses: the home page and the queue ask on every visit.
-    issues = Issue.objects.using(using).filter(status__in=list(statuses)).order_by().values("pk")
+def _held_union(using: str, user_id: int, assignments, statuses: tuple[str, ...], columns: tuple[str, ...]):
+    # Kept per user, role assignments, statuses and columns: the home page and the queue ask on every visit.
+    issues = Issue.objects.using(using)
+    if set(statuses) == set(Status.values) - {Status.CLOSED}:
+        # Written as the open-issue indexes' own condition, which PostgreSQL then needs no issue's row to check.
+        issues = issues.exclude(status=Status.CLOSED)
+    else:
+        issues = issues.filter(status__in=list(statuses))
+    issues = issues.order_by().values(*columns)
     arms = [issues.filter(arm) for arm in _arms_of(user_id, assignments)]
     return arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
 

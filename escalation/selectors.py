@@ -7,8 +7,8 @@ from collections import Counter
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from escalation.models import (
@@ -22,10 +22,10 @@ from escalation.models import (
     ResolutionTally,
     Status,
 )
-from escalation.route import held_issues_q
+from escalation.route import held_issue_keys, held_issues_q
 from liaison import calendar
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
-from liaison.pagination import filtered_pages
+from liaison.pagination import CappedPaginator, KeyedUnionPaginator, filtered_pages
 from liaison.querysets import by_ids, kept_query, read_beside, scope_key
 from liaison.scoping import scope_for
 
@@ -119,20 +119,38 @@ def my_queue(*, user) -> QuerySet[Issue]:
     role assignments of `scope_for(user)`, see `route._arms_of`), so every issue it holds is one `visible_to(user)`
     holds, and intersecting the two made PostgreSQL plan both unions on every visit to the home page and the queue.
     `tests/escalation/test_permission_matrix.py` proves the containment for every role."""
-    waiting = [status for status in Status.values if status != Status.CLOSED]
-    return _list_rows(Issue.objects.filter(held_issues_q(user, statuses=waiting))).order_by("level_since", "pk")
+    return _list_rows(Issue.objects.filter(held_issues_q(user, statuses=WAITING))).order_by("level_since", "pk")
 
 
-def queue_head(*, user) -> QuerySet:
-    """`my_queue`'s order as rows of (pk, how many wait in all), for the first few: the count is a window taken
-    before the limit, and nothing is joined, so PostgreSQL orders the held issues' keys alone and the rows shown are
-    read by key afterwards (`list_rows_by_id`)."""
-    waiting = [status for status in Status.values if status != Status.CLOSED]
-    return (
-        Issue.objects.filter(held_issues_q(user, statuses=waiting))
-        .annotate(waiting=Window(Count("*")))
-        .order_by("level_since", "pk")
-        .values_list("pk", "waiting")
+# What a queue holds: every issue not closed (open, or resolved with the outcome still to communicate).
+WAITING = tuple(status for status in Status.values if status != Status.CLOSED)
+
+
+def queue_head(*, user, shown: int) -> list[tuple[int, int]]:
+    """`my_queue`'s first `shown` as (pk, how many wait in all): from the held union's (pk, level_since) rows, which
+    the open-issue indexes give without reading an issue, the count a window taken before the limit; the rows shown
+    are read by key afterwards (`list_rows_by_id`)."""
+    keys = held_issue_keys(user, statuses=WAITING)
+    if keys is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "held"."pk", COUNT(*) OVER () FROM ({keys.sql}) "held" '
+            'ORDER BY "held"."level_since", "held"."pk" LIMIT %s',
+            (*keys.params, shown),
+        )
+        return cursor.fetchall()
+
+
+def queue_pages(*, user, per_page: int) -> Paginator:
+    """`my_queue` a page at a time, oldest first: each page's keys and the count from the held union's rows (as
+    `queue_head`), then only that page's issues, by key."""
+    keys = held_issue_keys(user, statuses=WAITING)
+    rows = _list_rows(Issue.objects.all())
+    if keys is None:
+        return CappedPaginator(rows.none(), per_page)
+    return KeyedUnionPaginator(
+        keys, per_page, key="level_since", oldest_first=True, rows=rows, rows_kept_as="issues.list-rows"
     )
 
 

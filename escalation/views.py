@@ -358,8 +358,7 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     # Asked on every visit, with SQL that depends on the user and their scope alone: kept compiled.
     key = ("queue", user.pk, scope_key(scope_for(user)))
-    paginator = KeptPaginator((*key, "waiting"), lambda: selectors.my_queue(user=user), QUEUE_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = selectors.queue_pages(user=user, per_page=QUEUE_PAGE).get_page(request.GET.get("page"))
     selectors.with_due(page.object_list, targets)
     raised_shown = kept_query(
         (*key, "raised", RAISED_SHOWN), lambda: selectors.raised_by(user=user)[:RAISED_SHOWN]

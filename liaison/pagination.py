@@ -46,7 +46,8 @@ class KeyedUnionPaginator(CappedPaginator):
     in scope (5,000 events, 1,000 issues for a district) to sort them. Not for the national roles, whose lists an
     index reads in order and stops.
 
-    `key` is the column the list is sorted on, newest first (the id breaks ties); `rows` the queryset the page's
+    `key` is the column the list is sorted on, newest first (the id breaks ties), or oldest first with
+    `oldest_first` (a queue); `rows` the queryset the page's
     rows are read from, by id, with what they need (the ids come from the scope's SQL, so they are the user's);
     `narrowed`, when the list is filtered, the ids the filters allow, read unscoped and only ever intersected with
     the scope. The cap and "more than" are CappedPaginator's."""
@@ -60,6 +61,7 @@ class KeyedUnionPaginator(CappedPaginator):
         rows: QuerySet,
         narrowed: QuerySet | None = None,
         rows_kept_as: str | None = None,
+        oldest_first: bool = False,
         **kwargs,
     ):
         super().__init__(rows, per_page, **kwargs)
@@ -68,7 +70,8 @@ class KeyedUnionPaginator(CappedPaginator):
         # Filters that can match nothing leave nothing to page.
         self.nothing = narrowed is not None and self.narrowed is None
         quote = connections[rows.db].ops.quote_name
-        self.newest_first = f'ORDER BY "keyed".{quote(key)} DESC, "keyed"."pk" DESC LIMIT %s OFFSET %s'
+        way = "ASC" if oldest_first else "DESC"
+        self.in_order = f'ORDER BY "keyed".{quote(key)} {way}, "keyed"."pk" {way} LIMIT %s OFFSET %s'
 
     def _select(self, columns: str, tail: str) -> tuple[str, list]:
         sql, params = f'SELECT {columns} FROM ({self.keys.sql}) "keyed"', list(self.keys.params)
@@ -100,7 +103,7 @@ class KeyedUnionPaginator(CappedPaginator):
         bottom = (number - 1) * self.per_page
         keys = []
         if bottom < self.cap:
-            sql, params = self._select('"keyed"."pk", COUNT(*) OVER ()', self.newest_first)
+            sql, params = self._select('"keyed"."pk", COUNT(*) OVER ()', self.in_order)
             keys = self._fetch(sql, [*params, min(self.per_page, self.cap - bottom), bottom])
         if keys:
             self.__dict__["_counted"] = keys[0][1]
@@ -112,7 +115,7 @@ class KeyedUnionPaginator(CappedPaginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        sql, params = self._select('"keyed"."pk"', self.newest_first)
+        sql, params = self._select('"keyed"."pk"', self.in_order)
         top = min(bottom + self.per_page, self.count)
         ids = [pk for (pk,) in self._fetch(sql, [*params, max(top - bottom, 0), bottom])]
         found = self._by_ids(ids)

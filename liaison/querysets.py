@@ -166,7 +166,8 @@ def by_ids(key: tuple, rows: models.QuerySet, ids: list[int]) -> dict[int, model
     """`rows.in_bulk(ids)`, by SQL kept under `key` and the number of ids: compiled once with stand-in ids, then run
     with these. `key` names what `rows` is and every value its own parameters hold (a scope: the user's id and
     `scope_key`), as for `kept_query`."""
-    ids = list(dict.fromkeys(ids))
+    # An id past a 64-bit key (a hand-typed address) names no row, and SQLite refuses to be asked for it.
+    ids = [pk for pk in dict.fromkeys(ids) if _STAND_IN < pk < 2**63]
     if not ids:
         return {}
     stand_ins = {_STAND_IN - n: n for n in range(len(ids))}

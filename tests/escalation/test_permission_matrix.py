@@ -9,7 +9,7 @@ from django.urls import reverse
 from escalation import services
 from escalation.models import Direction, Issue, NationalDirectorate
 from escalation.route import LA_ATTEMPT, allowed_actions, holds_level, holds_level_as_read
-from escalation.selectors import issue_page, my_queue
+from escalation.selectors import issue_page, my_queue, queue_head, queue_pages
 from liaison.models import District, Event, IssueCategory, Role
 from tests.factories import LAContactFactory, UserFactory, user_with_role
 
@@ -161,6 +161,13 @@ def test_the_queue_holds_only_issues_the_role_sees(role, route, issues, world):
         held = {issue.pk for issue in issues.values() if holds_level(user, issue)}
         assert queued <= visible, (role, managed_by_region)
         assert queued == held & visible, (role, managed_by_region)
+        # The home page's head of the queue and the queue's pages read the held union's keys, then rows by key:
+        # the same issues, in the same order.
+        in_order = list(my_queue(user=user).values_list("pk", flat=True))
+        pages = queue_pages(user=user, per_page=2)
+        paged = [issue.pk for n in pages.page_range for issue in pages.page(n).object_list]
+        assert paged == in_order, (role, managed_by_region)
+        assert queue_head(user=user, shown=2) == [(pk, len(in_order)) for pk in in_order[:2]]
         if not managed_by_region:
             assert {by_pk[pk] for pk in queued} == HOLDS[role]
 
