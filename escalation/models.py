@@ -182,6 +182,16 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
+def _open_issues(fields: list[str], *, name: str, include: list[str] | None = None) -> models.Index:
+    """An index of the issues not closed (a few thousand of 100,000) holding the queue's order, `level_since`."""
+    return models.Index(
+        fields=fields,
+        include=["level_since", "id"] if include is None else include,
+        condition=~Q(status=Status.CLOSED.value),
+        name=name,
+    )
+
+
 class Issue(models.Model):
     """An issue raised by a partner with JCP, or by JCP with an LA, and where it stands on its route."""
 
@@ -276,29 +286,10 @@ class Issue(models.Model):
             ),
             # Who holds an open issue (`route.held_issue_keys`, the queue on every visit to the home page): each arm
             # of the held union, with the queue's order, read from the index alone; open issues are a few thousand.
-            models.Index(
-                fields=["district", "level"],
-                include=["level_since", "id"],
-                condition=~Q(status=Status.CLOSED.value),
-                name="issue_open_by_district",
-            ),
-            models.Index(
-                fields=["local_authority", "level", "la_manager_role"],
-                include=["level_since", "id"],
-                condition=~Q(status=Status.CLOSED.value),
-                name="issue_open_by_authority",
-            ),
-            models.Index(
-                fields=["operational_contact", "level"],
-                include=["level_since", "id"],
-                condition=~Q(status=Status.CLOSED.value),
-                name="issue_open_by_contact",
-            ),
-            models.Index(
-                fields=["level", "level_since", "id"],
-                condition=~Q(status=Status.CLOSED.value),
-                name="issue_open_by_level",
-            ),
+            _open_issues(["district", "level"], name="issue_open_by_district"),
+            _open_issues(["local_authority", "level", "la_manager_role"], name="issue_open_by_authority"),
+            _open_issues(["operational_contact", "level"], name="issue_open_by_contact"),
+            _open_issues(["level", "level_since", "id"], name="issue_open_by_level", include=[]),
         ]
         constraints = [
             models.CheckConstraint(
