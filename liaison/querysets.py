@@ -140,6 +140,10 @@ def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
     user's id and `scope_key(scope_for(user))` for a scoped query, a date where it filters on one). `build` may not
     read the database (it raises) or the clock: the same key must always give the same SQL. Liaison has one
     database, so the alias is not part of the key."""
+    return _kept(key, lambda: KeptQuery(build()))
+
+
+def _kept(key: tuple, make: Callable):
     with _kept_queries_lock:
         found = _kept_queries.get(key)
         if found is not None:
@@ -150,7 +154,7 @@ def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
     with contextlib.ExitStack() as refusing:
         for connection in connections.all():
             refusing.enter_context(connection.execute_wrapper(_refuse_queries))
-        found = KeptQuery(build())
+        found = make()
     with _kept_queries_lock:
         _kept_queries[key] = found
         while len(_kept_queries) > _KEEP_QUERIES:
@@ -194,6 +198,44 @@ def kept_count(key: tuple, build: Callable[[], models.QuerySet], *, cap: int | N
 
     found = kept_query((*key, "count"), counting).rows()
     return found[0] if found else 0
+
+
+def capped_count(queryset: models.QuerySet, cap: int) -> RawSQL:
+    """How many rows `queryset` has, counted up to `cap` + 1, as an expression to annotate another query with: read
+    in the same statement as that query's rows (a page's list and its "more than" count, one round trip)."""
+    counted = compiled(queryset.order_by().values("pk")[: cap + 1])
+    if counted is None:
+        return RawSQL("0", (), output_field=models.IntegerField())
+    return RawSQL(f'SELECT COUNT(*) FROM ({counted.sql}) "capped"', counted.params, output_field=models.IntegerField())
+
+
+class KeptCounts:
+    """Several counts read in one statement, `SELECT (SELECT COUNT(*) FROM (…)), (…)`: for a home panel that asks
+    a few small questions on every visit, one round trip instead of one each. Made by `kept_counts`."""
+
+    def __init__(self, querysets: list[models.QuerySet]):
+        self.db = querysets[0].db
+        parts, params = [], []
+        for n, queryset in enumerate(querysets):
+            counted = compiled(queryset.order_by().values("pk"))
+            if counted is None:
+                parts.append("0")
+                continue
+            parts.append(f'(SELECT COUNT(*) FROM ({counted.sql}) "counted{n}")')
+            params.extend(counted.params)
+        self.sql, self.params = "SELECT " + ", ".join(parts), tuple(params)
+
+    def values(self) -> list[int]:
+        from django.db import connections
+
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            return list(cursor.fetchone())
+
+
+def kept_counts(key: tuple, build: Callable[[], list[models.QuerySet]]) -> list[int]:
+    """How many rows each of `build()`'s querysets has, in one statement kept under `key` (`kept_query`'s rules)."""
+    return _kept((key, "counts"), lambda: KeptCounts(build())).values()
 
 
 def _refuse_queries(execute, sql, params, many, context):

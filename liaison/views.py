@@ -26,7 +26,7 @@ from liaison.home import render_home_panels
 from liaison.models import Contact, District, Event, LocalAuthority
 from liaison.network_panels import render_network_panels
 from liaison.pagination import CountedPaginator, KeptPaginator, unfiltered
-from liaison.querysets import kept_count, kept_query, scope_key
+from liaison.querysets import capped_count, kept_query, scope_key
 from liaison.scoping import scope_for
 
 logger = logging.getLogger(__name__)
@@ -42,23 +42,21 @@ HOME_ALERTS_COUNTED = 100
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    # Asked on every visit, with SQL that depends on the user and their scope alone: kept compiled.
-    # Only what the home page shows of each (no district or LA joined: fewer joins to plan, fewer objects to make).
-    newest = kept_query(
-        ("home.alerts", user.pk, HOME_ALERTS),
+    # Asked on every visit, with SQL that depends on the user and their scope alone: kept compiled. Only what the
+    # home page shows of each (no district or LA joined: fewer joins to plan, fewer objects to make), and how many
+    # there are, up to the cap, in the same statement.
+    shown = kept_query(
+        ("home.alerts", user.pk, HOME_ALERTS, HOME_ALERTS_COUNTED),
         lambda: (
             selectors.alerts_for(user=user)
             .select_related(None)
-            .only("pk", "title", "detail", "url", "raised_at")[:HOME_ALERTS]
+            .only("pk", "title", "detail", "url", "raised_at")
+            .annotate(counted=capped_count(selectors.open_alert_deliveries(user=user), HOME_ALERTS_COUNTED))[
+                :HOME_ALERTS
+            ]
         ),
-    )
-    shown = newest.rows()
-    if len(shown) == HOME_ALERTS:
-        total = kept_count(
-            ("home.alerts", user.pk), lambda: selectors.open_alert_deliveries(user=user), cap=HOME_ALERTS_COUNTED
-        )
-    else:
-        total = len(shown)
+    ).rows()
+    total = shown[0].counted if shown else 0
     scope = scope_for(user)
     districts = kept_query(("home.districts", scope_key(scope), 20), lambda: selectors.district_links(user=user)[:20])
     return render(

@@ -162,3 +162,34 @@ def test_rows_handed_to_a_many_to_many_are_read_as_if_prefetched(world):
     with CaptureQueriesContext(connection) as read:
         assert list(board.districts.all()) == districts and districts
     assert len(read) == 0
+
+
+def test_kept_counts_are_each_querysets_count_in_one_statement(contacts, world):
+    from liaison.querysets import kept_counts
+
+    def asked():
+        return [
+            Contact.objects.filter(district=world.d1),
+            Contact.objects.filter(local_authority=world.la1),
+            Contact.objects.filter(pk__in=[]),  # matches nothing: counted as 0 without asking
+            District.objects.all(),
+        ]
+
+    with CaptureQueriesContext(connection) as ran:
+        counts = kept_counts(("several",), asked)
+    assert len(ran) == 1
+    assert counts == [queryset.count() for queryset in asked()]
+    assert counts[:3] == [3, 1, 0]
+    ContactFactory(district=world.d1)
+    assert kept_counts(("several",), asked)[0] == 4
+
+
+def test_a_capped_count_annotates_rows_with_how_many_there_are_up_to_the_cap(contacts, world):
+    from liaison.querysets import capped_count
+
+    everyone = Contact.objects.all()
+    rows = list(by_name().annotate(counted=capped_count(everyone, 2))[:1])
+    assert rows[0].counted == 3  # four contacts, counted up to the cap and one more
+    rows = list(by_name().annotate(counted=capped_count(everyone, 10))[:1])
+    assert rows[0].counted == 4
+    assert by_name().annotate(counted=capped_count(everyone.none(), 10))[0].counted == 0
