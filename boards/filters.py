@@ -40,6 +40,7 @@ class BoardIndexFilter(GovukFilterSet):
     def __init__(self, data=None, *args, user, national: bool = False, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["region"].queryset = Region.objects.all() if national else Region.objects.visible_to(user)
+        self.scoped(user, national)
         self.today = timezone.localdate()
 
     def by_region(self, queryset, name, value):

@@ -51,6 +51,7 @@ class IssueFilter(GovukFilterSet):
         self.user = user
         self.filters["district"].queryset = District.objects.visible_to(user)
         self.filters["local_authority"].queryset = LocalAuthority.objects.visible_to(user)
+        self.scoped(user)
 
     def by_status(self, queryset, name, value):
         return queryset.filter(status__in=OPEN_STATUSES) if value == "open" else queryset.filter(status=value)

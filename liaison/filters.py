@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from liaison.models import ContactRole, District, LocalAuthority, Side
+from liaison.querysets import scope_key
+from liaison.scoping import scope_for
 from liaison.selectors import confirmation_cutoff
 
 MAX_SEARCH_WORDS = 8
@@ -18,6 +20,13 @@ MAX_SEARCH_WORDS = 8
 
 class GovukFilterSet(django_filters.FilterSet):
     """Filters shown as a GOV.UK form: sent by GET inside the page's own form, searches as text, the rest as selects."""
+
+    # Everything its choosers' querysets are built from, where a subclass builds them from the user (`scoped`): their
+    # SQL is then compiled once for each, not on every page (liaison/templatetags/filter_forms.py).
+    chooser_scope: tuple | None = None
+
+    def scoped(self, user, *more) -> None:
+        self.chooser_scope = (scope_key(scope_for(user)), *more)
 
     @property
     def form(self):
@@ -97,6 +106,7 @@ class ContactFilter(GovukFilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["district"].queryset = District.objects.visible_to(user)
         self.filters["local_authority"].queryset = LocalAuthority.objects.visible_to(user)
+        self.scoped(user)
 
     def search(self, queryset, name, value):
         # Each word narrows the search; a handful is plenty and keeps the query small.
@@ -168,6 +178,7 @@ class ActivityFilter(GovukFilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["district"].queryset = District.objects.visible_to(user)
+        self.scoped(user)
 
     def search(self, queryset, name, value):
         for term in value.split()[:MAX_SEARCH_WORDS]:

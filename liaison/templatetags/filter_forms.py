@@ -37,13 +37,19 @@ _clock = time.monotonic
 _rendered: OrderedDict[str, str] = OrderedDict()
 # (database, SQL, parameters) -> (model, digest, when it was taken): what a chooser's query read, and when.
 _digests: dict[tuple[str, str, str], tuple[type, str, float]] = {}
+# (filter set, field, database, chooser_scope) -> (SQL, parameters) of the chooser's rows.
+_chooser_sql: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
 _lock = threading.Lock()
 
 
 def _key(filterset) -> str:
     form = filterset.form
     parts = [type(filterset).__module__, type(filterset).__qualname__]
-    choosers = [field.queryset for field in form.fields.values() if isinstance(field, forms.ModelChoiceField)]
+    choosers = [
+        _chooser_query(filterset, name, field.queryset)
+        for name, field in form.fields.items()
+        if isinstance(field, forms.ModelChoiceField)
+    ]
     digests = iter(_chooser_digests(choosers))
     for name, field in form.fields.items():
         sent = form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name, "")]
@@ -56,10 +62,29 @@ def _key(filterset) -> str:
     return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
 
-def _chooser_digests(querysets: list[QuerySet]) -> list[str]:
+def _chooser_query(filterset, name: str, queryset: QuerySet) -> tuple[QuerySet, str, tuple]:
+    """A chooser's queryset with its SQL and parameters: compiled once for each filter set, field and
+    `chooser_scope` (what the filter set built its choosers from), where it says; else on each page."""
+    scope = getattr(filterset, "chooser_scope", None)
+    if scope is None:
+        return (queryset, *queryset.values_list().query.sql_with_params())
+    key = (type(filterset), name, queryset.db, scope)
+    with _lock:
+        found = _chooser_sql.get(key)
+        if found is not None:
+            _chooser_sql.move_to_end(key)
+    if found is None:
+        found = queryset.values_list().query.sql_with_params()
+        with _lock:
+            _chooser_sql[key] = found
+            while len(_chooser_sql) > 4 * KEEP:
+                _chooser_sql.popitem(last=False)
+    return (queryset, *found)
+
+
+def _chooser_digests(queries: list[tuple[QuerySet, str, tuple]]) -> list[str]:
     """Each chooser's digest: the one taken in the last `DIGEST_SECONDS`, or taken now (in one query for all)."""
     now = _clock()
-    queries = [(qs, *qs.values_list().query.sql_with_params()) for qs in querysets]
     keys = [(qs.db, sql, repr(params)) for qs, sql, params in queries]
     with _lock:
         known = {key: _digests.get(key) for key in keys}

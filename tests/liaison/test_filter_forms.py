@@ -116,3 +116,20 @@ def test_saving_a_chooser_row_forgets_only_that_tables_digests(world):
     assert len(filter_forms._digests) == 2
     world.la1.districts.add(world.d2)
     assert filter_forms._digests == {}
+
+
+@pytest.mark.django_db
+def test_a_choosers_sql_is_compiled_once_for_each_scope(world, client, monkeypatch):
+    from django.db.models.sql.query import Query
+
+    filter_forms._chooser_sql.clear()
+    compiled = []
+    real = Query.sql_with_params
+    monkeypatch.setattr(Query, "sql_with_params", lambda query: compiled.append(query.model) or real(query))
+    for username in ("erm", "erm", "la-manager", "erm"):
+        client.force_login(world.users[username])
+        client.get(reverse("issue-list"))
+    # Three choosers (district, LA, category) for each of the two scopes; the user's scope is in the key.
+    keys = [key for key in filter_forms._chooser_sql if key[1] == "district"]
+    assert len(keys) == 2
+    assert sum(1 for model in compiled if model._meta.model_name == "district") == 2
