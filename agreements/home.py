@@ -10,6 +10,19 @@ from liaison.querysets import kept_count, kept_query, scope_key
 from liaison.scoping import scope_for
 
 SHOWN = 5
+# What the panel shows of each document (its text and sealed PDF are not read).
+PANEL_COLUMNS = (
+    "pk",
+    "kind",
+    "on_behalf_of_all",
+    "period_start",
+    "period_end",
+    "version",
+    "status",
+    "asked_at",
+    "board__title",
+    "signing_authority__name",
+)
 
 
 def signing_panel(request) -> str | None:
@@ -20,7 +33,12 @@ def signing_panel(request) -> str | None:
     # Only what the panel names: fewer joins for PostgreSQL to plan on every visit. Its SQL depends on the user and
     # their scope alone, so it is kept compiled.
     def waiting():
-        return selectors.awaiting_signature(user=user).select_related(None).select_related("board", "signing_authority")
+        return (
+            selectors.awaiting_signature(user=user)
+            .select_related(None)
+            .select_related("board", "signing_authority")
+            .only(*PANEL_COLUMNS)
+        )
 
     key = ("home.signing", user.pk, scope_key(scope_for(user)))
     documents = kept_query((*key, SHOWN), lambda: waiting()[:SHOWN]).rows()
