@@ -24,7 +24,9 @@ LOOP = """{% load govuk %}{% for alert in alerts %}
 def test_every_kind_of_alert_is_written_as_the_loop_wrote_it():
     raised = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)  # 1 July in London
     alerts = [
-        Alert(title='Board <b>"late"</b> & stalled', detail="Due <2 December>", url="/boards/1/?a=1&b=2", raised_at=raised),
+        Alert(
+            title='Board <b>"late"</b> & stalled', detail="Due <2 December>", url="/boards/1/?a=1&b=2", raised_at=raised
+        ),
         Alert(title="No link", detail="", url="", raised_at=raised),
         Alert(title="Link, no detail", detail="", url="/issues/7/", raised_at=raised),
     ]
