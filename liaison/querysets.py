@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from liaison import prepared
 from liaison.scoping import scope_for
 
 
@@ -107,7 +108,9 @@ class KeptQuery:
         # A new compiler (it holds this thread's connection) over the kept query, which nothing here changes.
         compiler = self.queryset.query.get_compiler(using=self.queryset.db)
         compiler.__dict__.update(self.state)
-        sql, params = self.sql, tuple(params) if params is not None else self.params
+        sql, params = prepared.statement(
+            compiler.connection, self.sql, tuple(params) if params is not None else self.params
+        )
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         # The queryset's own iterable, handed a stand-in whose query gives that compiler (copying the queryset
         # itself would evaluate it).
@@ -189,8 +192,11 @@ def kept_count(key: tuple, build: Callable[[], models.QuerySet], *, cap: int | N
             return 0
         from django.db import connections
 
-        with connections[capped.queryset.db].cursor() as cursor:
-            cursor.execute(f'SELECT COUNT(*) FROM ({capped.sql}) "capped"', capped.params)
+        connection = connections[capped.queryset.db]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                *prepared.statement(connection, f'SELECT COUNT(*) FROM ({capped.sql}) "capped"', capped.params)
+            )
             return cursor.fetchone()[0]
 
     def counting() -> models.QuerySet:
@@ -228,8 +234,9 @@ class KeptCounts:
     def values(self) -> list[int]:
         from django.db import connections
 
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(*prepared.statement(connection, self.sql, self.params))
             return list(cursor.fetchone())
 
 

@@ -50,13 +50,14 @@ def celery_eager():
 
 @pytest.fixture
 def postgres_only():
-    """Row locks need PostgreSQL: skip on SQLite, but fail where CI promised the real services."""
+    """Row locks and prepared statements need PostgreSQL: skip on SQLite, but fail where CI promised the real
+    services."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         if settings.REQUIRE_SERVICES:
             pytest.fail("REQUIRE_SERVICES is set but the database is not PostgreSQL")
-        pytest.skip("Row locks need PostgreSQL; set DATABASE_URL to run this test")
+        pytest.skip("This test needs PostgreSQL (row locks, prepared statements); set DATABASE_URL to run it")
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ ENV_DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ENV_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Seconds a database connection is kept between requests; empty means each settings module's own default.
 ENV_CONN_MAX_AGE = os.environ.get("CONN_MAX_AGE", "")
+# Kept SQL as server-side prepared statements (liaison/prepared.py); off behind a pooler in transaction mode.
+ENV_PREPARED_STATEMENTS = _flag("PREPARED_STATEMENTS", True)
 ENV_ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 ENV_CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 ENV_EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -161,6 +163,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # random_page_cost assumes spinning disks; on SSDs index probes are cheap, and with the default it reads the
     # whole events table rather than look up a district's 5,000 events by key (145 ms against 48 ms).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+LIAISON_PREPARED_STATEMENTS = ENV_PREPARED_STATEMENTS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Scopes are read from covering indexes on PostgreSQL (INCLUDE columns); SQLite, the embedded default, builds them as
 # plain indexes of their key columns, which answer the same queries, so its warning says nothing to act on.

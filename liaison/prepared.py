@@ -1,0 +1,106 @@
+"""Kept SQL run as server-side prepared statements on PostgreSQL, so that it is planned once per connection.
+
+A page's kept queries (`liaison.querysets.KeptQuery`, `KeptCounts`) are the same SQL on every visit, and for most of
+them PostgreSQL took longer to plan than to run (make bench-national: an ERM's home page spent about a millisecond
+of its seven planning). A prepared statement is planned afresh for its first five runs, then PostgreSQL keeps a
+generic plan where one costs no more than the plans it made; the scoped unions, whose plans depend on their ids,
+stay planned each time.
+
+A statement is prepared on a connection the second time its SQL runs there: a connection closed after each request
+(`CONN_MAX_AGE = 0`) never runs one twice, so it never pays for a PREPARE it would not reuse. It is prepared only
+outside a transaction (one that PostgreSQL refuses, a parameter it cannot type, is remembered and run as plain SQL,
+and an error there would abort the transaction), on a cursor of its own (the PREPARE is not a query of the page's).
+Each connection keeps at most `KEEP_PER_CONNECTION`, the least recently run deallocated first.
+`PREPARED_STATEMENTS=0` in the environment (`LIAISON_PREPARED_STATEMENTS`) turns it off, for a pooler that hands one
+session's statements to another (PgBouncer in transaction mode)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import weakref
+from collections import OrderedDict
+
+from django.conf import settings
+
+KEEP_PER_CONNECTION = 256
+_SEEN_LIMIT = 4096
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+class _Connection:
+    """What one database session holds: the statements prepared in it, and how often other SQL ran there."""
+
+    def __init__(self):
+        self.prepared: OrderedDict[str, str] = OrderedDict()
+        self.seen: dict[str, int] = {}
+        self.refused: set[str] = set()
+
+
+_sessions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _numbered(sql: str) -> str:
+    """Django's SQL (`%s` for each parameter, `%%` for a percent sign) in PostgreSQL's own placeholders."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        if match.group(0) == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql)
+
+
+def statement(connection, sql: str, params: tuple) -> tuple[str, tuple]:
+    """What to send for `sql` with `params` on `connection`: EXECUTE of its prepared statement where it is (or can now
+    be) prepared there, else `sql` itself."""
+    if connection.vendor != "postgresql" or not settings.LIAISON_PREPARED_STATEMENTS:
+        return sql, params
+    connection.ensure_connection()
+    raw = connection.connection
+    with _lock:
+        session = _sessions.get(raw)
+        if session is None:
+            session = _sessions[raw] = _Connection()
+    name = session.prepared.get(sql)
+    if name is not None:
+        session.prepared.move_to_end(sql)
+    else:
+        if sql in session.refused or connection.in_atomic_block or not connection.get_autocommit():
+            return sql, params
+        runs = session.seen.get(sql, 0) + 1
+        if runs < 2:
+            if len(session.seen) >= _SEEN_LIMIT:
+                session.seen.clear()
+            session.seen[sql] = runs
+            return sql, params
+        name = "liaison_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+        if not _prepare(raw, session, name, sql):
+            return sql, params
+    if not params:
+        return f"EXECUTE {name}", ()
+    return f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", tuple(params)
+
+
+def _prepare(raw, session: _Connection, name: str, sql: str) -> bool:
+    import psycopg2
+
+    session.seen.pop(sql, None)
+    with raw.cursor() as cursor:
+        while len(session.prepared) >= KEEP_PER_CONNECTION:
+            _, oldest = session.prepared.popitem(last=False)
+            cursor.execute(f"DEALLOCATE {oldest}")
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+    except psycopg2.Error:
+        # Outside a transaction (autocommit), so nothing else is undone: this SQL is run as it is from now on.
+        session.refused.add(sql)
+        return False
+    session.prepared[sql] = name
+    return True
