@@ -23,7 +23,7 @@ from escalation.models import (
     Status,
 )
 from escalation.route import held_issue_keys, held_issues_q
-from liaison import calendar
+from liaison import calendar, prepared
 from liaison.models import Contact, District, IssueCategory, LocalAuthority
 from liaison.pagination import CappedPaginator, KeyedUnionPaginator, filtered_pages
 from liaison.querysets import by_ids, kept_query, read_beside, scope_key
@@ -133,12 +133,10 @@ def queue_head(*, user, shown: int) -> list[tuple[int, int]]:
     keys = held_issue_keys(user, statuses=WAITING)
     if keys is None:
         return []
+    head = f'SELECT "held"."pk", COUNT(*) OVER () FROM ({keys.sql}) "held" ORDER BY "held"."level_since", "held"."pk"'
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "held"."pk", COUNT(*) OVER () FROM ({keys.sql}) "held" '
-            'ORDER BY "held"."level_since", "held"."pk" LIMIT %s',
-            (*keys.params, shown),
-        )
+        # The user's own union on every visit: planned once per connection (liaison/prepared.py).
+        cursor.execute(*prepared.statement(connection, f"{head} LIMIT %s", (*keys.params, shown), inline=True))
         return cursor.fetchall()
 
 

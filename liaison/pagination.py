@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
+from liaison import prepared
 from liaison.querysets import by_ids, compiled, kept_count, kept_query
 
 # Counting every row of half a million events costs more than showing a page of them; beyond this many rows the
@@ -83,8 +84,10 @@ class KeyedUnionPaginator(CappedPaginator):
         return f"{sql} {tail}", params
 
     def _fetch(self, sql: str, params: list) -> list:
-        with connections[self.rows.db].cursor() as cursor:
-            cursor.execute(sql, params)
+        # The scope's union is the user's own on every visit: planned once per connection (liaison/prepared.py).
+        connection = connections[self.rows.db]
+        with connection.cursor() as cursor:
+            cursor.execute(*prepared.statement(connection, sql, tuple(params), inline=True))
             return cursor.fetchall()
 
     @cached_property

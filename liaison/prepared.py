@@ -56,11 +56,17 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(number, sql)
 
 
-def statement(connection, sql: str, params: tuple) -> tuple[str, tuple]:
+def statement(connection, sql: str, params: tuple, *, inline: bool = False) -> tuple[str, tuple]:
     """What to send for `sql` with `params` on `connection`: EXECUTE of its prepared statement where it is (or can now
-    be) prepared there, else `sql` itself."""
+    be) prepared there, else `sql` itself.
+
+    `inline` writes the values into the statement first, for SQL that is a user's own whatever they ask (a scope's
+    union of arms, with its page): PostgreSQL plans each such union afresh on every run while it has parameters,
+    since its plan depends on the ids, and with none it is planned once per connection."""
     if connection.vendor != "postgresql" or not settings.LIAISON_PREPARED_STATEMENTS:
         return sql, params
+    if inline:
+        sql, params = _inlined(connection, sql, tuple(params)), ()
     connection.ensure_connection()
     raw = connection.connection
     with _lock:
@@ -85,6 +91,28 @@ def statement(connection, sql: str, params: tuple) -> tuple[str, tuple]:
     if not params:
         return f"EXECUTE {name}", ()
     return f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", tuple(params)
+
+
+_INLINED_KEEP = 1024
+_inlined_sql: OrderedDict[tuple, str] = OrderedDict()
+
+
+def _inlined(connection, sql: str, params: tuple) -> str:
+    """`sql` with its values written in by the driver (quoted as it quotes them), kept for the same SQL and values;
+    a percent sign doubled, as Django's SQL writes one."""
+    key = (sql, params)
+    with _lock:
+        found = _inlined_sql.get(key)
+        if found is not None:
+            _inlined_sql.move_to_end(key)
+            return found
+    with connection.cursor() as cursor:
+        found = cursor.mogrify(sql, params).decode().replace("%", "%%")
+    with _lock:
+        _inlined_sql[key] = found
+        while len(_inlined_sql) > _INLINED_KEEP:
+            _inlined_sql.popitem(last=False)
+    return found
 
 
 def _prepare(raw, session: _Connection, name: str, sql: str) -> bool:

@@ -16,24 +16,25 @@ SHOWN = 5
 
 def monitoring_panel(request) -> str | None:
     """Exercises still open, and this period's areas with no exercise yet, where the user is the named monitor."""
-    # The user's areas first (most people monitor none: a quick query), then how many of each in one statement, on
-    # those areas' ids; the joined lists are read only where there is something. Each query's SQL depends on the
-    # user, their scope, their areas or the period alone, so it is kept compiled.
+    # Whether the user monitors any area first (most people monitor none: a quick query), then how many of each in
+    # one statement, and the joined lists only where there is something. Each reads the user's areas as a subquery,
+    # so its SQL depends on the user, their scope and the period alone: kept compiled, and a prepared statement's
+    # generic plan serves it (a list of the areas' ids made PostgreSQL plan it afresh on every visit).
     user = request.user
-    area_ids = kept_query(
-        ("home.monitoring", user.pk, scope_key(scope_for(user))),
-        lambda: selectors.monitored_area_ids(user=user),
-    ).rows()
-    if not area_ids:
+    scope = scope_key(scope_for(user))
+    if not kept_query(("home.monitoring", user.pk, scope), lambda: selectors.monitored_area_ids(user=user)[:1]).rows():
         return None
     current = period_start(timezone.localdate())
-    area_ids = sorted(area_ids)
-    key = ("home.monitoring", tuple(area_ids), current)
+    key = ("home.monitoring", user.pk, scope, current)
+
+    def areas():
+        return selectors.monitored_area_ids(user=user)
+
     exercises_total, areas_total = kept_counts(
         key,
         lambda: [
-            selectors.open_exercises(area_ids=area_ids),
-            selectors.areas_to_start(area_ids=area_ids, start=current),
+            selectors.open_exercises(area_ids=areas()),
+            selectors.areas_to_start(area_ids=areas(), start=current),
         ],
     )
     if not exercises_total and not areas_total:
@@ -41,12 +42,12 @@ def monitoring_panel(request) -> str | None:
     exercises, to_start = [], []
     if exercises_total:
         exercises = kept_query(
-            (*key, "exercises", SHOWN), lambda: selectors.exercises_to_finish(area_ids=area_ids)[:SHOWN]
+            (*key, "exercises", SHOWN), lambda: selectors.exercises_to_finish(area_ids=areas())[:SHOWN]
         ).rows()
         exercises = selectors.with_cases_recorded(exercises)
     if areas_total:
         to_start = kept_query(
-            (*key, "areas", SHOWN), lambda: selectors.areas_to_start(area_ids=area_ids, start=current)[:SHOWN]
+            (*key, "areas", SHOWN), lambda: selectors.areas_to_start(area_ids=areas(), start=current)[:SHOWN]
         ).rows()
     return render_to_string(
         "monitoring/home/monitoring.html",

@@ -515,12 +515,12 @@ def monitored_area_ids(*, user) -> QuerySet:
     return Area.objects.visible_to(user).filter(monitor_id=user.pk).order_by().values_list("pk", flat=True)
 
 
-def open_exercises(*, area_ids: list[int]) -> QuerySet[Exercise]:
+def open_exercises(*, area_ids: list[int] | QuerySet) -> QuerySet[Exercise]:
     """Exercises of these areas not yet completed (from the exercises alone: how many, quickly)."""
     return Exercise.objects.filter(area_id__in=area_ids, completed_at__isnull=True)
 
 
-def exercises_to_finish(*, area_ids: list[int]) -> QuerySet[Exercise]:
+def exercises_to_finish(*, area_ids: list[int] | QuerySet) -> QuerySet[Exercise]:
     """Exercises of these areas not yet completed, first due first, as rows of what the home page lists of them
     (`with_cases_recorded` adds how many cases each has so far)."""
     return (
@@ -551,7 +551,7 @@ def with_cases_recorded(exercises: list[dict]) -> list[dict]:
     return exercises
 
 
-def areas_to_start(*, area_ids: list[int], start: datetime.date) -> QuerySet[Area]:
+def areas_to_start(*, area_ids: list[int] | QuerySet, start: datetime.date) -> QuerySet[Area]:
     """Those of these areas in the period starting `start` that have no exercise yet."""
     return (
         Area.objects.filter(pk__in=area_ids, plan__period_start=start, exercises__isnull=True)

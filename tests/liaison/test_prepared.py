@@ -104,3 +104,28 @@ def test_switched_off_nothing_is_prepared(postgres_only, settings):
 
 def test_placeholders_are_numbered_and_percent_signs_kept():
     assert prepared._numbered("SELECT 'a%%' LIKE %s, %s, %s") == "SELECT 'a%' LIKE $1, $2, $3"
+
+
+def test_sql_with_its_values_written_in_is_prepared_once_and_keeps_its_percent_signs(postgres_only, world):
+    # A scope's union with its page (KeyedUnionPaginator, the queue's head): the values in the statement itself.
+    ContactFactory(district=world.d1, name="50% of 100%s")
+    ContactFactory(district=world.d1, name="Another")
+    sql = (
+        f"SELECT name AS k_{uuid.uuid4().hex} FROM liaison_contact WHERE district_id = %s "
+        "AND name LIKE %s AND name <> %s ORDER BY name LIMIT %s"
+    )
+    params = (world.d1.pk, "%\\%%", "it's", 5)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        expected = cursor.fetchall()
+    assert expected == [("50% of 100%s",)]
+    sent = []
+    for _ in range(3):
+        statement, values = prepared.statement(connection, sql, params, inline=True)
+        sent.append(statement)
+        assert values == ()
+        with connection.cursor() as cursor:
+            cursor.execute(statement, values)
+            assert cursor.fetchall() == expected
+    assert not sent[0].startswith("EXECUTE") and str(world.d1.pk) in sent[0]
+    assert sent[1] == sent[2] and sent[1].startswith("EXECUTE liaison_") and sent[1].split()[1] in _in_session()
