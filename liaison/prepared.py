@@ -24,6 +24,8 @@ from collections import OrderedDict
 
 from django.conf import settings
 
+from liaison.lru import Kept
+
 KEEP_PER_CONNECTION = 256
 _SEEN_LIMIT = 4096
 _PLACEHOLDER = re.compile(r"%%|%s")
@@ -93,25 +95,17 @@ def statement(connection, sql: str, params: tuple, *, inline: bool = False) -> t
     return f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", tuple(params)
 
 
-_INLINED_KEEP = 1024
-_inlined_sql: OrderedDict[tuple, str] = OrderedDict()
+_inlined_sql = Kept(1024)
 
 
 def _inlined(connection, sql: str, params: tuple) -> str:
     """`sql` with its values written in by the driver (quoted as it quotes them), kept for the same SQL and values;
     a percent sign doubled, as Django's SQL writes one."""
-    key = (sql, params)
-    with _lock:
-        found = _inlined_sql.get(key)
-        if found is not None:
-            _inlined_sql.move_to_end(key)
-            return found
-    with connection.cursor() as cursor:
-        found = cursor.mogrify(sql, params).decode().replace("%", "%%")
-    with _lock:
-        _inlined_sql[key] = found
-        while len(_inlined_sql) > _INLINED_KEEP:
-            _inlined_sql.popitem(last=False)
+    found = _inlined_sql.get((sql, params))
+    if found is None:
+        with connection.cursor() as cursor:
+            found = cursor.mogrify(sql, params).decode().replace("%", "%%")
+        _inlined_sql.put((sql, params), found)
     return found
 
 

@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from liaison import prepared
+from liaison.lru import Kept
 from liaison.scoping import scope_for
 
 
@@ -131,9 +132,7 @@ class _Compiled:
         return getattr(self._query, name)
 
 
-_KEEP_QUERIES = 2048
-_kept_queries: OrderedDict[tuple, KeptQuery] = OrderedDict()
-_kept_queries_lock = threading.Lock()
+_kept_queries = Kept(2048)
 
 
 def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
@@ -147,21 +146,16 @@ def kept_query(key: tuple, build: Callable[[], models.QuerySet]) -> KeptQuery:
 
 
 def _kept(key: tuple, make: Callable):
-    with _kept_queries_lock:
-        found = _kept_queries.get(key)
-        if found is not None:
-            _kept_queries.move_to_end(key)
-            return found
+    found = _kept_queries.get(key)
+    if found is not None:
+        return found
     from django.db import connections
 
     with contextlib.ExitStack() as refusing:
         for connection in connections.all():
             refusing.enter_context(connection.execute_wrapper(_refuse_queries))
         found = make()
-    with _kept_queries_lock:
-        _kept_queries[key] = found
-        while len(_kept_queries) > _KEEP_QUERIES:
-            _kept_queries.popitem(last=False)
+    _kept_queries.put(key, found)
     return found
 
 
