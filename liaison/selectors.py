@@ -166,6 +166,18 @@ def alerts_for(*, user) -> QuerySet[Alert]:
 
 
 ACTIVITY_ROW_DETAILS = ("actor", "district", "local_authority")
+# What a row of the trail shows (liaison/templatetags/activity_tags.py): not the event's data, nor the people's and
+# places' other columns.
+ACTIVITY_ROW_COLUMNS = (
+    "pk",
+    "occurred_at",
+    "summary",
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+    "district__name",
+    "local_authority__name",
+)
 
 
 def activity(*, user) -> QuerySet[Event]:
@@ -182,10 +194,10 @@ def activity_pages(*, user, activity_filter, per_page: int = 50) -> Paginator:
     their scope's (pk, occurred_at) rows before any event is read."""
     return filtered_pages(
         activity_filter,
-        everything=activity(user=user) if scope_for(user).national else None,
+        everything=activity(user=user).only(*ACTIVITY_ROW_COLUMNS) if scope_for(user).national else None,
         keys=lambda: Event.objects.visible_keys(user),
         key="occurred_at",
-        rows=Event.objects.select_related(*ACTIVITY_ROW_DETAILS),
+        rows=Event.objects.select_related(*ACTIVITY_ROW_DETAILS).only(*ACTIVITY_ROW_COLUMNS),
         per_page=per_page,
         kept_as="activity.everything",
     )
