@@ -515,6 +515,14 @@ class Event(models.Model):
             models.Index(
                 fields=["local_authority", "subject_type"], include=["id", "occurred_at"], name="event_authority_scope"
             ),
+            # A district's events that name no LA (the JCP side's own, which an LA's people see too): a few of a
+            # district's thousands, which the district index alone would have to sift.
+            models.Index(
+                fields=["district", "subject_type"],
+                include=["id", "occurred_at"],
+                condition=models.Q(local_authority__isnull=True),
+                name="event_district_without_la",
+            ),
         ]
 
     def __str__(self) -> str:
