@@ -10,7 +10,10 @@ A statement is prepared on a connection the second time its SQL runs there: a co
 (`CONN_MAX_AGE = 0`) never runs one twice, so it never pays for a PREPARE it would not reuse. It is prepared only
 outside a transaction (one that PostgreSQL refuses, a parameter it cannot type, is remembered and run as plain SQL,
 and an error there would abort the transaction), on a cursor of its own (the PREPARE is not a query of the page's).
-Each connection keeps at most `KEEP_PER_CONNECTION`, the least recently run deallocated first.
+Each connection keeps at most `KEEP_PER_CONNECTION`, and at most `SQL_PER_CONNECTION` characters of their SQL, the
+least recently run deallocated first: PostgreSQL holds a plan in the session's memory, some tens of KB for a page's
+query and about 1 MB for a scope's union of twenty-odd arms (pg_backend_memory_contexts), so a session holds a few
+dozen unions at most, not hundreds.
 `PREPARED_STATEMENTS=0` in the environment (`LIAISON_PREPARED_STATEMENTS`) turns it off, for a pooler that hands one
 session's statements to another (PgBouncer in transaction mode)."""
 
@@ -27,6 +30,7 @@ from django.conf import settings
 from liaison.lru import Kept
 
 KEEP_PER_CONNECTION = 256
+SQL_PER_CONNECTION = 300_000
 _SEEN_LIMIT = 4096
 _PLACEHOLDER = re.compile(r"%%|%s")
 
@@ -36,6 +40,7 @@ class _Connection:
 
     def __init__(self):
         self.prepared: OrderedDict[str, str] = OrderedDict()
+        self.size = 0
         self.seen: dict[str, int] = {}
         self.refused: set[str] = set()
 
@@ -113,9 +118,15 @@ def _prepare(raw, session: _Connection, name: str, sql: str) -> bool:
     import psycopg2
 
     session.seen.pop(sql, None)
+    if len(sql) > SQL_PER_CONNECTION:
+        session.refused.add(sql)
+        return False
     with raw.cursor() as cursor:
-        while len(session.prepared) >= KEEP_PER_CONNECTION:
-            _, oldest = session.prepared.popitem(last=False)
+        while session.prepared and (
+            len(session.prepared) >= KEEP_PER_CONNECTION or session.size + len(sql) > SQL_PER_CONNECTION
+        ):
+            oldest_sql, oldest = session.prepared.popitem(last=False)
+            session.size -= len(oldest_sql)
             cursor.execute(f"DEALLOCATE {oldest}")
     try:
         with raw.cursor() as cursor:
@@ -125,4 +136,5 @@ def _prepare(raw, session: _Connection, name: str, sql: str) -> bool:
         session.refused.add(sql)
         return False
     session.prepared[sql] = name
+    session.size += len(sql)
     return True

@@ -95,6 +95,25 @@ def test_a_session_keeps_its_most_recently_run_statements(postgres_only, monkeyp
     assert names[0] not in in_session and {names[1], names[2]} <= in_session
 
 
+def test_a_session_keeps_no_more_sql_than_its_budget(postgres_only, monkeypatch):
+    # A scope's union plan takes about 1 MB of the session's memory: the budget is counted in characters of SQL.
+    long_ones = [
+        f"SELECT COUNT(*) AS k_{uuid.uuid4().hex} FROM liaison_contact WHERE id > %s" + " " * 400 for _ in range(3)
+    ]
+    monkeypatch.setattr(prepared, "SQL_PER_CONNECTION", 2 * len(long_ones[0]) + 10)
+    names = []
+    for sql in long_ones:
+        prepared.statement(connection, sql, (0,))
+        sent, _ = prepared.statement(connection, sql, (0,))
+        names.append(sent.split()[1])
+    in_session = _in_session()
+    assert names[0] not in in_session and {names[1], names[2]} <= in_session
+    # Longer than the whole budget: never prepared.
+    huge = long_ones[0].replace("COUNT(*)", "COUNT(*) " + " " * 2000)
+    for _ in range(3):
+        assert prepared.statement(connection, huge, (0,)) == (huge, (0,))
+
+
 def test_switched_off_nothing_is_prepared(postgres_only, settings):
     settings.LIAISON_PREPARED_STATEMENTS = False
     sql = f"SELECT COUNT(*) AS k_{uuid.uuid4().hex} FROM liaison_contact WHERE id > %s"
