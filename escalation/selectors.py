@@ -112,6 +112,10 @@ def issue_page(*, user, pk: int) -> Issue | None:
     return issue
 
 
+# What a queue holds: every issue not closed (open, or resolved with the outcome still to communicate).
+WAITING = tuple(status for status in Status.values if status != Status.CLOSED)
+
+
 def my_queue(*, user) -> QuerySet[Issue]:
     """Issues at a level the user holds that still need something from them (open, or outcome to communicate).
 
@@ -120,10 +124,6 @@ def my_queue(*, user) -> QuerySet[Issue]:
     holds, and intersecting the two made PostgreSQL plan both unions on every visit to the home page and the queue.
     `tests/escalation/test_permission_matrix.py` proves the containment for every role."""
     return _list_rows(Issue.objects.filter(held_issues_q(user, statuses=WAITING))).order_by("level_since", "pk")
-
-
-# What a queue holds: every issue not closed (open, or resolved with the outcome still to communicate).
-WAITING = tuple(status for status in Status.values if status != Status.CLOSED)
 
 
 def queue_head(*, user, shown: int) -> list[tuple[int, int]]:

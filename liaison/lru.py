@@ -32,5 +32,10 @@ class Kept:
         with self._lock:
             self._items.clear()
 
+    def held(self) -> list:
+        """The keys held now, least recently used first."""
+        with self._lock:
+            return list(self._items)
+
     def __len__(self) -> int:
         return len(self._items)

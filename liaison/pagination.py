@@ -47,9 +47,9 @@ class KeyedUnionPaginator(CappedPaginator):
     in scope (5,000 events, 1,000 issues for a district) to sort them. Not for the national roles, whose lists an
     index reads in order and stops.
 
-    `key` is the column the list is sorted on, newest first (the id breaks ties), or oldest first with
-    `oldest_first` (a queue); `rows` the queryset the page's
-    rows are read from, by id, with what they need (the ids come from the scope's SQL, so they are the user's);
+    `key` is the column the list is sorted on, newest first (the id breaks ties), or oldest first with `oldest_first`
+    (a queue); `rows` the queryset the page's rows are read from, by id, with what they need (the ids come from the
+    scope's SQL, so they are the user's);
     `narrowed`, when the list is filtered, the ids the filters allow, read unscoped and only ever intersected with
     the scope. The cap and "more than" are CappedPaginator's."""
 

@@ -3,8 +3,8 @@
 A page's kept queries (`liaison.querysets.KeptQuery`, `KeptCounts`) are the same SQL on every visit, and for most of
 them PostgreSQL took longer to plan than to run (make bench-national: an ERM's home page spent about a millisecond
 of its seven planning). A prepared statement is planned afresh for its first five runs, then PostgreSQL keeps a
-generic plan where one costs no more than the plans it made; the scoped unions, whose plans depend on their ids,
-stay planned each time.
+generic plan where one costs no more than the plans it made. A scope's union, whose plan depends on its ids, would
+stay planned each time: it is prepared with its values written in (`inline`), and so planned once per connection.
 
 A statement is prepared on a connection the second time its SQL runs there: a connection closed after each request
 (`CONN_MAX_AGE = 0`) never runs one twice, so it never pays for a PREPARE it would not reuse. It is prepared only

@@ -26,6 +26,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from liaison.lru import Kept
+
 register = template.Library()
 
 TEMPLATE = "includes/filter_fields.html"
@@ -38,7 +40,7 @@ _rendered: OrderedDict[str, str] = OrderedDict()
 # (database, SQL, parameters) -> (model, digest, when it was taken): what a chooser's query read, and when.
 _digests: dict[tuple[str, str, str], tuple[type, str, float]] = {}
 # (filter set, field, database, chooser_scope) -> (SQL, parameters) of the chooser's rows.
-_chooser_sql: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
+_chooser_sql = Kept(4 * KEEP)
 _lock = threading.Lock()
 
 
@@ -69,16 +71,10 @@ def _chooser_query(filterset, name: str, queryset: QuerySet) -> tuple[QuerySet, 
     if scope is None:
         return (queryset, *queryset.values_list().query.sql_with_params())
     key = (type(filterset), name, queryset.db, scope)
-    with _lock:
-        found = _chooser_sql.get(key)
-        if found is not None:
-            _chooser_sql.move_to_end(key)
+    found = _chooser_sql.get(key)
     if found is None:
         found = queryset.values_list().query.sql_with_params()
-        with _lock:
-            _chooser_sql[key] = found
-            while len(_chooser_sql) > 4 * KEEP:
-                _chooser_sql.popitem(last=False)
+        _chooser_sql.put(key, found)
     return (queryset, *found)
 
 

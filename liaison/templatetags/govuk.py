@@ -42,7 +42,12 @@ def govuk_date(value, style: str = "") -> str:
     """2 December 2026 (GOV.UK style); "short" gives 2 Dec 2026, for tables only."""
     if value in (None, ""):
         return ""
-    value = _as_local(value)
+    return local_date_text(_as_local(value), style)
+
+
+def local_date_text(value, style: str = "") -> str:
+    """`govuk_date` of a date, or a datetime already in local time: for rows written in Python, which convert each
+    time once and write both its date and its hour from it."""
     month = "%b" if style == "short" else "%B"
     return value.strftime(f"%-d {month} %Y")
 
